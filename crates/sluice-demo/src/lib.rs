@@ -1,0 +1,1 @@
+//! The demo API served on loopback.
