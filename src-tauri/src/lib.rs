@@ -1,0 +1,77 @@
+//! The Sluice desktop shell. Everything here adapts the engine crates to Tauri: commands, app
+//! state and the window. `run()` is what `main` calls; `app_builder` is generic over the runtime
+//! so the commands can also be driven by Tauri's mock runtime in tests.
+
+mod commands;
+mod error;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use sluice_store::Store;
+use tauri::{Manager, Runtime};
+
+pub use error::{CommandError, CommandResult, ErrorKind};
+
+/// Shared by every command. The store's SQLite connection is not `Sync`, so it sits behind a
+/// mutex and is only touched from blocking threads.
+pub struct AppState {
+    store: Arc<Mutex<Store>>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store: Arc::new(Mutex::new(store)),
+        }
+    }
+
+    async fn with_store<T, F>(&self, work: F) -> CommandResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> CommandResult<T> + Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        tauri::async_runtime::spawn_blocking(move || {
+            let store = store.lock().map_err(|_| {
+                CommandError::internal(
+                    "the app database is unavailable after an earlier failure; restart Sluice",
+                )
+            })?;
+            work(&store)
+        })
+        .await
+        .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?
+    }
+}
+
+/// Where the app keeps its database. `SLUICE_DATA_DIR` overrides the OS's app-data folder so
+/// tests and demos can run against a fresh, throwaway profile.
+fn data_dir<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Some(dir) = std::env::var_os("SLUICE_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    Ok(app.path().app_data_dir()?)
+}
+
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .setup(|app| {
+            let dir = data_dir(app)?;
+            std::fs::create_dir_all(&dir)?;
+            let store = Store::open(&dir.join("sluice.sqlite"))?;
+            app.manage(AppState::new(store));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::list_connectors,
+            commands::get_connector,
+            commands::create_connector,
+        ])
+}
+
+pub fn run() {
+    app_builder(tauri::Builder::default())
+        .run(tauri::generate_context!())
+        .expect("Sluice could not start its window");
+}

@@ -1,0 +1,80 @@
+use serde_json::json;
+use sluice_store::{Error, Store};
+
+fn config(base_url: &str, resources: &[&str]) -> serde_json::Value {
+    json!({ "client": { "base_url": base_url }, "resources": resources })
+}
+
+#[test]
+fn a_new_store_lists_no_connectors() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    assert_eq!(store.list_connectors()?, vec![]);
+    Ok(())
+}
+
+#[test]
+fn created_connectors_are_listed_demo_first_then_by_name() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    store.create_connector("zendesk", &config("https://z.example", &["tickets"]), false)?;
+    store.create_connector("Analytics", &config("https://a.example", &[]), false)?;
+    store.create_connector(
+        "Demo shop",
+        &config("http://127.0.0.1:1", &["a", "b"]),
+        true,
+    )?;
+
+    let list = store.list_connectors()?;
+    let names: Vec<_> = list.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Demo shop", "Analytics", "zendesk"]);
+    assert_eq!(list[0].resource_count, 2);
+    assert!(list[0].is_demo);
+    assert_eq!(list[2].base_url.as_deref(), Some("https://z.example"));
+    Ok(())
+}
+
+#[test]
+fn names_must_be_unique_and_not_blank() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    store.create_connector("crm", &config("https://c.example", &[]), false)?;
+    assert!(matches!(
+        store.create_connector(" crm ", &config("https://x.example", &[]), false),
+        Err(Error::NameTaken(name)) if name == "crm"
+    ));
+    assert!(matches!(
+        store.create_connector("   ", &config("https://x.example", &[]), false),
+        Err(Error::NameEmpty)
+    ));
+    Ok(())
+}
+
+#[test]
+fn connectors_survive_reopening_the_file() -> sluice_store::Result<()> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sluice.sqlite");
+    let id = Store::open(&path)?
+        .create_connector("crm", &config("https://c.example", &["deals"]), false)?
+        .id;
+    let store = Store::open(&path)?;
+    let saved = store.connector(id)?;
+    assert_eq!(saved.config, config("https://c.example", &["deals"]));
+    store.update_config(id, &config("https://d.example", &[]))?;
+    assert_eq!(
+        Store::open(&path)?
+            .connector(id)?
+            .summary()
+            .base_url
+            .as_deref(),
+        Some("https://d.example")
+    );
+    Ok(())
+}
+
+#[test]
+fn settings_are_upserted() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    assert_eq!(store.setting("theme")?, None);
+    store.set_setting("theme", "dark")?;
+    store.set_setting("theme", "light")?;
+    assert_eq!(store.setting("theme")?.as_deref(), Some("light"));
+    Ok(())
+}

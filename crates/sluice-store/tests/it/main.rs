@@ -1,0 +1,3 @@
+//! Integration tests of the app store against real SQLite files.
+
+mod connectors;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test Sluice has: formatting and lints, Rust unit and integration tests (the keychain
+# ones against a real gnome-keyring in its own D-Bus session), the UI's type check, lint and unit
+# tests, dlt's own validation of exported pipelines, and the real app driven through WebDriver
+# under Xvfb. Installs whatever is missing first, so it works on a fresh Debian or Ubuntu machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sluice-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+started=$SECONDS
+step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - started))"; }
+
+step "Installing what is missing"
+bash scripts/setup.sh
+
+step "Rust formatting"
+cargo fmt --all --check
+
+step "Rust lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "UI type check, lint and unit tests"
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent test:ui
+
+step "Rust tests (keychain tests against a real Secret Service)"
+bash scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
+
+step "Generated bindings match the Rust types"
+if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
+  echo "The TypeScript bindings in ui/src/bindings drifted from the Rust types." >&2
+  echo "Run 'cargo test --workspace' and commit the changes under ui/src/bindings." >&2
+  exit 1
+fi
+
+step "The real app through WebDriver"
+npm run --silent build
+cargo build --locked -p sluice-app
+export SLUICE_APP_BIN="$CARGO_TARGET_DIR/debug/sluice-app"
+xvfb-run -a --server-args="-screen 0 1280x800x24" npm run --silent test:e2e
+
+step "All tests passed"

@@ -1,0 +1,12 @@
+fn main() {
+    // Declaring the app's commands makes Tauri generate an allow-/deny- permission for each, so
+    // the capability file can grant the window exactly the commands it calls and nothing more.
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "list_connectors",
+            "get_connector",
+            "create_connector",
+        ]),
+    ))
+    .expect("tauri-build failed");
+}

@@ -1,0 +1,102 @@
+// Drives the real Sluice binary through WebDriver: tauri-driver in front of WebKitWebDriver, inside
+// the Xvfb display that the test script provides. Each test file gets its own driver on free ports
+// and its own throwaway app-data folder, so files never see each other's connectors.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { remote } from "webdriverio";
+
+export type Browser = WebdriverIO.Browser;
+
+const root = resolve(import.meta.dirname, "../..");
+export const artifactsDir = resolve(root, process.env.SLUICE_ARTIFACTS ?? "test-artifacts");
+
+function appBinary(): string {
+  if (process.env.SLUICE_APP_BIN) return process.env.SLUICE_APP_BIN;
+  const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
+  return join(target, "debug", "sluice-app");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? ok(address.port) : fail()));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok || res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on port ${port} within ${timeoutMs} ms`);
+}
+
+export type AppSession = {
+  browser: Browser;
+  dataDir: string;
+  /** Saves a screenshot of the window as test-artifacts/<name>.png once the last change is painted. */
+  screenshot: (name: string) => Promise<string>;
+  close: () => Promise<void>;
+};
+
+export async function launchApp(extraEnv: Record<string, string> = {}): Promise<AppSession> {
+  const dataDir = mkdtempSync(join(tmpdir(), "sluice-e2e-"));
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn(
+    "tauri-driver",
+    ["--port", String(port), "--native-port", String(nativePort)],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, SLUICE_DATA_DIR: dataDir, ...extraEnv },
+    },
+  );
+  try {
+    await waitForPort(port, driver, 15_000);
+    const browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      capabilities: { "tauri:options": { application: appBinary() } } as WebdriverIO.Capabilities,
+    });
+    mkdirSync(artifactsDir, { recursive: true });
+    return {
+      browser,
+      dataDir,
+      screenshot: async (name) => {
+        // A screenshot taken right after a change can show the previous frame: wait for two
+        // animation frames so the new state is on screen.
+        await browser.executeAsync((done: () => void) => {
+          requestAnimationFrame(() => requestAnimationFrame(() => done()));
+        });
+        const path = join(artifactsDir, `${name}.png`);
+        await browser.saveScreenshot(path);
+        return path;
+      },
+      close: async () => {
+        await browser.deleteSession().catch(() => undefined);
+        driver.kill();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    driver.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}

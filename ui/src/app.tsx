@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { api, type CommandError, type ConnectorSummary } from "./api";
+import { ConnectorView } from "./connector-view";
+import { EmptyState } from "./empty-state";
+import { NewConnectorDialog } from "./new-connector-dialog";
+import { ThemeToggle } from "./theme-toggle";
+
+type Load =
+  | { state: "loading" }
+  | { state: "failed"; error: CommandError }
+  | { state: "ready"; connectors: ConnectorSummary[] };
+
+export function App() {
+  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [selected, setSelected] = useState<number | null>(null);
+  const [creating, setCreating] = useState(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      setLoad({ state: "ready", connectors: await api.listConnectors() });
+    } catch (error) {
+      setLoad({ state: "failed", error: error as CommandError });
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const created = async (connector: ConnectorSummary) => {
+    setCreating(false);
+    await refresh();
+    setSelected(connector.id);
+  };
+
+  const connectors = load.state === "ready" ? load.connectors : [];
+  const current = connectors.find((c) => c.id === selected) ?? null;
+
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <div class="brand">
+          <img src="/favicon.png" alt="" width={20} height={20} />
+          <span>Sluice</span>
+        </div>
+        <ThemeToggle />
+      </header>
+      <nav class="sidebar" aria-label="Connectors">
+        <div class="sidebar-head">
+          <h2>Connectors</h2>
+          <button
+            type="button"
+            class="button small"
+            data-testid="new-connector"
+            onClick={() => setCreating(true)}
+          >
+            New
+          </button>
+        </div>
+        {connectors.length === 0 ? (
+          <p class="muted sidebar-empty">Nothing here yet.</p>
+        ) : (
+          <ul class="connector-list" data-testid="connector-list">
+            {connectors.map((c) => (
+              <li key={c.id}>
+                <button
+                  type="button"
+                  class={c.id === selected ? "connector-item selected" : "connector-item"}
+                  aria-current={c.id === selected ? "page" : undefined}
+                  onClick={() => setSelected(c.id)}
+                >
+                  <span class="connector-name">{c.name}</span>
+                  <span class="connector-meta">{c.baseUrl ?? "no base URL"}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </nav>
+      <main class="main">
+        {load.state === "loading" && <p class="muted center">Loading connectors…</p>}
+        {load.state === "failed" && (
+          <div class="notice error" role="alert">
+            <strong>Sluice could not read its connectors.</strong>
+            <p>{load.error.message}</p>
+            <button type="button" class="button" onClick={() => void refresh()}>
+              Try again
+            </button>
+          </div>
+        )}
+        {load.state === "ready" && connectors.length === 0 && (
+          <EmptyState onCreate={() => setCreating(true)} />
+        )}
+        {load.state === "ready" && connectors.length > 0 && current === null && (
+          <p class="muted center">Pick a connector on the left, or create a new one.</p>
+        )}
+        {current !== null && <ConnectorView id={current.id} />}
+      </main>
+      {creating && (
+        <NewConnectorDialog onCreated={created} onCancel={() => setCreating(false)} />
+      )}
+    </div>
+  );
+}

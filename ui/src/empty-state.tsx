@@ -1,0 +1,21 @@
+export function EmptyState({ onCreate }: { onCreate: () => void }) {
+  return (
+    <section class="empty-state" data-testid="empty-state" aria-labelledby="empty-title">
+      <img src="/favicon.png" alt="" width={48} height={48} />
+      <h1 id="empty-title">Pull data from any REST API onto this computer</h1>
+      <p>
+        A connector describes an API: where it lives, how to sign in, and which endpoints to read.
+        Sluice pages through the endpoints, retries when the API stumbles, and loads the records
+        into a DuckDB file you can query.
+      </p>
+      <div class="actions">
+        <button type="button" class="button primary" data-testid="create-first" onClick={onCreate}>
+          Create a connector
+        </button>
+      </div>
+      <p class="hint">
+        Secrets such as API keys are kept in your system keychain, never in a file.
+      </p>
+    </section>
+  );
+}
