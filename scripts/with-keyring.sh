@@ -40,7 +40,7 @@ export XDG_CACHE_HOME="$scratch/cache"
 export XDG_RUNTIME_DIR="$scratch/runtime"
 export SLUICE_KEYRING_TESTS=1
 # Nothing from an outer session may leak in: the command must talk to this run's daemon only.
-unset GNOME_KEYRING_CONTROL SSH_AUTH_SOCK DBUS_SESSION_BUS_ADDRESS
+unset GNOME_KEYRING_CONTROL DBUS_SESSION_BUS_ADDRESS
 
 set +e
 dbus-run-session -- bash -c '
