@@ -135,50 +135,5 @@ fn secret_names_in_config_file(path: &Path) -> anyhow::Result<BTreeSet<String>> 
         .with_context(|| format!("couldn't read the config {}", path.display()))?;
     let config: Value = serde_json::from_str(&text)
         .with_context(|| format!("the config {} is not valid JSON", path.display()))?;
-    let mut names = BTreeSet::new();
-    collect_secret_names(&config, &mut names);
-    Ok(names)
-}
-
-/// Every `{"$secret": "NAME"}` reference anywhere in a config.
-fn collect_secret_names(value: &Value, names: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(name)) = map.get("$secret") {
-                names.insert(name.clone());
-            } else {
-                map.values().for_each(|v| collect_secret_names(v, names));
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_secret_names(v, names)),
-        _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_references_are_collected_from_anywhere_in_the_config() {
-        let config = serde_json::json!({
-            "client": {
-                "base_url": "https://api.example.com",
-                "auth": {
-                    "type": "oauth2",
-                    "client_id": { "$secret": "client_id" },
-                    "client_secret": { "$secret": "client_secret" }
-                },
-                "headers": [ { "X-Api-Key": { "$secret": "api_key" } } ]
-            },
-            "resources": [ { "name": "issues", "token": { "$secret": "api_key" } } ],
-            "not_a_reference": { "$secret": 42 }
-        });
-        let mut names = BTreeSet::new();
-        collect_secret_names(&config, &mut names);
-        assert_eq!(
-            names.into_iter().collect::<Vec<_>>(),
-            ["api_key", "client_id", "client_secret"]
-        );
-    }
+    Ok(sluice_secrets::secret_references(&config))
 }

@@ -15,11 +15,13 @@ mod input;
 #[cfg(target_os = "linux")]
 mod linux;
 mod redact;
+mod references;
 mod store;
 mod value;
 
 pub use error::{Error, Result};
 pub use input::read_secret_value;
 pub use redact::{Redactor, MIN_REDACTED_LEN, REDACTED};
+pub use references::secret_references;
 pub use store::{env_var_name, SecretStore, ENV_PREFIX, SERVICE};
 pub use value::SecretValue;
