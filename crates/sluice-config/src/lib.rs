@@ -1,1 +1,81 @@
 //! The connector config model: a dlt `rest_api_source` config plus Sluice's marked extensions.
+//!
+//! A connector document is dlt's dict with one extra top-level key:
+//!
+//! ```json
+//! {
+//!   "client": {...}, "resource_defaults": {...}, "resources": [...],
+//!   "sluice": {"name": ..., "pipeline": {...}, "source": {...}, "retry": {...}}
+//! }
+//! ```
+//!
+//! Everything but `sluice` is dlt's own `RESTAPIConfig`, so paths in problems are the paths of
+//! dlt's dict (`resources[2].endpoint.paginator.limit`) and export only has to drop or
+//! translate `sluice`. See `README.md` in this crate for the reasoning.
+//!
+//! Entry points:
+//! * [`from_json`], [`from_yaml`], [`from_value`]: load a saved connector, strictly (all problems
+//!   or a config that passed every check);
+//! * [`check_value`]: every problem of a JSON value, for live validation in the UI;
+//! * [`import()`]: read JSON, YAML, dlt Python code or markdown, taking secret values out;
+//! * [`export()`] and the `to_*` methods on [`ConnectorConfig`];
+//! * [`ConnectorConfig::resolved_resources`]: resources with `resource_defaults` applied.
+
+pub mod bindings;
+mod error;
+pub mod export;
+pub mod import;
+pub mod merge;
+mod model;
+mod parse;
+mod problem;
+mod serde_util;
+mod suggest;
+mod validate;
+
+use serde_json::Value;
+
+pub use error::{Error, Result};
+pub use export::{env_name, export, ExportFormat};
+pub use import::{import, FoundSecret, ImportFormat, ImportOptions, Imported};
+pub use merge::{resolve_resource, ResolvedResource};
+pub use model::*;
+pub use problem::{Problem, ProblemKind};
+
+/// Every problem of a config given as JSON: structure, unknown keys and cross-field checks.
+pub fn check_value(value: &Value) -> Vec<Problem> {
+    let mut reader = parse::Reader::new();
+    let config = parse::read_config(&mut reader, value);
+    let mut problems = reader.problems;
+    // Cross-field checks only make sense on a config that was read completely; on a partial
+    // one they would report echoes of the problems above.
+    if let (Some(config), true) = (config, problems.is_empty()) {
+        problems.extend(config.validate());
+    }
+    problems
+}
+
+/// Loads a saved connector: the config if it passes every check, else all the problems.
+pub fn from_value(value: &Value) -> Result<ConnectorConfig> {
+    let mut reader = parse::Reader::new();
+    let config = parse::read_config(&mut reader, value);
+    match config {
+        Some(config) if reader.problems.is_empty() => {
+            let problems = config.validate();
+            if problems.is_empty() {
+                Ok(config)
+            } else {
+                Err(Error::Invalid(problems))
+            }
+        }
+        _ => Err(Error::Invalid(reader.problems)),
+    }
+}
+
+pub fn from_json(text: &str) -> Result<ConnectorConfig> {
+    from_value(&import::read_json(text)?)
+}
+
+pub fn from_yaml(text: &str) -> Result<ConnectorConfig> {
+    from_value(&import::read_yaml(text)?)
+}

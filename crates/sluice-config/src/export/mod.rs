@@ -1,0 +1,488 @@
+//! Export to a runnable dlt pipeline script, `.dlt/secrets.toml` and `.dlt/config.toml`
+//! templates, JSON and YAML.
+//!
+//! The dlt script uses only dlt's own names: the model already writes the `oauth2` alias as
+//! `oauth2_client_credentials` / `access_token_url`, `{"$secret": n}` becomes
+//! `dlt.secrets["n"]`, `{"$config": n}` becomes `dlt.config["n"]`, and the retry policy becomes
+//! dlt's `[runtime]` settings, set as environment defaults at the top of the script so the one
+//! file is enough (`export_config_toml` writes the same settings for a `.dlt/config.toml`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::*;
+
+/// The formats a connector exports to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export_to = "config/")]
+pub enum ExportFormat {
+    /// A Python script running the connector with dlt into DuckDB.
+    Dlt,
+    Json,
+    Yaml,
+    /// `.dlt/secrets.toml` with every secret's key path and no values.
+    SecretsToml,
+    /// `.dlt/config.toml` with the retry policy as `[runtime]` settings.
+    ConfigToml,
+}
+
+/// Writes the config in `format`.
+pub fn export(config: &ConnectorConfig, format: ExportFormat) -> Result<String> {
+    match format {
+        ExportFormat::Dlt => Ok(config.to_dlt_script()),
+        ExportFormat::Json => config.to_json_string(),
+        ExportFormat::Yaml => config.to_yaml_string(),
+        ExportFormat::SecretsToml => Ok(config.to_secrets_toml()),
+        ExportFormat::ConfigToml => Ok(config.to_config_toml()),
+    }
+}
+
+impl ConnectorConfig {
+    /// dlt's source name: `sluice.source.name`, else dlt's default `rest_api`.
+    pub fn effective_source_name(&self) -> String {
+        self.sluice
+            .source
+            .name
+            .clone()
+            .unwrap_or_else(|| "rest_api".to_owned())
+    }
+
+    pub fn effective_pipeline_name(&self) -> String {
+        self.sluice
+            .pipeline
+            .pipeline_name
+            .clone()
+            .or_else(|| self.sluice.name.as_deref().map(crate::import::snake_name))
+            .unwrap_or_else(|| "rest_api".to_owned())
+    }
+
+    /// dlt's default dataset is `<pipeline_name>_dataset`.
+    pub fn effective_dataset_name(&self) -> String {
+        self.sluice
+            .pipeline
+            .dataset_name
+            .clone()
+            .unwrap_or_else(|| format!("{}_dataset", self.effective_pipeline_name()))
+    }
+
+    /// dlt's default DuckDB file is `<pipeline_name>.duckdb` in the working directory.
+    pub fn effective_duckdb_file(&self) -> String {
+        self.sluice
+            .pipeline
+            .duckdb_file
+            .clone()
+            .unwrap_or_else(|| format!("{}.duckdb", self.effective_pipeline_name()))
+    }
+
+    /// The dict dlt's `rest_api_source` takes: the config without Sluice's settings.
+    pub fn dlt_dict(&self) -> Value {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.remove("sluice");
+        }
+        value
+    }
+
+    pub fn to_json_string(&self) -> Result<String> {
+        serde_json::to_string_pretty(self)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| Error::Export {
+                format: "JSON",
+                message: e.to_string(),
+            })
+    }
+
+    pub fn to_yaml_string(&self) -> Result<String> {
+        serde_norway::to_string(self).map_err(|e| Error::Export {
+            format: "YAML",
+            message: e.to_string(),
+        })
+    }
+
+    /// Every reference in the config, once each, in the order they appear.
+    pub fn references(&self) -> Vec<ValueRef> {
+        let mut found = Vec::new();
+        collect_ref_values(&self.dlt_dict(), &mut found);
+        let mut unique: Vec<ValueRef> = Vec::new();
+        for reference in found {
+            if !unique.contains(&reference) {
+                unique.push(reference);
+            }
+        }
+        unique
+    }
+
+    /// Auth fields the config leaves for dlt to look up in its secrets, with dlt's key path
+    /// (`sources.rest_api.<source>.credentials.<field>`).
+    pub fn dlt_credential_paths(&self) -> Vec<String> {
+        let section = format!("sources.rest_api.{}.credentials", self.effective_source_name());
+        let mut fields: Vec<&str> = Vec::new();
+        let mut visit = |auth: &Auth| {
+            let missing: Vec<&'static str> = match auth {
+                Auth::Type(t) => t.secret_fields().to_vec(),
+                Auth::Config(AuthConfig::Bearer(a)) => {
+                    a.token.is_none().then_some("token").into_iter().collect()
+                }
+                Auth::Config(AuthConfig::ApiKey(a)) => {
+                    a.api_key.is_none().then_some("api_key").into_iter().collect()
+                }
+                Auth::Config(AuthConfig::HttpBasic(_)) => Vec::new(),
+                Auth::Config(AuthConfig::Oauth2ClientCredentials(a)) => [
+                    ("access_token_url", a.access_token_url.is_none()),
+                    ("client_id", a.client_id.is_none()),
+                    ("client_secret", a.client_secret.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(f, missing)| missing.then_some(f))
+                .collect(),
+            };
+            for field in missing {
+                if !fields.contains(&field) {
+                    fields.push(field);
+                }
+            }
+        };
+        if let Some(auth) = &self.client.auth {
+            visit(auth);
+        }
+        for resource in self.resolved_resources() {
+            if let Some(auth) = &resource.endpoint.auth {
+                visit(auth);
+            }
+        }
+        fields
+            .into_iter()
+            .map(|field| format!("{section}.{field}"))
+            .collect()
+    }
+
+    /// A runnable dlt pipeline script (see the module docs).
+    pub fn to_dlt_script(&self) -> String {
+        let name = self.sluice.name.clone().unwrap_or_else(|| self.effective_pipeline_name());
+        let pipeline_name = self.effective_pipeline_name();
+        let dataset_name = self.effective_dataset_name();
+        let duckdb_file = self.effective_duckdb_file();
+        let retry = &self.sluice.retry;
+        let mut out = String::new();
+        out.push_str(&format!(
+            "\"\"\"dlt pipeline for the {} connector, exported by Sluice.\n\n",
+            py_docstring_text(&format!("\"{name}\""))
+        ));
+        out.push_str(&format!(
+            "Run it with `python <this file>`: it loads into the DuckDB file {} as dataset {}.\n",
+            py_docstring_text(&duckdb_file),
+            py_docstring_text(&dataset_name)
+        ));
+        let secrets: Vec<String> = self
+            .references()
+            .iter()
+            .map(|r| {
+                let store = if r.is_secret() { "secret" } else { "config value" };
+                format!("  {} ({store}; env {})", r.name(), env_name(r.name()))
+            })
+            .chain(
+                self.dlt_credential_paths()
+                    .into_iter()
+                    .map(|p| format!("  {p} (secret; env {})", env_name(&p))),
+            )
+            .collect();
+        if !secrets.is_empty() {
+            out.push_str(
+                "dlt reads these from .dlt/secrets.toml (or .dlt/config.toml) or the environment:\n",
+            );
+            for line in secrets {
+                out.push_str(&py_docstring_text(&line));
+                out.push('\n');
+            }
+        }
+        out.push_str("\"\"\"\n\nimport os\n\n");
+        out.push_str(
+            "# Sluice's retry policy as dlt [runtime] settings. setdefault keeps any value already set in\n\
+             # the environment; note that environment values win over .dlt/config.toml in dlt.\n",
+        );
+        let attempts = u64::from(retry.max_retries) + 1;
+        for (key, value, note) in [
+            (
+                "REQUEST_MAX_ATTEMPTS",
+                attempts.to_string(),
+                format!("  # {} retries after the first attempt", retry.max_retries),
+            ),
+            ("REQUEST_BACKOFF_FACTOR", fmt_number(retry.backoff_factor), String::new()),
+            ("REQUEST_MAX_RETRY_DELAY", fmt_number(retry.max_delay_seconds), String::new()),
+            ("REQUEST_TIMEOUT", fmt_number(retry.request_timeout_seconds), String::new()),
+        ] {
+            out.push_str(&format!(
+                "os.environ.setdefault(\"RUNTIME__{key}\", \"{value}\"){note}\n"
+            ));
+        }
+        let statuses: Vec<String> = retry.statuses.iter().map(u16::to_string).collect();
+        out.push_str(&format!(
+            "# Sluice retries on statuses {}; dlt always retries 429 and every 5xx and has no setting\n\
+             # to change that list.\n\n",
+            statuses.join(", ")
+        ));
+        out.push_str("import dlt  # noqa: E402\nfrom dlt.sources.rest_api import rest_api_source  # noqa: E402\n\n");
+        out.push_str(&format!("PIPELINE_NAME = {}\n", py_str(&pipeline_name)));
+        out.push_str(&format!("DATASET_NAME = {}\n", py_str(&dataset_name)));
+        out.push_str(&format!("DUCKDB_FILE = {}\n\n\n", py_str(&duckdb_file)));
+
+        out.push_str("def make_source():\n    return rest_api_source(\n        ");
+        let mut dict = String::new();
+        write_py(&mut dict, &self.dlt_dict(), 2);
+        out.push_str(&dict);
+        out.push_str(",\n");
+        let source = &self.sluice.source;
+        if let Some(name) = &source.name {
+            out.push_str(&format!("        name={},\n", py_str(name)));
+        }
+        if let Some(n) = source.max_table_nesting {
+            out.push_str(&format!("        max_table_nesting={n},\n"));
+        }
+        if let Some(b) = source.root_key {
+            out.push_str(&format!("        root_key={},\n", py_bool(b)));
+        }
+        if let Some(contract) = &source.schema_contract {
+            let mut text = String::new();
+            write_py(&mut text, &serde_json::to_value(contract).unwrap_or_default(), 2);
+            out.push_str(&format!("        schema_contract={text},\n"));
+        }
+        if let Some(b) = source.parallelized {
+            out.push_str(&format!("        parallelized={},\n", py_bool(b)));
+        }
+        out.push_str("    )\n\n\n");
+        out.push_str(
+            "def make_pipeline():\n    return dlt.pipeline(\n        pipeline_name=PIPELINE_NAME,\n        destination=dlt.destinations.duckdb(credentials=DUCKDB_FILE),\n        dataset_name=DATASET_NAME,\n    )\n\n\n",
+        );
+        out.push_str(
+            "if __name__ == \"__main__\":\n    load_info = make_pipeline().run(make_source())\n    print(load_info)\n",
+        );
+        out
+    }
+
+    /// `.dlt/secrets.toml` template: every `$secret` reference at its dlt key path (the same
+    /// path the script's `dlt.secrets["..."]` reads), plus auth fields left for dlt to resolve;
+    /// all with empty values.
+    pub fn to_secrets_toml(&self) -> String {
+        let name = self.sluice.name.clone().unwrap_or_else(|| self.effective_pipeline_name());
+        let mut keys: Vec<String> = self
+            .references()
+            .into_iter()
+            .filter(ValueRef::is_secret)
+            .map(|r| r.name().to_owned())
+            .collect();
+        keys.extend(self.dlt_credential_paths());
+        let mut out = format!(
+            "# .dlt/secrets.toml for the {} connector, exported by Sluice.\n\
+             # Fill in the values and keep this file out of version control.\n\
+             # Each key can also come from the environment variable named next to it.\n",
+            toml_comment(&format!("\"{name}\""))
+        );
+        if keys.is_empty() {
+            out.push_str("# This connector needs no secrets.\n");
+        }
+        out.push_str(&toml_sections(&keys));
+        out
+    }
+
+    /// `.dlt/config.toml`: the retry policy as dlt's `[runtime]` settings and every `$config`
+    /// reference at its key path, with empty values.
+    pub fn to_config_toml(&self) -> String {
+        let retry = &self.sluice.retry;
+        let mut out = String::from(
+            "# .dlt/config.toml exported by Sluice.\n\
+             # dlt always retries 429 and 5xx statuses; the count, backoff and timeout are set here.\n",
+        );
+        let config_keys: Vec<String> = self
+            .references()
+            .into_iter()
+            .filter(|r| !r.is_secret())
+            .map(|r| r.name().to_owned())
+            .collect();
+        // Top-level keys must come before the first table header.
+        let sections = toml_sections(&config_keys);
+        let (top, rest) = match sections.find("\n[") {
+            Some(at) => sections.split_at(at + 1),
+            None if sections.starts_with('[') => ("", sections.as_str()),
+            None => (sections.as_str(), ""),
+        };
+        out.push_str(top);
+        out.push_str(&format!(
+            "\n[runtime]\nrequest_max_attempts = {}\nrequest_backoff_factor = {}\nrequest_max_retry_delay = {}\nrequest_timeout = {}\n",
+            u64::from(retry.max_retries) + 1,
+            fmt_number(retry.backoff_factor),
+            fmt_number(retry.max_delay_seconds),
+            fmt_number(retry.request_timeout_seconds),
+        ));
+        if !rest.is_empty() {
+            out.push('\n');
+            out.push_str(rest);
+        }
+        out
+    }
+}
+
+fn collect_ref_values(value: &Value, found: &mut Vec<ValueRef>) {
+    if let Some(reference) = ValueRef::from_json(value) {
+        found.push(reference);
+        return;
+    }
+    match value {
+        Value::Object(object) => object.values().for_each(|v| collect_ref_values(v, found)),
+        Value::Array(items) => items.iter().for_each(|v| collect_ref_values(v, found)),
+        _ => {}
+    }
+}
+
+/// Env var dlt reads for a key path: upper case, sections joined by `__`.
+pub fn env_name(key_path: &str) -> String {
+    key_path
+        .split('.')
+        .map(str::to_uppercase)
+        .collect::<Vec<_>>()
+        .join("__")
+}
+
+fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        key.to_owned()
+    } else {
+        Value::String(key.to_owned()).to_string()
+    }
+}
+
+fn toml_comment(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+/// `a.b.c` key paths as TOML: top-level keys first, then one `[a.b]` table per section.
+fn toml_sections(paths: &[String]) -> String {
+    let mut top = String::new();
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    for path in paths {
+        let (section, key) = match path.rsplit_once('.') {
+            Some((section, key)) => (section.to_owned(), key),
+            None => (String::new(), path.as_str()),
+        };
+        let line = format!("{} = \"\"  # env {}\n", toml_key(key), env_name(path));
+        if section.is_empty() {
+            if !top.contains(&line) {
+                top.push_str(&line);
+            }
+            continue;
+        }
+        match sections.iter_mut().find(|(s, _)| *s == section) {
+            Some((_, lines)) if !lines.contains(&line) => lines.push(line),
+            Some(_) => {}
+            None => sections.push((section, vec![line])),
+        }
+    }
+    let mut out = top;
+    for (section, lines) in sections {
+        let header: Vec<String> = section.split('.').map(toml_key).collect();
+        out.push_str(&format!("\n[{}]\n", header.join(".")));
+        for line in lines {
+            out.push_str(&line);
+        }
+    }
+    out
+}
+
+fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n:.0}")
+    } else {
+        n.to_string()
+    }
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+/// A Python string literal. JSON's escapes are all valid Python escapes.
+fn py_str(text: &str) -> String {
+    Value::String(text.to_owned()).to_string()
+}
+
+/// Text safe inside a `"""` docstring.
+fn py_docstring_text(text: &str) -> String {
+    text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"")
+}
+
+/// A JSON value as a Python literal, references as dlt lookups.
+fn write_py(out: &mut String, value: &Value, indent: usize) {
+    if let Some(reference) = ValueRef::from_json(value) {
+        let store = if reference.is_secret() { "secrets" } else { "config" };
+        out.push_str(&format!("dlt.{store}[{}]", py_str(reference.name())));
+        return;
+    }
+    let pad = "    ".repeat(indent + 1);
+    let close = "    ".repeat(indent);
+    match value {
+        Value::Null => out.push_str("None"),
+        Value::Bool(b) => out.push_str(py_bool(*b)),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => out.push_str(&py_str(s)),
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Array(items) => {
+            out.push_str("[\n");
+            for item in items {
+                out.push_str(&pad);
+                write_py(out, item, indent + 1);
+                out.push_str(",\n");
+            }
+            out.push_str(&close);
+            out.push(']');
+        }
+        Value::Object(object) if object.is_empty() => out.push_str("{}"),
+        Value::Object(object) => {
+            out.push_str("{\n");
+            for (key, item) in object {
+                out.push_str(&pad);
+                out.push_str(&py_str(key));
+                out.push_str(": ");
+                write_py(out, item, indent + 1);
+                out.push_str(",\n");
+            }
+            out.push_str(&close);
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_layout() {
+        let text = toml_sections(&[
+            "client_id".into(),
+            "sources.rest_api.x.credentials.token".into(),
+            "odd key".into(),
+        ]);
+        assert_eq!(
+            text,
+            "client_id = \"\"  # env CLIENT_ID\n\"odd key\" = \"\"  # env ODD KEY\n\n[sources.rest_api.x.credentials]\ntoken = \"\"  # env SOURCES__REST_API__X__CREDENTIALS__TOKEN\n"
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(fmt_number(2.0), "2");
+        assert_eq!(fmt_number(0.5), "0.5");
+    }
+}

@@ -1,0 +1,483 @@
+//! Import from JSON, YAML, dlt Python code, or a markdown document holding one of those in a
+//! fenced code block. Import is lenient where saving is strict: literal secret values are taken
+//! out of the config (and handed to the caller for the keychain), and missing Sluice settings
+//! (name, pipeline name) are filled in.
+
+pub mod python;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::parse::{read_config, Reader};
+use crate::problem::Problem;
+use crate::validate::SECRET_AUTH_FIELDS;
+
+/// The format of the text being imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "config/")]
+pub enum ImportFormat {
+    Json,
+    Yaml,
+    Python,
+    Markdown,
+}
+
+impl ImportFormat {
+    /// Guess from a file name's extension (`None` when it says nothing useful, e.g. `.txt`).
+    pub fn from_file_name(name: &str) -> Option<ImportFormat> {
+        let lower = name.to_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, ext)| ext)?;
+        Some(match ext {
+            "json" => ImportFormat::Json,
+            "yaml" | "yml" => ImportFormat::Yaml,
+            "py" => ImportFormat::Python,
+            "md" | "markdown" => ImportFormat::Markdown,
+            _ => return None,
+        })
+    }
+}
+
+/// A secret value found written into the imported config. It was replaced there by a
+/// `{"$secret": name}` reference; the caller stores `value` in the keychain under `name`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export_to = "config/")]
+pub struct FoundSecret {
+    pub name: String,
+    /// Where it was found, e.g. `client.auth.token`.
+    pub path: String,
+    pub value: String,
+}
+
+// Never print the value: Debug output ends up in logs.
+impl std::fmt::Debug for FoundSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FoundSecret")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("value", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The result of an import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub config: ConnectorConfig,
+    /// Secret values that were in the text, now references in `config`.
+    pub found_secrets: Vec<FoundSecret>,
+    /// What the config still gets wrong (cross-field checks); empty when it is ready to save.
+    pub problems: Vec<Problem>,
+    /// The format the text was read as.
+    pub format: ImportFormat,
+}
+
+/// Options of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The format, when the caller knows it; otherwise it is guessed from the content.
+    pub format: Option<ImportFormat>,
+    /// Used to name the connector when the text does not (file stem).
+    pub fallback_name: Option<String>,
+}
+
+/// Imports a connector from text. Fails only when no config can be read at all (bad syntax, no
+/// code block, keys of the wrong type...); problems a user can fix in the forms come back in
+/// [`Imported::problems`].
+pub fn import(text: &str, options: &ImportOptions) -> Result<Imported> {
+    let format = options.format.unwrap_or_else(|| guess_format(text));
+    let (value, extras, format) = match format {
+        ImportFormat::Markdown => read_markdown(text)?,
+        ImportFormat::Json => (read_json(text)?, Extras::default(), format),
+        ImportFormat::Yaml => (read_yaml(text)?, Extras::default(), format),
+        ImportFormat::Python => {
+            let (value, extras) = read_python_text(text)?;
+            (value, extras, format)
+        }
+    };
+    import_value(value, extras, format, options)
+}
+
+fn guess_format(text: &str) -> ImportFormat {
+    let trimmed = text.trim_start();
+    if text.contains("```") || text.contains("~~~") {
+        ImportFormat::Markdown
+    } else if trimmed.starts_with('{') && serde_json::from_str::<Value>(text).is_ok() {
+        ImportFormat::Json
+    } else if text.contains("rest_api_source")
+        || text.contains("import dlt")
+        || text.contains("rest_api_resources")
+        || trimmed.starts_with('{')
+    {
+        ImportFormat::Python
+    } else {
+        ImportFormat::Yaml
+    }
+}
+
+pub(crate) fn read_json(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| Error::Syntax {
+        format: "JSON",
+        line: Some(e.line()),
+        message: e.to_string(),
+    })
+}
+
+pub(crate) fn read_yaml(text: &str) -> Result<Value> {
+    serde_norway::from_str::<Value>(text).map_err(|e| Error::Syntax {
+        format: "YAML",
+        line: e.location().map(|l| l.line()),
+        message: e.to_string(),
+    })
+}
+
+/// Settings found around the dict in Python code.
+#[derive(Debug, Default)]
+struct Extras {
+    source_kwargs: serde_json::Map<String, Value>,
+    pipeline_kwargs: serde_json::Map<String, Value>,
+}
+
+fn read_python_text(text: &str) -> Result<(Value, Extras)> {
+    match python::read_python(text) {
+        Ok(found) => Ok((
+            found.config,
+            Extras {
+                source_kwargs: found.source_kwargs,
+                pipeline_kwargs: found.pipeline_kwargs,
+            },
+        )),
+        Err(e) => Err(Error::Syntax {
+            format: "Python",
+            line: Some(e.line),
+            message: format!("line {}: {}", e.line, e.message),
+        }),
+    }
+}
+
+/// Fenced code blocks of a markdown document: (info string, body, line of the body).
+fn code_blocks(text: &str) -> Vec<(String, String, usize)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String, String, usize)> = None;
+    for (number, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &mut current {
+            None => {
+                for fence in ["```", "~~~"] {
+                    if let Some(info) = trimmed.strip_prefix(fence) {
+                        let fence_len = fence.len()
+                            + info.chars().take_while(|c| fence.starts_with(*c)).count();
+                        let marker: String = trimmed.chars().take(fence_len).collect();
+                        let info = trimmed[fence_len..].trim().to_lowercase();
+                        current = Some((marker, info, String::new(), number + 2));
+                        break;
+                    }
+                }
+            }
+            Some((marker, _, body, _)) => {
+                if trimmed.starts_with(marker.as_str()) && trimmed.trim_end() == marker.as_str() {
+                    if let Some((_, info, body, start)) = current.take() {
+                        blocks.push((info, body, start));
+                    }
+                } else {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+        }
+    }
+    // An unclosed block runs to the end of the document.
+    if let Some((_, info, body, start)) = current {
+        blocks.push((info, body, start));
+    }
+    blocks
+}
+
+fn read_markdown(text: &str) -> Result<(Value, Extras, ImportFormat)> {
+    let blocks = code_blocks(text);
+    if blocks.is_empty() {
+        return Err(Error::NotFound(
+            "the document has no fenced code block (```python ... ```)".into(),
+        ));
+    }
+    let mut first_error = None;
+    for (info, body, start) in &blocks {
+        let language = info.split_whitespace().next().unwrap_or("");
+        let attempt = match language {
+            "json" | "jsonc" => read_json(body).map(|v| (v, Extras::default(), ImportFormat::Json)),
+            "yaml" | "yml" => read_yaml(body).map(|v| (v, Extras::default(), ImportFormat::Yaml)),
+            "python" | "py" | "python3" | "" => {
+                read_python_text(body).map(|(v, e)| (v, e, ImportFormat::Python))
+            }
+            _ => continue,
+        };
+        match attempt {
+            Ok((value, extras, format)) if looks_like_config(&value) => {
+                return Ok((value, extras, format))
+            }
+            Ok(_) => {}
+            Err(Error::Syntax {
+                format,
+                line,
+                message,
+            }) => {
+                // Point at the line in the document, not in the block.
+                let line = line.map(|l| l + start - 1);
+                first_error.get_or_insert(Error::Syntax {
+                    format,
+                    line,
+                    message: format!("in the code block at line {start}: {message}"),
+                });
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| {
+        Error::NotFound("no code block in the document holds a rest_api_source config".into())
+    }))
+}
+
+fn looks_like_config(value: &Value) -> bool {
+    value.as_object().is_some_and(|o| {
+        o.contains_key("resources") || o.contains_key("client") || o.contains_key("sources")
+    })
+}
+
+/// A dltHub `dlt.yml` project holds the dict under `sources.<name>` with `type: rest_api`.
+fn unwrap_dlt_yml(value: Value, extras: &mut Extras) -> Value {
+    let Some(sources) = value.get("sources").and_then(Value::as_object) else {
+        return value;
+    };
+    if value.get("resources").is_some() {
+        return value;
+    }
+    for (name, source) in sources {
+        if source.get("type").and_then(Value::as_str) == Some("rest_api") {
+            let mut source = source.clone();
+            if let Some(object) = source.as_object_mut() {
+                object.remove("type");
+            }
+            extras
+                .source_kwargs
+                .insert("name".into(), Value::String(name.clone()));
+            return source;
+        }
+    }
+    value
+}
+
+fn import_value(
+    value: Value,
+    mut extras: Extras,
+    format: ImportFormat,
+    options: &ImportOptions,
+) -> Result<Imported> {
+    let value = unwrap_dlt_yml(value, &mut extras);
+    let mut reader = Reader::new();
+    let config = read_config(&mut reader, &value);
+    let mut config = match config {
+        Some(config) if reader.problems.is_empty() => config,
+        _ => return Err(Error::Invalid(reader.problems)),
+    };
+    apply_extras(&mut config, &extras);
+    fill_names(&mut config, options.fallback_name.as_deref());
+    let found_secrets = extract_secrets(&mut config);
+    let problems = config.validate();
+    Ok(Imported {
+        config,
+        found_secrets,
+        problems,
+        format,
+    })
+}
+
+fn apply_extras(config: &mut ConnectorConfig, extras: &Extras) {
+    let text = |map: &serde_json::Map<String, Value>, key: &str| {
+        map.get(key).and_then(Value::as_str).map(str::to_owned)
+    };
+    let source = &mut config.sluice.source;
+    let kwargs = &extras.source_kwargs;
+    if source.name.is_none() {
+        source.name = text(kwargs, "name");
+    }
+    if let Some(n) = kwargs.get("max_table_nesting").and_then(Value::as_u64) {
+        source.max_table_nesting = u32::try_from(n).ok();
+    }
+    if let Some(b) = kwargs.get("root_key").and_then(Value::as_bool) {
+        source.root_key = Some(b);
+    }
+    if let Some(b) = kwargs.get("parallelized").and_then(Value::as_bool) {
+        source.parallelized = Some(b);
+    }
+    if let Some(contract) = kwargs.get("schema_contract") {
+        source.schema_contract = serde_json::from_value(contract.clone()).ok();
+    }
+    let pipeline = &mut config.sluice.pipeline;
+    let kwargs = &extras.pipeline_kwargs;
+    if pipeline.pipeline_name.is_none() {
+        pipeline.pipeline_name = text(kwargs, "pipeline_name");
+    }
+    if pipeline.dataset_name.is_none() {
+        pipeline.dataset_name = text(kwargs, "dataset_name");
+    }
+}
+
+/// snake_case of a display name, usable as a dlt pipeline name.
+pub(crate) fn snake_name(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_owned();
+    match out.chars().next() {
+        None => "rest_api".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("_{out}"),
+        Some(_) => out,
+    }
+}
+
+/// A saved connector names itself; an import that does not gets a name from the source name,
+/// the pipeline name, the first resource, or the file.
+fn fill_names(config: &mut ConnectorConfig, fallback: Option<&str>) {
+    let sluice = &config.sluice;
+    let name = sluice
+        .name
+        .clone()
+        .or_else(|| sluice.source.name.clone())
+        .or_else(|| sluice.pipeline.pipeline_name.clone())
+        .or_else(|| {
+            config
+                .resources
+                .first()
+                .map(|r| r.name().to_owned())
+                .filter(|n| !n.trim().is_empty())
+        })
+        .or_else(|| fallback.map(str::to_owned))
+        .unwrap_or_else(|| "rest_api".to_owned());
+    if config.sluice.pipeline.pipeline_name.is_none() {
+        config.sluice.pipeline.pipeline_name = Some(snake_name(&name));
+    }
+    config.sluice.name.get_or_insert(name);
+}
+
+/// Replaces literal values in secret auth fields by references and returns the values.
+fn extract_secrets(config: &mut ConnectorConfig) -> Vec<FoundSecret> {
+    let mut found: Vec<FoundSecret> = Vec::new();
+    let mut taken: Vec<String> = config_reference_names(config);
+    let mut take = |auth: &mut Auth, path: &str, prefix: &str| {
+        let Auth::Config(auth) = auth else {
+            return;
+        };
+        let fields: Vec<(&str, &mut TextOrRef)> = match auth {
+            AuthConfig::Bearer(a) => a.token.as_mut().map(|t| ("token", t)).into_iter().collect(),
+            AuthConfig::ApiKey(a) => a.api_key.as_mut().map(|t| ("api_key", t)).into_iter().collect(),
+            AuthConfig::HttpBasic(a) => vec![("password", &mut a.password)],
+            AuthConfig::Oauth2ClientCredentials(a) => [
+                ("client_id", a.client_id.as_mut()),
+                ("client_secret", a.client_secret.as_mut()),
+                ("access_token", a.access_token.as_mut()),
+            ]
+            .into_iter()
+            .filter_map(|(n, v)| v.map(|v| (n, v)))
+            .collect(),
+        };
+        for (field, value) in fields {
+            debug_assert!(SECRET_AUTH_FIELDS.contains(&field));
+            let TextOrRef::Text(secret) = value else {
+                continue;
+            };
+            let field_path = format!("{path}.{field}");
+            // The same value found twice (client and a resource) is one keychain entry.
+            let name = match found.iter().find(|f| &f.value == secret) {
+                Some(existing) => existing.name.clone(),
+                None => {
+                    let base = format!("{prefix}{field}");
+                    let mut name = base.clone();
+                    let mut n = 2;
+                    while taken.contains(&name) {
+                        name = format!("{base}_{n}");
+                        n += 1;
+                    }
+                    taken.push(name.clone());
+                    found.push(FoundSecret {
+                        name: name.clone(),
+                        path: field_path,
+                        value: secret.clone(),
+                    });
+                    name
+                }
+            };
+            *value = TextOrRef::Ref(ValueRef::secret(name));
+        }
+    };
+    if let Some(auth) = &mut config.client.auth {
+        take(auth, "client.auth", "");
+    }
+    if let Some(defaults) = &mut config.resource_defaults {
+        if let Some(EndpointEntry::Endpoint(e)) = &mut defaults.endpoint {
+            if let Some(auth) = &mut e.auth {
+                take(auth, "resource_defaults.endpoint.auth", "defaults_");
+            }
+        }
+    }
+    for (i, entry) in config.resources.iter_mut().enumerate() {
+        if let ResourceEntry::Resource(resource) = entry {
+            let prefix = format!("{}_", crate::import::snake_name(&resource.name));
+            if let Some(EndpointEntry::Endpoint(e)) = &mut resource.settings.endpoint {
+                if let Some(auth) = &mut e.auth {
+                    take(auth, &format!("resources[{i}].endpoint.auth"), &prefix);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Names of the references already in the config, so new ones do not collide.
+fn config_reference_names(config: &ConnectorConfig) -> Vec<String> {
+    let mut names = Vec::new();
+    collect_refs(&serde_json::to_value(config).unwrap_or_default(), &mut names);
+    names
+}
+
+pub(crate) fn collect_refs(value: &Value, names: &mut Vec<String>) {
+    if let Some(reference) = ValueRef::from_json(value) {
+        names.push(reference.name().to_owned());
+        return;
+    }
+    match value {
+        Value::Object(object) => object.values().for_each(|v| collect_refs(v, names)),
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, names)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_blocks() {
+        let blocks = code_blocks("text\n```python\na = 1\n```\n~~~json\n{}\n~~~\n");
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].0, "python");
+        assert_eq!(blocks[0].1, "a = 1\n");
+        assert_eq!(blocks[0].2, 3);
+        assert_eq!(blocks[1].0, "json");
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(snake_name("Marketing data!"), "marketing_data");
+        assert_eq!(snake_name("000_abc"), "_000_abc");
+        assert_eq!(snake_name("--"), "rest_api");
+    }
+}

@@ -1,0 +1,40 @@
+//! Integration tests of sluice-config, one binary (see the crate's `autotests = false`).
+
+mod bindings;
+mod corpus;
+mod dlt;
+mod fuzz;
+mod seeds;
+
+use std::path::{Path, PathBuf};
+
+/// The repository root (two levels above this crate).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
+}
+
+/// The seed documents: `SLUICE_SEEDS_DIR`, else `../shared/seeds` next to the repository.
+pub fn seeds_dir() -> PathBuf {
+    match std::env::var_os("SLUICE_SEEDS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => repo_root().join("../shared/seeds"),
+    }
+}
+
+pub fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Files of a directory, sorted, for stable test output.
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
