@@ -39,6 +39,7 @@ step "The real app through WebDriver"
 npm run --silent build
 cargo build --locked -p sluice-app
 export SLUICE_APP_BIN="$CARGO_TARGET_DIR/debug/sluice-app"
-xvfb-run -a --server-args="-screen 0 1280x800x24" npm run --silent test:e2e
+# The app keeps connector secrets in the keychain, so it runs against a real one here too.
+bash scripts/with-keyring.sh xvfb-run -a --server-args="-screen 0 1280x800x24" npm run --silent test:e2e
 
 step "All tests passed"

@@ -6,6 +6,8 @@ fn main() {
             "list_connectors",
             "get_connector",
             "create_connector",
+            "open_demo_connector",
+            "secret_status",
         ]),
     ))
     .expect("tauri-build failed");

@@ -1,14 +1,16 @@
 //! Thin `#[tauri::command]` adapters: each one moves its work off the async threads and calls the
 //! engine crates. No logic lives here that the CLI or a plain Rust test could not reach.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sluice_secrets::SecretValue;
 use sluice_store::{Connector, ConnectorSummary};
 use tauri::State;
 use ts_rs::TS;
 
+use crate::demo::{self, DEMO_NAME, DEMO_SECRETS};
 use crate::error::{CommandError, CommandResult};
-use crate::AppState;
+use crate::{secret_scope, AppState};
 
 /// What the "New connector" dialog sends.
 #[derive(Debug, Deserialize, TS)]
@@ -45,6 +47,93 @@ pub async fn create_connector(
                 .summary())
         })
         .await
+}
+
+/// The outcome of opening the demo connector.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "app/")]
+pub struct DemoOpened {
+    pub connector: ConnectorSummary,
+    /// Set when the demo's credentials could not be stored in the keychain: the connector is
+    /// there, but syncing it needs the keychain fixed first.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keychain_problem: Option<String>,
+}
+
+/// Starts the demo API and creates the demo connector, or points the existing one at the running
+/// API. Its credentials go into the keychain like any other connector's secrets.
+#[tauri::command]
+pub async fn open_demo_connector(state: State<'_, AppState>) -> CommandResult<DemoOpened> {
+    let base_url = state.demo.ensure_running().await?;
+    let connector = state
+        .with_store(move |store| {
+            Ok(match store.demo_connector()? {
+                Some(existing) => {
+                    let mut config = existing.config;
+                    demo::rebase(&mut config, &base_url);
+                    store.update_config(existing.id, &config)?
+                }
+                None => store.create_connector(DEMO_NAME, &demo::demo_config(&base_url), true)?,
+            })
+        })
+        .await?;
+    let secrets = state.secrets.clone();
+    let scope = secret_scope(connector.id);
+    let stored = tauri::async_runtime::spawn_blocking(move || {
+        DEMO_SECRETS
+            .iter()
+            .try_for_each(|(name, value)| secrets.set(&scope, name, &SecretValue::from(*value)))
+    })
+    .await
+    .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?;
+    Ok(DemoOpened {
+        connector: connector.summary(),
+        keychain_problem: stored.err().map(|e| e.to_string()),
+    })
+}
+
+/// One secret a connector refers to, and whether a value is available for it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "app/")]
+pub struct SecretStatus {
+    pub name: String,
+    pub is_set: bool,
+    /// A `SLUICE_SECRET_<NAME>` environment variable provides the value and wins over the
+    /// keychain.
+    pub from_environment: bool,
+}
+
+/// The secrets a connector's config refers to, each with whether it is set. Never a value.
+#[tauri::command]
+pub async fn secret_status(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<Vec<SecretStatus>> {
+    let connector = state
+        .with_store(move |store| Ok(store.connector(id)?))
+        .await?;
+    let secrets = state.secrets.clone();
+    let scope = secret_scope(id);
+    tauri::async_runtime::spawn_blocking(move || {
+        sluice_secrets::secret_references(&connector.config)
+            .into_iter()
+            .map(|name| {
+                let from_environment = std::env::var_os(sluice_secrets::env_var_name(&name))
+                    .is_some_and(|v| !v.is_empty());
+                let is_set = from_environment || secrets.is_set(&scope, &name)?;
+                Ok(SecretStatus {
+                    name,
+                    is_set,
+                    from_environment,
+                })
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?
 }
 
 /// A base URL must be an absolute http(s) URL; dlt joins endpoint paths onto it.

@@ -11,6 +11,8 @@ pub enum ErrorKind {
     /// The user's input is not acceptable; `field` says which input.
     Invalid,
     NotFound,
+    /// The system keychain is missing, locked or refused; the message says what to do.
+    Keychain,
     /// Something on this machine failed (database, files): not the user's doing.
     Internal,
 }
@@ -55,6 +57,17 @@ impl From<sluice_store::Error> for CommandError {
                 field: None,
             },
             E::Database(_) | E::Migration(_) | E::Json(_) => Self::internal(message),
+        }
+    }
+}
+
+impl From<sluice_secrets::Error> for CommandError {
+    fn from(err: sluice_secrets::Error) -> Self {
+        // sluice-secrets words its errors for the user and never includes a secret value.
+        Self {
+            kind: ErrorKind::Keychain,
+            message: err.to_string(),
+            field: None,
         }
     }
 }

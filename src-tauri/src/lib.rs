@@ -3,11 +3,13 @@
 //! so the commands can also be driven by Tauri's mock runtime in tests.
 
 mod commands;
+mod demo;
 mod error;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use sluice_secrets::SecretStore;
 use sluice_store::Store;
 use tauri::{Manager, Runtime};
 
@@ -17,12 +19,22 @@ pub use error::{CommandError, CommandResult, ErrorKind};
 /// mutex and is only touched from blocking threads.
 pub struct AppState {
     store: Arc<Mutex<Store>>,
+    secrets: SecretStore,
+    demo: demo::DemoApi,
+}
+
+/// The keychain scope of a connector's secrets. It is keyed by the connector's id, not its name,
+/// so renaming a connector keeps its secrets; the CLI takes the same `connector-<id>`.
+pub fn secret_scope(connector_id: i64) -> String {
+    format!("connector-{connector_id}")
 }
 
 impl AppState {
     pub fn new(store: Store) -> Self {
         Self {
             store: Arc::new(Mutex::new(store)),
+            secrets: SecretStore::new(),
+            demo: demo::DemoApi::default(),
         }
     }
 
@@ -67,6 +79,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::list_connectors,
             commands::get_connector,
             commands::create_connector,
+            commands::open_demo_connector,
+            commands::secret_status,
         ])
 }
 

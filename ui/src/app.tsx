@@ -14,6 +14,8 @@ export function App() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [selected, setSelected] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
+  const [openingDemo, setOpeningDemo] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -31,6 +33,23 @@ export function App() {
     setCreating(false);
     await refresh();
     setSelected(connector.id);
+  };
+
+  const openDemo = async () => {
+    setOpeningDemo(true);
+    setNotice(null);
+    try {
+      const opened = await api.openDemoConnector();
+      if (opened.keychainProblem) {
+        setNotice(`The demo's credentials could not be stored in your keychain: ${opened.keychainProblem}`);
+      }
+      await refresh();
+      setSelected(opened.connector.id);
+    } catch (error) {
+      setNotice((error as CommandError).message);
+    } finally {
+      setOpeningDemo(false);
+    }
   };
 
   const connectors = load.state === "ready" ? load.connectors : [];
@@ -78,6 +97,11 @@ export function App() {
         )}
       </nav>
       <main class="main">
+        {notice && (
+          <div class="notice error" role="alert" data-testid="app-notice">
+            {notice}
+          </div>
+        )}
         {load.state === "loading" && <p class="muted center">Loading connectors…</p>}
         {load.state === "failed" && (
           <div class="notice error" role="alert">
@@ -89,7 +113,11 @@ export function App() {
           </div>
         )}
         {load.state === "ready" && connectors.length === 0 && (
-          <EmptyState onCreate={() => setCreating(true)} />
+          <EmptyState
+            onCreate={() => setCreating(true)}
+            onOpenDemo={() => void openDemo()}
+            openingDemo={openingDemo}
+          />
         )}
         {load.state === "ready" && connectors.length > 0 && current === null && (
           <p class="muted center">Pick a connector on the left, or create a new one.</p>

@@ -1,18 +1,35 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, type CommandError, type Connector } from "./api";
+import { api, type CommandError, type Connector, type SecretStatus } from "./api";
 
-/** The selected connector's overview. The full editor grows here. */
+type ResourceLike = string | { name?: string; endpoint?: string | { path?: string } };
+
+function resourceRow(resource: ResourceLike): { name: string; path: string } {
+  if (typeof resource === "string") return { name: resource, path: resource };
+  const endpoint = resource.endpoint;
+  const path = typeof endpoint === "string" ? endpoint : (endpoint?.path ?? resource.name ?? "");
+  return { name: resource.name ?? "(unnamed)", path };
+}
+
+/** The selected connector's overview: where it points, what it reads, and its secrets' state. */
 export function ConnectorView({ id }: { id: number }) {
   const [connector, setConnector] = useState<Connector | null>(null);
+  const [secrets, setSecrets] = useState<SecretStatus[] | null>(null);
+  const [secretsError, setSecretsError] = useState<string | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
 
   useEffect(() => {
     let live = true;
     setConnector(null);
+    setSecrets(null);
+    setSecretsError(null);
     setError(null);
     api.getConnector(id).then(
       (c) => live && setConnector(c),
       (e: CommandError) => live && setError(e),
+    );
+    api.secretStatus(id).then(
+      (s) => live && setSecrets(s),
+      (e: CommandError) => live && setSecretsError(e.message),
     );
     return () => {
       live = false;
@@ -28,8 +45,11 @@ export function ConnectorView({ id }: { id: number }) {
   }
   if (!connector) return <p class="muted center">Opening…</p>;
 
-  const config = connector.config as { client?: { base_url?: string }; resources?: unknown[] };
-  const resources = config.resources ?? [];
+  const config = connector.config as {
+    client?: { base_url?: string; auth?: { type?: string } };
+    resources?: ResourceLike[];
+  };
+  const resources = (config.resources ?? []).map(resourceRow);
   return (
     <section class="connector-view" data-testid="connector-view">
       <h1>{connector.name}</h1>
@@ -38,11 +58,52 @@ export function ConnectorView({ id }: { id: number }) {
         <dd>
           <code>{config.client?.base_url ?? "—"}</code>
         </dd>
-        <dt>Resources</dt>
-        <dd>{resources.length}</dd>
+        <dt>Sign-in</dt>
+        <dd>{config.client?.auth?.type ?? "none"}</dd>
       </dl>
-      {resources.length === 0 && (
+
+      <h2 class="section-title">Resources</h2>
+      {resources.length === 0 ? (
         <p class="muted">This connector has no resources yet.</p>
+      ) : (
+        <table class="table" data-testid="resource-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Endpoint path</th>
+            </tr>
+          </thead>
+          <tbody>
+            {resources.map((r) => (
+              <tr key={r.name}>
+                <td>{r.name}</td>
+                <td>
+                  <code>{r.path}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2 class="section-title">Secrets</h2>
+      {secretsError && (
+        <div class="notice error" role="alert">
+          {secretsError}
+        </div>
+      )}
+      {secrets && secrets.length === 0 && <p class="muted">This connector uses no secrets.</p>}
+      {secrets && secrets.length > 0 && (
+        <ul class="secret-list" data-testid="secret-list">
+          {secrets.map((s) => (
+            <li key={s.name}>
+              <code>{s.name}</code>{" "}
+              <span class={s.isSet ? "badge ok" : "badge missing"}>
+                {s.isSet ? (s.fromEnvironment ? "set by environment" : "set in keychain") : "not set"}
+              </span>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

@@ -1,4 +1,6 @@
-export function EmptyState({ onCreate }: { onCreate: () => void }) {
+type Props = { onCreate: () => void; onOpenDemo: () => void; openingDemo: boolean };
+
+export function EmptyState({ onCreate, onOpenDemo, openingDemo }: Props) {
   return (
     <section class="empty-state" data-testid="empty-state" aria-labelledby="empty-title">
       <img src="/favicon.png" alt="" width={48} height={48} />
@@ -12,7 +14,20 @@ export function EmptyState({ onCreate }: { onCreate: () => void }) {
         <button type="button" class="button primary" data-testid="create-first" onClick={onCreate}>
           Create a connector
         </button>
+        <button
+          type="button"
+          class="button"
+          data-testid="open-demo"
+          disabled={openingDemo}
+          onClick={onOpenDemo}
+        >
+          {openingDemo ? "Starting the demo API…" : "Open the demo connector"}
+        </button>
       </div>
+      <p class="hint">
+        The demo connector reads a built-in example API that runs on this computer: no account
+        needed.
+      </p>
       <p class="hint">
         Secrets such as API keys are kept in your system keychain, never in a file.
       </p>
