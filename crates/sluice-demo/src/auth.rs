@@ -75,7 +75,9 @@ impl TokenIssuer {
         // Tokens of another server (an earlier run on the same port, a neighbour test) must not
         // pass here, so the nonce mixes the clock and a per-process instance counter.
         static INSTANCES: AtomicU64 = AtomicU64::new(0);
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
         let instance = INSTANCES.fetch_add(1, Ordering::Relaxed);
         Self {
             started: Instant::now(),
@@ -132,7 +134,10 @@ impl TokenIssuer {
 
 fn unauthorized(challenge: &'static str, code: &str, message: &str) -> Response {
     let mut response = http::error(StatusCode::UNAUTHORIZED, code, message);
-    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(challenge),
+    );
     response
 }
 
@@ -156,7 +161,9 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let encoded = authorization(headers, "Basic")?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (user, password) = text.split_once(':')?;
     Some((user.to_string(), password.to_string()))
@@ -188,7 +195,11 @@ fn check_oauth2(state: &DemoState, headers: &HeaderMap) -> Result<(), Response> 
 fn check_api_key(found: Option<&str>, where_: &str) -> Result<(), Response> {
     match found {
         Some(key) if key == DEMO_API_KEY => Ok(()),
-        Some(_) => Err(unauthorized(API_KEY_CHALLENGE, "invalid_api_key", "the API key is wrong")),
+        Some(_) => Err(unauthorized(
+            API_KEY_CHALLENGE,
+            "invalid_api_key",
+            "the API key is wrong",
+        )),
         None => Err(unauthorized(
             API_KEY_CHALLENGE,
             "unauthorized",
@@ -212,13 +223,29 @@ pub(crate) fn require(
         },
         Auth::Bearer => match authorization(headers, "Bearer") {
             Some(DEMO_TOKEN) => Ok(()),
-            Some(_) => Err(unauthorized(TOKEN_CHALLENGE, "invalid_token", "the bearer token is wrong")),
-            None => Err(unauthorized(BEARER_CHALLENGE, "unauthorized", "send `Authorization: Bearer <token>`")),
+            Some(_) => Err(unauthorized(
+                TOKEN_CHALLENGE,
+                "invalid_token",
+                "the bearer token is wrong",
+            )),
+            None => Err(unauthorized(
+                BEARER_CHALLENGE,
+                "unauthorized",
+                "send `Authorization: Bearer <token>`",
+            )),
         },
         Auth::Basic => match basic_credentials(headers) {
             Some((user, password)) if user == DEMO_USERNAME && password == DEMO_PASSWORD => Ok(()),
-            Some(_) => Err(unauthorized(BASIC_CHALLENGE, "invalid_credentials", "wrong user name or password")),
-            None => Err(unauthorized(BASIC_CHALLENGE, "unauthorized", "send HTTP basic credentials")),
+            Some(_) => Err(unauthorized(
+                BASIC_CHALLENGE,
+                "invalid_credentials",
+                "wrong user name or password",
+            )),
+            None => Err(unauthorized(
+                BASIC_CHALLENGE,
+                "unauthorized",
+                "send HTTP basic credentials",
+            )),
         },
         Auth::ApiKeyHeader => {
             // dlt's api_key default puts the raw key in `Authorization`; accept that name too.
@@ -232,7 +259,9 @@ pub(crate) fn require(
             params.get(API_KEY_QUERY_PARAM).map(String::as_str),
             "the `api_key` query parameter",
         ),
-        Auth::ApiKeyCookie => check_api_key(cookie(headers, API_KEY_COOKIE), "the `api_key` cookie"),
+        Auth::ApiKeyCookie => {
+            check_api_key(cookie(headers, API_KEY_COOKIE), "the `api_key` cookie")
+        }
     }
 }
 
@@ -240,7 +269,10 @@ fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
     let body = serde_json::json!({ "error": code, "error_description": description }).to_string();
     let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(BASIC_CHALLENGE));
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(BASIC_CHALLENGE),
+        );
     }
     response
 }
@@ -260,25 +292,42 @@ pub(crate) async fn token(
         );
     };
     let client = basic_credentials(&headers).or_else(|| {
-        Some((form.get("client_id")?.clone(), form.get("client_secret")?.clone()))
+        Some((
+            form.get("client_id")?.clone(),
+            form.get("client_secret")?.clone(),
+        ))
     });
     match client {
         Some((id, secret)) if id == DEMO_CLIENT_ID && secret == DEMO_CLIENT_SECRET => {}
-        Some(_) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client or wrong secret"),
-        None => {
+        Some(_) => {
             return oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
-                "authenticate the client with HTTP basic or client_id and client_secret in the body",
+                "unknown client or wrong secret",
             )
         }
+        None => return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "authenticate the client with HTTP basic or client_id and client_secret in the body",
+        ),
     }
     match form.get("grant_type").map(String::as_str) {
         Some("client_credentials") => {}
         Some(_) => {
-            return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "only client_credentials is supported")
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "only client_credentials is supported",
+            )
         }
-        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is missing"),
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is missing",
+            )
+        }
     }
     let (access_token, expires_in) = state.tokens.issue();
     let mut body = serde_json::json!({
@@ -290,7 +339,10 @@ pub(crate) async fn token(
         body["scope"] = serde_json::Value::from(scope.as_str());
     }
     (
-        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         body.to_string(),
     )
         .into_response()
@@ -322,7 +374,11 @@ mod tests {
         let issuer = TokenIssuer::new(1, Duration::from_secs(60));
         let other = TokenIssuer::new(1, Duration::from_secs(60));
         let (token, _) = other.issue();
-        assert_eq!(issuer.check(&token), Err(TokenProblem::Invalid), "another server's token");
+        assert_eq!(
+            issuer.check(&token),
+            Err(TokenProblem::Invalid),
+            "another server's token"
+        );
         let (mine, _) = issuer.issue();
         let forged = mine.replacen(".", ".f", 2);
         assert_eq!(issuer.check(&forged), Err(TokenProblem::Invalid));
@@ -332,7 +388,10 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; api_key=abc; x=1"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; api_key=abc; x=1"),
+        );
         assert_eq!(cookie(&headers, "api_key"), Some("abc"));
         assert_eq!(cookie(&headers, "missing"), None);
     }

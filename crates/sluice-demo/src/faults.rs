@@ -16,6 +16,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
 
 use crate::auth::TOKEN_PATH;
 use crate::http;
@@ -71,8 +72,9 @@ impl FaultPlan {
 
     /// The fault for the next attempt of the request identified by `key`, if any.
     pub fn draw(&self, key: u64) -> Option<Fault> {
-        let mut histories =
-            self.histories[(key % SHARDS as u64) as usize].lock().unwrap_or_else(PoisonError::into_inner);
+        let mut histories = self.histories[(key % SHARDS as u64) as usize]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let history = histories.entry(key).or_default();
         let attempt = history.attempts;
         history.attempts += 1;
@@ -95,7 +97,10 @@ impl FaultPlan {
         let second = mix(h, 0, 1);
         let choices = [
             (o.server_errors, Fault::ServerError(pick_status(second))),
-            (o.rate_limits, Fault::RateLimited(pick_format(o.retry_after_format, second))),
+            (
+                o.rate_limits,
+                Fault::RateLimited(pick_format(o.retry_after_format, second)),
+            ),
             (o.slow, Fault::Slow),
             (o.malformed_json, Fault::MalformedJson),
             (o.truncated_body, Fault::TruncatedBody),
@@ -132,13 +137,19 @@ fn pick_format(format: RetryAfterFormat, h: u64) -> RetryAfterFormat {
 /// FNV-1a: stable across Rust releases (unlike `DefaultHasher`), so a seed means the same faults
 /// whatever toolchain built the server.
 fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(hash, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01B3))
+    bytes.iter().fold(hash, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01B3)
+    })
 }
 
 const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
 
 /// Middleware on every faultable route; counts requests even when no fault is configured.
-pub(crate) async fn inject(State(state): State<Arc<DemoState>>, request: Request, next: Next) -> Response {
+pub(crate) async fn inject(
+    State(state): State<Arc<DemoState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     state.stats.requests.fetch_add(1, Ordering::Relaxed);
     let Some(plan) = &state.faults else {
         return next.run(request).await;
@@ -148,7 +159,11 @@ pub(crate) async fn inject(State(state): State<Arc<DemoState>>, request: Request
     }
     let (parts, body) = request.into_parts();
     let Ok(body) = to_bytes(body, MAX_BODY).await else {
-        return http::error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large");
+        return http::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is too large",
+        );
     };
     let mut key = fnv1a(FNV_OFFSET, parts.method.as_str().as_bytes());
     let target = parts.uri.path_and_query().map_or("", |pq| pq.as_str());
@@ -163,7 +178,10 @@ pub(crate) async fn inject(State(state): State<Arc<DemoState>>, request: Request
         Fault::ServerError(status) => http::error(
             status,
             "server_error",
-            &format!("injected fault: {}", status.canonical_reason().unwrap_or("server error")),
+            &format!(
+                "injected fault: {}",
+                status.canonical_reason().unwrap_or("server error")
+            ),
         ),
         Fault::RateLimited(format) => {
             let wait = plan.options.retry_after_secs;
@@ -173,8 +191,11 @@ pub(crate) async fn inject(State(state): State<Arc<DemoState>>, request: Request
                 }
                 _ => wait.to_string(),
             };
-            let mut response =
-                http::error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "injected fault: slow down");
+            let mut response = http::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "injected fault: slow down",
+            );
             if let Ok(value) = HeaderValue::from_str(&retry_after) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -201,7 +222,11 @@ pub(crate) async fn inject(State(state): State<Arc<DemoState>>, request: Request
         Fault::TruncatedBody => {
             let (mut parts, body) = next.run(request).await.into_parts();
             let Ok(full) = to_bytes(body, usize::MAX).await else {
-                return http::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "body failed");
+                return http::error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    "body failed",
+                );
             };
             // The body is cut but the framing is honest: the client reads a complete HTTP
             // answer whose JSON simply stops.
@@ -212,17 +237,29 @@ pub(crate) async fn inject(State(state): State<Arc<DemoState>>, request: Request
         Fault::ConnectionClose => {
             let (mut parts, body) = next.run(request).await.into_parts();
             let Ok(full) = to_bytes(body, usize::MAX).await else {
-                return http::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "body failed");
+                return http::error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    "body failed",
+                );
             };
             // Promise the full length, send half, then fail the body stream: hyper aborts the
             // connection, which the client sees as a connection closed mid-body.
-            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
             let half = full.slice(..full.len() / 2);
-            let chunks: [Result<Bytes, std::io::Error>; 2] = [
-                Ok(half),
-                Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "injected fault")),
-            ];
-            Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+            // The pause lets the headers and the first half reach the client before the abort,
+            // as when a server dies mid-answer.
+            let first = futures_util::stream::iter([Ok::<Bytes, std::io::Error>(half)]);
+            let abort = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "injected fault",
+                ))
+            });
+            Response::from_parts(parts, Body::from_stream(first.chain(abort)))
         }
     }
 }
@@ -262,9 +299,18 @@ mod tests {
     fn shares_are_roughly_honoured() {
         let p = plan("5xx=0.25,html=0.25,max-per-request=1000");
         let draws: Vec<_> = (0..4000).map(|key| p.draw(key)).collect();
-        let errors = draws.iter().filter(|f| matches!(f, Some(Fault::ServerError(_)))).count();
-        let html = draws.iter().filter(|f| matches!(f, Some(Fault::HtmlErrorPage))).count();
-        assert!((850..1150).contains(&errors), "{errors} server errors of 4000");
+        let errors = draws
+            .iter()
+            .filter(|f| matches!(f, Some(Fault::ServerError(_))))
+            .count();
+        let html = draws
+            .iter()
+            .filter(|f| matches!(f, Some(Fault::HtmlErrorPage)))
+            .count();
+        assert!(
+            (850..1150).contains(&errors),
+            "{errors} server errors of 4000"
+        );
         assert!((850..1150).contains(&html), "{html} HTML pages of 4000");
     }
 }

@@ -15,7 +15,10 @@ pub(crate) const DEFAULT_PAGE_SIZE: u64 = 100;
 
 pub(crate) fn json(body: String) -> Response {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         body,
     )
         .into_response()
@@ -24,7 +27,14 @@ pub(crate) fn json(body: String) -> Response {
 /// An error answer shaped like most REST APIs': `{"error": code, "message": text}`.
 pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = serde_json::json!({ "error": code, "message": message }).to_string();
-    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
         .into_response()
 }
 
@@ -37,7 +47,9 @@ pub(crate) fn number(params: &Params, name: &str, default: u64) -> Result<u64, R
     match params.get(name) {
         None => Ok(default),
         Some(text) => text.trim().parse().map_err(|_| {
-            bad_request(&format!("`{name}` must be a non-negative whole number, got `{text}`"))
+            bad_request(&format!(
+                "`{name}` must be a non-negative whole number, got `{text}`"
+            ))
         }),
     }
 }
@@ -52,7 +64,9 @@ pub(crate) fn check_page_size(name: &str, size: u64) -> Result<u64, Response> {
     if (1..=MAX_PAGE_SIZE).contains(&size) {
         Ok(size)
     } else {
-        Err(bad_request(&format!("`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {size}")))
+        Err(bad_request(&format!(
+            "`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {size}"
+        )))
     }
 }
 
@@ -79,7 +93,11 @@ pub(crate) fn parse_offset_cursor(cursor: &str) -> Result<u64, Response> {
         .strip_prefix('c')
         .and_then(|hex| u64::from_str_radix(hex, 16).ok())
         .map(|masked| masked ^ CURSOR_MASK)
-        .ok_or_else(|| bad_request(&format!("`cursor` is not a cursor this API issued: `{cursor}`")))
+        .ok_or_else(|| {
+            bad_request(&format!(
+                "`cursor` is not a cursor this API issued: `{cursor}`"
+            ))
+        })
 }
 
 /// Where a cursor-paginated list starts: the cursor's position, else 0.
@@ -97,7 +115,10 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_strangers() {
         for offset in [0, 1, 100, 123_456_789] {
-            assert_eq!(parse_offset_cursor(&offset_cursor(offset)).ok(), Some(offset));
+            assert_eq!(
+                parse_offset_cursor(&offset_cursor(offset)).ok(),
+                Some(offset)
+            );
         }
         assert!(parse_offset_cursor("100").is_err());
         assert!(parse_offset_cursor("cxyz").is_err());

@@ -27,7 +27,7 @@
 //! | `GET /v1/support/brands` | OAuth2 bearer | cursor: `next_cursor` in body, `cursor` param, `limit` (100) | 5 brands |
 //! | `GET /v1/support/groups` | OAuth2 bearer | cursor | 12 groups |
 //! | `GET /v1/support/organizations` | OAuth2 bearer | cursor | `max(1, records / 40)` organizations |
-//! | `GET /v1/support/organizations/{id}/members` | OAuth2 bearer | cursor, `limit` (20) | `(id * 37) % 61` members, none when `id % 10 == 0`; unknown id → 404 |
+//! | `GET /v1/support/organizations/{id}/members` | OAuth2 bearer | cursor, `limit` (20) | `(id * 37) % 61` members, none when `id % 5 == 0`; unknown id → 404 |
 //! | `GET /v1/support/tickets` | OAuth2 bearer | cursor; ordered by `updated_at`, filtered by `updated_since` (inclusive, ISO 8601) | `records` tickets, more after each change |
 //!
 //! # One endpoint per pagination style (no auth, marketing events)
@@ -71,6 +71,10 @@
 //!
 //! See [`FaultOptions`] for the `--faults` syntax. Faults apply to `/v1/*`, `/paging/*` and
 //! `/auth/*`, and to `/oauth/token` only with the `token` option.
+
+// Request handlers return their error answers as a ready `Response`; it is built once per failed
+// request, so boxing it would only add an allocation.
+#![allow(clippy::result_large_err)]
 
 /// Appends formatted text to a `String`, where writing cannot fail.
 macro_rules! w {

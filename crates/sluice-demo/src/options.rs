@@ -51,7 +51,9 @@ impl DemoOptions {
             )));
         }
         if self.token_lifetime.is_zero() {
-            return Err(Error::InvalidOptions("token lifetime must be above zero".into()));
+            return Err(Error::InvalidOptions(
+                "token lifetime must be above zero".into(),
+            ));
         }
         self.faults.validate()
     }
@@ -214,7 +216,9 @@ impl FromStr for FaultOptions {
             };
             let required = || value.ok_or_else(|| invalid("expected name=value"));
             match name {
-                "5xx" => faults.server_errors = parse_share(required()?).map_err(|r| invalid(&r))?,
+                "5xx" => {
+                    faults.server_errors = parse_share(required()?).map_err(|r| invalid(&r))?
+                }
                 "429" => faults.rate_limits = parse_share(required()?).map_err(|r| invalid(&r))?,
                 "slow" => faults.slow = parse_share(required()?).map_err(|r| invalid(&r))?,
                 "malformed" => {
@@ -235,7 +239,8 @@ impl FromStr for FaultOptions {
                         .map_err(|_| invalid("expected a whole number of seconds"))?
                 }
                 "retry-after-format" => {
-                    faults.retry_after_format = required()?.parse().map_err(|r: String| invalid(&r))?
+                    faults.retry_after_format =
+                        required()?.parse().map_err(|r: String| invalid(&r))?
                 }
                 "slow-delay" => {
                     faults.slow_delay = parse_duration(required()?).map_err(|r| invalid(&r))?
@@ -315,7 +320,11 @@ fn parse_share(value: &str) -> std::result::Result<f64, String> {
 fn parse_duration(value: &str) -> std::result::Result<Duration, String> {
     let bad = || format!("expected a duration like 250ms or 2s, got `{value}`");
     if let Some(ms) = value.strip_suffix("ms") {
-        return ms.trim().parse::<u64>().map(Duration::from_millis).map_err(|_| bad());
+        return ms
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| bad());
     }
     let secs = value.strip_suffix('s').unwrap_or(value);
     let secs = secs.trim().parse::<f64>().map_err(|_| bad())?;
@@ -351,7 +360,9 @@ mod tests {
     #[test]
     fn display_round_trips() {
         let faults: FaultOptions =
-            "5xx=0.25,429=0.1,retry-after-format=seconds,slow-delay=2s,token".parse().expect("ok");
+            "5xx=0.25,429=0.1,retry-after-format=seconds,slow-delay=2s,token"
+                .parse()
+                .expect("ok");
         let again: FaultOptions = faults.to_string().parse().expect("display output parses");
         assert_eq!(faults, again);
     }

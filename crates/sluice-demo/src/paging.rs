@@ -21,8 +21,14 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
         .route("/paging/offset", get(offset))
         .route("/paging/offset_no_total", get(offset_no_total))
         .route("/paging/offset_has_more", get(offset_has_more))
-        .route("/paging/page_number", get(|s: Shared, q: Query<Params>| page_number(s, q, 0)))
-        .route("/paging/page_number_1", get(|s: Shared, q: Query<Params>| page_number(s, q, 1)))
+        .route(
+            "/paging/page_number",
+            get(|s: Shared, q: Query<Params>| page_number(s, q, 0)),
+        )
+        .route(
+            "/paging/page_number_1",
+            get(|s: Shared, q: Query<Params>| page_number(s, q, 1)),
+        )
         .route("/paging/cursor", get(cursor))
         .route("/paging/header_cursor", get(header_cursor))
         .route("/paging/json_link", get(json_link))
@@ -38,63 +44,96 @@ fn events_page(state: &DemoState, offset: u64, limit: u64) -> (String, std::ops:
     let window = http::window(offset, limit, total);
     let mut out = String::with_capacity(http::body_capacity(window.end - window.start));
     out.push_str("{\"data\":");
-    state.data.write_page(&mut out, Collection::Events, window.clone());
+    state
+        .data
+        .write_page(&mut out, Collection::Events, window.clone());
     (out, window, total)
 }
 
 fn offset_limit(params: &Params) -> Result<(u64, u64), Response> {
-    Ok((http::number(params, "offset", 0)?, http::page_size(params, "limit", DEFAULT_PAGE_SIZE)?))
+    Ok((
+        http::number(params, "offset", 0)?,
+        http::page_size(params, "limit", DEFAULT_PAGE_SIZE)?,
+    ))
 }
 
 async fn offset(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
     let (offset, limit) = offset_limit(&params)?;
     let (mut out, _, total) = events_page(&state, offset, limit);
-    w!(out, ",\"total\":{total},\"offset\":{offset},\"limit\":{limit}}}");
+    w!(
+        out,
+        ",\"total\":{total},\"offset\":{offset},\"limit\":{limit}}}"
+    );
     Ok(http::json(out))
 }
 
-async fn offset_no_total(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
+async fn offset_no_total(
+    State(state): Shared,
+    Query(params): Query<Params>,
+) -> Result<Response, Response> {
     let (offset, limit) = offset_limit(&params)?;
     let (mut out, _, _) = events_page(&state, offset, limit);
     out.push('}');
     Ok(http::json(out))
 }
 
-async fn offset_has_more(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
+async fn offset_has_more(
+    State(state): Shared,
+    Query(params): Query<Params>,
+) -> Result<Response, Response> {
     let (offset, limit) = offset_limit(&params)?;
     let (mut out, window, total) = events_page(&state, offset, limit);
     w!(out, ",\"has_more\":{}}}", window.end < total);
     Ok(http::json(out))
 }
 
-async fn page_number(State(state): Shared, Query(params): Query<Params>, base: u64) -> Result<Response, Response> {
+async fn page_number(
+    State(state): Shared,
+    Query(params): Query<Params>,
+    base: u64,
+) -> Result<Response, Response> {
     let page = http::number(&params, "page", base)?;
     if page < base {
-        return Err(http::bad_request(&format!("pages start at {base}, got page {page}")));
+        return Err(http::bad_request(&format!(
+            "pages start at {base}, got page {page}"
+        )));
     }
     let size = http::page_size(&params, "page_size", DEFAULT_PAGE_SIZE)?;
     let total_pages = state.data.count(Collection::Events).div_ceil(size);
     let (mut out, _, _) = events_page(&state, (page - base).saturating_mul(size), size);
-    w!(out, ",\"page\":{page},\"page_size\":{size},\"total_pages\":{total_pages}}}");
+    w!(
+        out,
+        ",\"page\":{page},\"page_size\":{size},\"total_pages\":{total_pages}}}"
+    );
     Ok(http::json(out))
 }
 
 fn cursor_limit(params: &Params) -> Result<(u64, u64), Response> {
-    Ok((http::cursor_start(params)?, http::page_size(params, "limit", DEFAULT_PAGE_SIZE)?))
+    Ok((
+        http::cursor_start(params)?,
+        http::page_size(params, "limit", DEFAULT_PAGE_SIZE)?,
+    ))
 }
 
 async fn cursor(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
     let (start, limit) = cursor_limit(&params)?;
     let (mut out, window, total) = events_page(&state, start, limit);
     if window.end < total {
-        w!(out, ",\"next_cursor\":\"{}\"}}", http::offset_cursor(window.end));
+        w!(
+            out,
+            ",\"next_cursor\":\"{}\"}}",
+            http::offset_cursor(window.end)
+        );
     } else {
         out.push_str(",\"next_cursor\":null}");
     }
     Ok(http::json(out))
 }
 
-async fn header_cursor(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
+async fn header_cursor(
+    State(state): Shared,
+    Query(params): Query<Params>,
+) -> Result<Response, Response> {
     let (start, limit) = cursor_limit(&params)?;
     let (mut out, window, total) = events_page(&state, start, limit);
     out.push('}');
@@ -107,18 +146,28 @@ async fn header_cursor(State(state): Shared, Query(params): Query<Params>) -> Re
     Ok(response)
 }
 
-async fn json_link(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
+async fn json_link(
+    State(state): Shared,
+    Query(params): Query<Params>,
+) -> Result<Response, Response> {
     let (offset, limit) = offset_limit(&params)?;
     let (mut out, window, total) = events_page(&state, offset, limit);
     if window.end < total {
-        w!(out, ",\"next\":\"/paging/json_link?offset={}&limit={limit}\"}}", window.end);
+        w!(
+            out,
+            ",\"next\":\"/paging/json_link?offset={}&limit={limit}\"}}",
+            window.end
+        );
     } else {
         out.push_str(",\"next\":null}");
     }
     Ok(http::json(out))
 }
 
-async fn json_link_absolute(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
+async fn json_link_absolute(
+    State(state): Shared,
+    Query(params): Query<Params>,
+) -> Result<Response, Response> {
     let (offset, limit) = offset_limit(&params)?;
     let (mut out, window, total) = events_page(&state, offset, limit);
     if window.end < total {
@@ -134,17 +183,27 @@ async fn json_link_absolute(State(state): Shared, Query(params): Query<Params>) 
     Ok(http::json(out))
 }
 
-async fn link_header(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
+async fn link_header(
+    State(state): Shared,
+    Query(params): Query<Params>,
+) -> Result<Response, Response> {
     let page = http::number(&params, "page", 1)?;
     if page == 0 {
         return Err(http::bad_request("pages start at 1"));
     }
     let per_page = http::page_size(&params, "per_page", DEFAULT_PAGE_SIZE)?;
-    let last = state.data.count(Collection::Events).div_ceil(per_page).max(1);
+    let last = state
+        .data
+        .count(Collection::Events)
+        .div_ceil(per_page)
+        .max(1);
     let (mut out, _, _) = events_page(&state, (page - 1).saturating_mul(per_page), per_page);
     out.push('}');
     let link = |page: u64, rel: &str| {
-        format!("<{}/paging/link_header?page={page}&per_page={per_page}>; rel=\"{rel}\"", state.base_url)
+        format!(
+            "<{}/paging/link_header?page={page}&per_page={per_page}>; rel=\"{rel}\"",
+            state.base_url
+        )
     };
     let mut links = vec![link(1, "first")];
     if page > 1 {
@@ -173,11 +232,15 @@ async fn single(State(state): Shared) -> Response {
 /// Reads `name` at the top of the body or under `page`, as APIs that page through a search body
 /// do.
 fn body_number(body: &serde_json::Value, name: &str, default: u64) -> Result<u64, Response> {
-    let value = body.get(name).or_else(|| body.get("page").and_then(|page| page.get(name)));
+    let value = body
+        .get(name)
+        .or_else(|| body.get("page").and_then(|page| page.get(name)));
     match value {
         None | Some(serde_json::Value::Null) => Ok(default),
         Some(value) => value.as_u64().ok_or_else(|| {
-            http::bad_request(&format!("`{name}` in the body must be a non-negative whole number"))
+            http::bad_request(&format!(
+                "`{name}` in the body must be a non-negative whole number"
+            ))
         }),
     }
 }
@@ -187,11 +250,18 @@ async fn post_offset(
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
     let Json(body) = body.map_err(|rejection| {
-        http::error(StatusCode::BAD_REQUEST, "bad_request", &format!("send a JSON body: {rejection}"))
+        http::error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            &format!("send a JSON body: {rejection}"),
+        )
     })?;
     let offset = body_number(&body, "offset", 0)?;
     let limit = http::check_page_size("limit", body_number(&body, "limit", DEFAULT_PAGE_SIZE)?)?;
     let (mut out, _, total) = events_page(&state, offset, limit);
-    w!(out, ",\"total\":{total},\"offset\":{offset},\"limit\":{limit}}}");
+    w!(
+        out,
+        ",\"total\":{total},\"offset\":{offset},\"limit\":{limit}}}"
+    );
     Ok(http::json(out))
 }

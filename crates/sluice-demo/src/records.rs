@@ -15,9 +15,8 @@ pub(crate) const GROUPS: u64 = 12;
 /// A splitmix64 step: cheap, stateless and well mixed, so record `i` never depends on record
 /// `i - 1` and any page can be generated on its own.
 pub(crate) fn mix(seed: u64, salt: u64, index: u64) -> u64 {
-    let mut z = seed
-        ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03);
+    let mut z =
+        seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03);
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -55,9 +54,8 @@ pub(crate) fn parse_iso(text: &str) -> Option<u64> {
     if b.len() < 10 {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<u64> {
-        text.get(range)?.parse::<u64>().ok()
-    };
+    let num =
+        |range: std::ops::Range<usize>| -> Option<u64> { text.get(range)?.parse::<u64>().ok() };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     if b[4] != b'-' || b[7] != b'-' || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
@@ -70,7 +68,9 @@ pub(crate) fn parse_iso(text: &str) -> Option<u64> {
         return None;
     };
     let days = days_from_civil(y as i64, m as u32, d as u32);
-    u64::try_from(days).ok().map(|days| days * DAY + hh * 3600 + mm * 60 + ss)
+    u64::try_from(days)
+        .ok()
+        .map(|days| days * DAY + hh * 3600 + mm * 60 + ss)
 }
 
 // Howard Hinnant's civil calendar algorithms, valid far beyond any date the demo produces.
@@ -103,36 +103,90 @@ fn write_money(out: &mut String, cents: u64) {
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Ana", "Bruno", "Chloé", "Dmitri", "Esther", "Farid", "Grace", "Hiro", "Inês", "Jonas",
-    "Kemi", "Liam", "Maya", "Noor", "Oscar", "Priya", "Quentin", "Rosa", "Sven", "Zoë",
+    "Ana", "Bruno", "Chloé", "Dmitri", "Esther", "Farid", "Grace", "Hiro", "Inês", "Jonas", "Kemi",
+    "Liam", "Maya", "Noor", "Oscar", "Priya", "Quentin", "Rosa", "Sven", "Zoë",
 ];
 const LAST_NAMES: &[&str] = &[
     "Silva", "Okafor", "Müller", "Tanaka", "O'Brien", "Nowak", "García", "Haddad", "Larsen",
     "Rossi", "Chen", "Dubois",
 ];
-const EVENT_TYPES: &[&str] =
-    &["email_open", "email_click", "page_visit", "form_submit", "purchase", "unsubscribe"];
+const EVENT_TYPES: &[&str] = &[
+    "email_open",
+    "email_click",
+    "page_visit",
+    "form_submit",
+    "purchase",
+    "unsubscribe",
+];
 const CHANNELS: &[&str] = &["email", "web", "social", "search", "display", "sms"];
 const CAMPAIGNS: &[&str] = &[
-    "Spring Sale", "Summer Launch", "Back to School", "Black Friday", "Winter Clearance",
-    "Loyalty Week", "Webinar Series",
+    "Spring Sale",
+    "Summer Launch",
+    "Back to School",
+    "Black Friday",
+    "Winter Clearance",
+    "Loyalty Week",
+    "Webinar Series",
 ];
-const TAGS: &[&str] = &["vip", "trial", "churn-risk", "newsletter", "b2b", "returning", "mobile"];
+const TAGS: &[&str] = &[
+    "vip",
+    "trial",
+    "churn-risk",
+    "newsletter",
+    "b2b",
+    "returning",
+    "mobile",
+];
 const COUNTRIES: &[&str] = &["PT", "DE", "JP", "NG", "US", "BR", "IN", "FR", "SE", "CA"];
 const PLANS: &[&str] = &["free", "starter", "pro", "enterprise"];
-const PATHS: &[&str] = &["/", "/pricing", "/docs", "/blog", "/signup", "/checkout", "/contact"];
-const ANALYTICS_EVENTS: &[&str] = &["page_view", "button_click", "signup", "search", "video_play"];
+const PATHS: &[&str] = &[
+    "/",
+    "/pricing",
+    "/docs",
+    "/blog",
+    "/signup",
+    "/checkout",
+    "/contact",
+];
+const ANALYTICS_EVENTS: &[&str] = &[
+    "page_view",
+    "button_click",
+    "signup",
+    "search",
+    "video_play",
+];
 const SUBJECTS: &[&str] = &[
-    "Cannot log in", "Refund request", "Invoice is wrong", "Feature request: dark mode",
-    "App crashes on start", "How do I export data?", "Password reset email missing",
+    "Cannot log in",
+    "Refund request",
+    "Invoice is wrong",
+    "Feature request: dark mode",
+    "App crashes on start",
+    "How do I export data?",
+    "Password reset email missing",
 ];
 const OPEN_STATUSES: &[&str] = &["new", "open", "pending", "hold"];
 const CLOSED_STATUSES: &[&str] = &["solved", "closed", "pending"];
 const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
-const BRAND_NAMES: &[&str] = &["Acme Support", "Globex Help", "Initech Care", "Umbrella Desk", "Hooli Service"];
+const BRAND_NAMES: &[&str] = &[
+    "Acme Support",
+    "Globex Help",
+    "Initech Care",
+    "Umbrella Desk",
+    "Hooli Service",
+];
 const GROUP_NAMES: &[&str] = &[
-    "Tier 1", "Tier 2", "Billing", "Onboarding", "Escalations", "VIP", "EMEA", "APAC",
-    "Americas", "Partners", "Hardware", "Night Shift",
+    "Tier 1",
+    "Tier 2",
+    "Billing",
+    "Onboarding",
+    "Escalations",
+    "VIP",
+    "EMEA",
+    "APAC",
+    "Americas",
+    "Partners",
+    "Hardware",
+    "Night Shift",
 ];
 const ROLES: &[&str] = &["end-user", "agent", "admin"];
 
@@ -178,10 +232,10 @@ impl DataSet {
         (self.records / 40).max(1)
     }
 
-    /// Members of organization `org_id` (1-based); every tenth organization has none, so child
+    /// Members of organization `org_id` (1-based); every fifth organization has none, so child
     /// requests that return nothing are part of every run.
     pub fn members(&self, org_id: u64) -> u64 {
-        if org_id % 10 == 0 {
+        if org_id.is_multiple_of(5) {
             0
         } else {
             (org_id * 37) % 61
@@ -189,7 +243,12 @@ impl DataSet {
     }
 
     /// Writes records `range` of `collection` as a JSON array.
-    pub fn write_page(&self, out: &mut String, collection: Collection, range: std::ops::Range<u64>) {
+    pub fn write_page(
+        &self,
+        out: &mut String,
+        collection: Collection,
+        range: std::ops::Range<u64>,
+    ) {
         out.push('[');
         for i in range {
             if !out.ends_with('[') {
@@ -215,7 +274,12 @@ impl DataSet {
         let h = mix(self.seed, EVENTS, i);
         let id = i + 1;
         let at = BASE_TIME + i * 137;
-        w!(out, "{{\"id\":{id},\"customer_id\":\"cus_{:06}\",\"event_type\":\"{}\",", h % 5000, pick(EVENT_TYPES, h >> 8));
+        w!(
+            out,
+            "{{\"id\":{id},\"customer_id\":\"cus_{:06}\",\"event_type\":\"{}\",",
+            h % 5000,
+            pick(EVENT_TYPES, h >> 8)
+        );
         let campaign = (h >> 16) % CAMPAIGNS.len() as u64;
         w!(
             out,
@@ -233,7 +297,11 @@ impl DataSet {
         } else {
             write_money(out, (h >> 20) % 50_000);
         }
-        w!(out, ",\"isConverted\":{},\"score\":", (h >> 24) % 3 == 0);
+        w!(
+            out,
+            ",\"isConverted\":{},\"score\":",
+            (h >> 24).is_multiple_of(3)
+        );
         let score = (h >> 28) % 100;
         if i < self.records / 2 {
             w!(out, "{score}");
@@ -252,12 +320,24 @@ impl DataSet {
             if t > 0 {
                 out.push(',');
             }
-            w!(out, "{{\"channel\":\"{}\",\"at\":", pick(CHANNELS, (h >> 44) + t));
+            w!(
+                out,
+                "{{\"channel\":\"{}\",\"at\":",
+                pick(CHANNELS, (h >> 44) + t)
+            );
             write_iso(out, at.saturating_sub((t + 1) * 3600));
-            w!(out, ",\"durationSeconds\":{}}}", 5 + ((h >> 48) + t * 17) % 600);
+            w!(
+                out,
+                ",\"durationSeconds\":{}}}",
+                5 + ((h >> 48) + t * 17) % 600
+            );
         }
-        w!(out, "],\"Some Field!\":\"value {}\",\"@odata.id\":\"/v1/marketing_data({id})\",\"coupon\":", h % 97);
-        if i % 5 == 0 {
+        w!(
+            out,
+            "],\"Some Field!\":\"value {}\",\"@odata.id\":\"/v1/marketing_data({id})\",\"coupon\":",
+            h % 97
+        );
+        if i.is_multiple_of(5) {
             w!(out, "\"SAVE{}\"", 5 + (h >> 52) % 4 * 5);
         } else {
             out.push_str("null");
@@ -273,16 +353,20 @@ impl DataSet {
             i + 1,
             h as u32,
             (h >> 32) % 20_000,
-            (h >> 8) % 4 == 0,
+            (h >> 8).is_multiple_of(4),
             pick(PLANS, h >> 12),
             pick(COUNTRIES, h >> 16),
             pick(ANALYTICS_EVENTS, h >> 20),
             pick(PATHS, h >> 24)
         );
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             out.push_str("null");
         } else {
-            w!(out, "\"https://search.example.com/?q=term{}\"", (h >> 28) % 50);
+            w!(
+                out,
+                "\"https://search.example.com/?q=term{}\"",
+                (h >> 28) % 50
+            );
         }
         out.push_str("},\"timestamp\":");
         write_iso(out, BASE_TIME + i * 61);
@@ -330,9 +414,17 @@ impl DataSet {
         } else {
             w!(out, "\"+351 9{:08}\"", (h >> 16) % 100_000_000);
         }
-        w!(out, ",\"country\":\"{}\",\"balance\":", pick(COUNTRIES, h >> 24));
+        w!(
+            out,
+            ",\"country\":\"{}\",\"balance\":",
+            pick(COUNTRIES, h >> 24)
+        );
         write_money(out, (h >> 28) % 1_000_000);
-        w!(out, ",\"is_active\":{},\"created_at\":", i % 11 != 0);
+        w!(
+            out,
+            ",\"is_active\":{},\"created_at\":",
+            !i.is_multiple_of(11)
+        );
         write_iso(out, BASE_TIME + i * 3600);
         out.push_str(",\"updated_at\":");
         write_iso(out, BASE_TIME + i * 3600 + (h >> 40) % (90 * DAY));
@@ -345,7 +437,7 @@ impl DataSet {
         w!(out, "{{\"id\":{},\"name\":\"{name}\",\"subdomain\":\"{subdomain}\",\"active\":{},\"created_at\":", i + 1, i != 3);
         write_iso(out, BASE_TIME - (i + 1) * 30 * DAY);
         out.push_str(",\"logo\":");
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             w!(out, "{{\"url\":\"https://cdn.example.com/brands/{}.png\",\"width\":256,\"height\":256}}", i + 1);
         } else {
             out.push_str("null");
@@ -354,11 +446,20 @@ impl DataSet {
     }
 
     fn write_group(&self, out: &mut String, i: u64) {
-        w!(out, "{{\"id\":{},\"name\":\"{}\",\"description\":", i + 1, GROUP_NAMES[(i % GROUP_NAMES.len() as u64) as usize]);
-        if i % 3 == 0 {
+        w!(
+            out,
+            "{{\"id\":{},\"name\":\"{}\",\"description\":",
+            i + 1,
+            GROUP_NAMES[(i % GROUP_NAMES.len() as u64) as usize]
+        );
+        if i.is_multiple_of(3) {
             out.push_str("null");
         } else {
-            w!(out, "\"Handles {} tickets\"", GROUP_NAMES[(i % GROUP_NAMES.len() as u64) as usize].to_ascii_lowercase());
+            w!(
+                out,
+                "\"Handles {} tickets\"",
+                GROUP_NAMES[(i % GROUP_NAMES.len() as u64) as usize].to_ascii_lowercase()
+            );
         }
         w!(out, ",\"default\":{},\"created_at\":", i == 0);
         write_iso(out, BASE_TIME - (i + 1) * 7 * DAY);
@@ -430,10 +531,15 @@ pub(crate) struct Tickets {
 impl Tickets {
     pub fn new(data: DataSet, epoch: u64) -> Self {
         let count = Self::count_at(&data, epoch);
-        let mut by_updated_at: Vec<(u64, u32)> =
-            (0..count).map(|i| (Self::updated_at_of(&data, epoch, i), i as u32)).collect();
+        let mut by_updated_at: Vec<(u64, u32)> = (0..count)
+            .map(|i| (Self::updated_at_of(&data, epoch, i), i as u32))
+            .collect();
         by_updated_at.sort_unstable();
-        Self { data, epoch, by_updated_at }
+        Self {
+            data,
+            epoch,
+            by_updated_at,
+        }
     }
 
     fn new_per_epoch(data: &DataSet) -> u64 {
@@ -496,7 +602,7 @@ impl Tickets {
             i + 1,
             pick(SUBJECTS, h >> 4)
         );
-        if i % 9 == 0 {
+        if i.is_multiple_of(9) {
             out.push_str("null");
         } else {
             w!(out, "\"{}\"", pick(PRIORITIES, h >> 8));
@@ -519,7 +625,7 @@ impl Tickets {
             pick(TAGS, h >> 28),
             pick(TAGS, h >> 32),
             pick(PLANS, h >> 36),
-            if i % 2 == 0 { "null" } else { "true" },
+            if i.is_multiple_of(2) { "null" } else { "true" },
             pick(CHANNELS, h >> 40),
             updated.unwrap_or(0)
         );
@@ -536,21 +642,32 @@ mod tests {
 
     #[test]
     fn iso_timestamps_round_trip() {
-        for secs in [BASE_TIME, BASE_TIME + 59, BASE_TIME + 86_399 + 366 * DAY, 951_782_400] {
+        for secs in [
+            BASE_TIME,
+            BASE_TIME + 59,
+            BASE_TIME + 86_399 + 366 * DAY,
+            951_782_400,
+        ] {
             let text = iso_timestamp(secs);
             assert_eq!(parse_iso(&text), Some(secs), "{text}");
         }
         assert_eq!(iso_timestamp(BASE_TIME), "2024-01-01T00:00:00Z");
         assert_eq!(iso_timestamp(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(parse_iso("2024-01-02"), Some(BASE_TIME + DAY));
-        assert_eq!(parse_iso("2024-01-01T00:00:05.123+00:00"), Some(BASE_TIME + 5));
+        assert_eq!(
+            parse_iso("2024-01-01T00:00:05.123+00:00"),
+            Some(BASE_TIME + 5)
+        );
         assert_eq!(parse_iso("yesterday"), None);
         assert_eq!(parse_iso("2024-13-01"), None);
     }
 
     #[test]
     fn every_collection_writes_valid_json() {
-        let data = DataSet { seed: 7, records: 300 };
+        let data = DataSet {
+            seed: 7,
+            records: 300,
+        };
         for collection in [
             Collection::Events,
             Collection::AnalyticsEvents,
@@ -564,7 +681,11 @@ mod tests {
             data.write_page(&mut out, collection, 0..data.count(collection));
             let parsed: Vec<serde_json::Value> = serde_json::from_str(&out)
                 .unwrap_or_else(|e| panic!("{collection:?} is not JSON: {e}\n{out}"));
-            assert_eq!(parsed.len() as u64, data.count(collection), "{collection:?}");
+            assert_eq!(
+                parsed.len() as u64,
+                data.count(collection),
+                "{collection:?}"
+            );
         }
         let mut out = String::new();
         data.write_members(&mut out, 3, 0..data.members(3));
@@ -574,12 +695,19 @@ mod tests {
 
     #[test]
     fn each_epoch_stamps_its_changes_after_everything_before() {
-        let data = DataSet { seed: 1, records: 500 };
+        let data = DataSet {
+            seed: 1,
+            records: 500,
+        };
         let before = Tickets::new(data, 0);
         let after = Tickets::new(data, 1);
         let last_before = before.by_updated_at.last().expect("tickets").0;
-        let changed: Vec<u32> =
-            after.by_updated_at.iter().filter(|(at, _)| *at > last_before).map(|e| e.1).collect();
+        let changed: Vec<u32> = after
+            .by_updated_at
+            .iter()
+            .filter(|(at, _)| *at > last_before)
+            .map(|e| e.1)
+            .collect();
         // 5 new tickets (1%) and every twentieth of the 500 existing ones.
         assert_eq!(changed.len(), 5 + 25, "{changed:?}");
         assert_eq!(after.by_updated_at.len(), 505);

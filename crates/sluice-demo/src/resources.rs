@@ -27,22 +27,46 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
         get(move |s: Shared, h: HeaderMap, q: Query<Params>| cursor_list(s, h, q, collection))
     };
     Router::new()
-        .route("/v1/marketing_data", offset(Collection::Events, Auth::OAuth2))
-        .route("/v1/analytics/events", offset(Collection::AnalyticsEvents, Auth::OAuth2))
-        .route("/v1/analytics/page_views", offset(Collection::PageViews, Auth::ApiKeyQuery))
-        .route("/v1/database/customers", offset(Collection::Customers, Auth::ApiKeyQuery))
+        .route(
+            "/v1/marketing_data",
+            offset(Collection::Events, Auth::OAuth2),
+        )
+        .route(
+            "/v1/analytics/events",
+            offset(Collection::AnalyticsEvents, Auth::OAuth2),
+        )
+        .route(
+            "/v1/analytics/page_views",
+            offset(Collection::PageViews, Auth::ApiKeyQuery),
+        )
+        .route(
+            "/v1/database/customers",
+            offset(Collection::Customers, Auth::ApiKeyQuery),
+        )
         .route("/v1/resource", get(seed_resource))
         .route("/v1/support/brands", cursor(Collection::Brands))
         .route("/v1/support/groups", cursor(Collection::Groups))
-        .route("/v1/support/organizations", cursor(Collection::Organizations))
+        .route(
+            "/v1/support/organizations",
+            cursor(Collection::Organizations),
+        )
         .route("/v1/support/organizations/{id}/members", get(members))
         .route("/v1/support/tickets", get(tickets))
         .route("/auth/oauth2", offset(Collection::Events, Auth::OAuth2))
         .route("/auth/bearer", offset(Collection::Events, Auth::Bearer))
         .route("/auth/basic", offset(Collection::Events, Auth::Basic))
-        .route("/auth/api_key/header", offset(Collection::Events, Auth::ApiKeyHeader))
-        .route("/auth/api_key/query", offset(Collection::Events, Auth::ApiKeyQuery))
-        .route("/auth/api_key/cookie", offset(Collection::Events, Auth::ApiKeyCookie))
+        .route(
+            "/auth/api_key/header",
+            offset(Collection::Events, Auth::ApiKeyHeader),
+        )
+        .route(
+            "/auth/api_key/query",
+            offset(Collection::Events, Auth::ApiKeyQuery),
+        )
+        .route(
+            "/auth/api_key/cookie",
+            offset(Collection::Events, Auth::ApiKeyCookie),
+        )
 }
 
 /// `{"data": [...], "total", "offset", "limit"}`: what dlt's offset paginator expects by default.
@@ -61,7 +85,10 @@ async fn offset_list(
     let mut out = String::with_capacity(http::body_capacity(window.end - window.start));
     out.push_str("{\"data\":");
     state.data.write_page(&mut out, collection, window);
-    w!(out, ",\"total\":{total},\"offset\":{offset},\"limit\":{limit}}}");
+    w!(
+        out,
+        ",\"total\":{total},\"offset\":{offset},\"limit\":{limit}}}"
+    );
     Ok(http::json(out))
 }
 
@@ -88,7 +115,10 @@ async fn cursor_list(
     let mut out = String::with_capacity(http::body_capacity(window.end - window.start));
     out.push_str("{\"data\":");
     state.data.write_page(&mut out, collection, window.clone());
-    push_next_cursor(&mut out, (window.end < total).then(|| http::offset_cursor(window.end)));
+    push_next_cursor(
+        &mut out,
+        (window.end < total).then(|| http::offset_cursor(window.end)),
+    );
     Ok(http::json(out))
 }
 
@@ -110,9 +140,17 @@ async fn seed_resource(
     let window = http::window(offset, limit, total);
     let mut out = String::with_capacity(http::body_capacity(window.end - window.start));
     out.push_str("{\"data\":");
-    state.data.write_page(&mut out, Collection::Events, window.clone());
-    w!(out, ",\"total\":{total},\"offset\":{offset},\"limit\":{limit}");
-    push_next_cursor(&mut out, (window.end < total).then(|| http::offset_cursor(window.end)));
+    state
+        .data
+        .write_page(&mut out, Collection::Events, window.clone());
+    w!(
+        out,
+        ",\"total\":{total},\"offset\":{offset},\"limit\":{limit}"
+    );
+    push_next_cursor(
+        &mut out,
+        (window.end < total).then(|| http::offset_cursor(window.end)),
+    );
     Ok(http::json(out))
 }
 
@@ -127,7 +165,13 @@ async fn members(
         .parse::<u64>()
         .ok()
         .filter(|id| (1..=state.data.organizations()).contains(id))
-        .ok_or_else(|| http::error(StatusCode::NOT_FOUND, "not_found", &format!("no organization {id}")))?;
+        .ok_or_else(|| {
+            http::error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                &format!("no organization {id}"),
+            )
+        })?;
     let start = http::cursor_start(&params)?;
     let limit = http::page_size(&params, "limit", DEFAULT_MEMBERS_PAGE)?;
     let total = state.data.members(org_id);
@@ -135,7 +179,10 @@ async fn members(
     let mut out = String::with_capacity(http::body_capacity(window.end - window.start));
     out.push_str("{\"data\":");
     state.data.write_members(&mut out, org_id, window.clone());
-    push_next_cursor(&mut out, (window.end < total).then(|| http::offset_cursor(window.end)));
+    push_next_cursor(
+        &mut out,
+        (window.end < total).then(|| http::offset_cursor(window.end)),
+    );
     Ok(http::json(out))
 }
 
@@ -147,7 +194,10 @@ fn ticket_cursor(updated_at: u64, index: u32) -> String {
 
 fn parse_ticket_cursor(cursor: &str) -> Option<(u64, u32)> {
     let (at, index) = cursor.strip_prefix('t')?.split_once('-')?;
-    Some((u64::from_str_radix(at, 16).ok()?, u32::from_str_radix(index, 16).ok()?))
+    Some((
+        u64::from_str_radix(at, 16).ok()?,
+        u32::from_str_radix(index, 16).ok()?,
+    ))
 }
 
 /// Tickets ordered by `updated_at`, optionally only those with `updated_at >= updated_since`.
@@ -161,7 +211,9 @@ async fn tickets(
     let since = match params.get("updated_since").map(String::as_str) {
         None | Some("") => 0,
         Some(text) => parse_iso(text).ok_or_else(|| {
-            http::bad_request(&format!("`updated_since` must be an ISO 8601 timestamp, got `{text}`"))
+            http::bad_request(&format!(
+                "`updated_since` must be an ISO 8601 timestamp, got `{text}`"
+            ))
         })?,
     };
     let tickets = state.tickets();
@@ -171,7 +223,9 @@ async fn tickets(
         None | Some("") => {}
         Some(cursor) => {
             let after = parse_ticket_cursor(cursor).ok_or_else(|| {
-                http::bad_request(&format!("`cursor` is not a cursor this API issued: `{cursor}`"))
+                http::bad_request(&format!(
+                    "`cursor` is not a cursor this API issued: `{cursor}`"
+                ))
             })?;
             start = start.max(index.partition_point(|entry| *entry <= after));
         }

@@ -44,12 +44,18 @@ pub(crate) struct DemoState {
 
 impl DemoState {
     pub fn tickets(&self) -> Arc<Tickets> {
-        self.tickets.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.tickets
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn advance(&self) -> u64 {
         // Serialised so two concurrent advances cannot publish epochs out of order.
-        let _one_at_a_time = self.advancing.lock().unwrap_or_else(PoisonError::into_inner);
+        let _one_at_a_time = self
+            .advancing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let next = Tickets::new(self.data, self.tickets().epoch + 1);
         let epoch = next.epoch;
         *self.tickets.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(next);
@@ -90,8 +96,13 @@ impl DemoServer {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
             .await
             .map_err(|source| Error::Bind { port, source })?;
-        let addr = listener.local_addr().map_err(|source| Error::Bind { port, source })?;
-        let data = DataSet { seed: options.seed, records: options.records };
+        let addr = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { port, source })?;
+        let data = DataSet {
+            seed: options.seed,
+            records: options.records,
+        };
         let state = Arc::new(DemoState {
             data,
             base_url: format!("http://{addr}"),
@@ -114,7 +125,13 @@ impl DemoServer {
                 })
                 .into_future(),
         );
-        Ok(Self { addr, state, options, stop: Some(stop), task: Some(task) })
+        Ok(Self {
+            addr,
+            state,
+            options,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -203,16 +220,26 @@ fn router(state: Arc<DemoState>) -> Router {
         .route(auth::TOKEN_PATH, post(auth::token))
         .merge(paging::routes())
         .merge(resources::routes())
-        .route_layer(middleware::from_fn_with_state(state.clone(), faults::inject));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ));
     Router::new()
         .route("/", get(index))
-        .route("/health", get(|| async { http::json(r#"{"status":"ok"}"#.into()) }))
+        .route(
+            "/health",
+            get(|| async { http::json(r#"{"status":"ok"}"#.into()) }),
+        )
         .route("/admin/stats", get(admin_stats))
         .route("/admin/advance", post(admin_advance))
         .route("/admin/revoke_tokens", post(admin_revoke_tokens))
         .merge(faultable)
         .fallback(|| async {
-            http::error(axum::http::StatusCode::NOT_FOUND, "not_found", "no such endpoint; GET / lists them")
+            http::error(
+                axum::http::StatusCode::NOT_FOUND,
+                "not_found",
+                "no such endpoint; GET / lists them",
+            )
         })
         .with_state(state)
 }
@@ -270,26 +297,86 @@ async fn index(State(state): State<Arc<DemoState>>) -> Response {
 }
 
 const ENDPOINTS: &[(&str, &str, &str, &str)] = &[
-    ("POST", "/oauth/token", "client credentials (form body or basic)", "none"),
+    (
+        "POST",
+        "/oauth/token",
+        "client credentials (form body or basic)",
+        "none",
+    ),
     ("GET", "/v1/marketing_data", "oauth2", "offset"),
     ("GET", "/v1/analytics/events", "oauth2", "offset"),
-    ("GET", "/v1/analytics/page_views", "api_key in query", "offset"),
-    ("GET", "/v1/database/customers", "api_key in query", "offset"),
-    ("GET", "/v1/resource", "oauth2 or api_key in query", "offset or cursor"),
+    (
+        "GET",
+        "/v1/analytics/page_views",
+        "api_key in query",
+        "offset",
+    ),
+    (
+        "GET",
+        "/v1/database/customers",
+        "api_key in query",
+        "offset",
+    ),
+    (
+        "GET",
+        "/v1/resource",
+        "oauth2 or api_key in query",
+        "offset or cursor",
+    ),
     ("GET", "/v1/support/brands", "oauth2", "cursor"),
     ("GET", "/v1/support/groups", "oauth2", "cursor"),
     ("GET", "/v1/support/organizations", "oauth2", "cursor"),
-    ("GET", "/v1/support/organizations/{id}/members", "oauth2", "cursor"),
-    ("GET", "/v1/support/tickets?updated_since=", "oauth2", "cursor"),
+    (
+        "GET",
+        "/v1/support/organizations/{id}/members",
+        "oauth2",
+        "cursor",
+    ),
+    (
+        "GET",
+        "/v1/support/tickets?updated_since=",
+        "oauth2",
+        "cursor",
+    ),
     ("GET", "/paging/offset", "none", "offset"),
-    ("GET", "/paging/offset_no_total", "none", "offset, stop on empty page"),
+    (
+        "GET",
+        "/paging/offset_no_total",
+        "none",
+        "offset, stop on empty page",
+    ),
     ("GET", "/paging/offset_has_more", "none", "offset, has_more"),
-    ("GET", "/paging/page_number", "none", "page_number from 0, total_pages"),
-    ("GET", "/paging/page_number_1", "none", "page_number from 1, total_pages"),
+    (
+        "GET",
+        "/paging/page_number",
+        "none",
+        "page_number from 0, total_pages",
+    ),
+    (
+        "GET",
+        "/paging/page_number_1",
+        "none",
+        "page_number from 1, total_pages",
+    ),
     ("GET", "/paging/cursor", "none", "cursor in body"),
-    ("GET", "/paging/header_cursor", "none", "cursor in header `next`"),
-    ("GET", "/paging/json_link", "none", "relative next URL in body"),
-    ("GET", "/paging/json_link_absolute", "none", "absolute next URL in body"),
+    (
+        "GET",
+        "/paging/header_cursor",
+        "none",
+        "cursor in header `next`",
+    ),
+    (
+        "GET",
+        "/paging/json_link",
+        "none",
+        "relative next URL in body",
+    ),
+    (
+        "GET",
+        "/paging/json_link_absolute",
+        "none",
+        "absolute next URL in body",
+    ),
     ("GET", "/paging/link_header", "none", "Link header"),
     ("GET", "/paging/single", "none", "single page"),
     ("POST", "/paging/post", "none", "offset in JSON body"),
