@@ -1,11 +1,12 @@
 //! `sluice`: everything the desktop app does, from a terminal. Each subcommand is a thin layer
 //! over an engine crate, so what works here works in the app and the other way round.
 
+mod demo;
 mod secrets_cmds;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,13 +22,39 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The built-in demo API: example data behind every auth and pagination style.
+    Demo(DemoArgs),
     /// Store, list and delete a connector's secrets in the system keychain.
     Secrets(secrets_cmds::SecretsArgs),
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    #[command(subcommand)]
+    command: DemoCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Serve the demo API on 127.0.0.1 until Ctrl-C.
+    Serve(demo::DemoServeArgs),
+}
+
+/// Commands that do network or disk work run on one Tokio runtime built here, not in every
+/// subcommand.
+fn block_on<F: std::future::Future<Output = anyhow::Result<()>>>(work: F) -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(work)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Demo(DemoArgs {
+            command: DemoCommand::Serve(args),
+        }) => block_on(demo::serve(args)),
         Command::Secrets(args) => secrets_cmds::run(&args),
     };
     match outcome {
