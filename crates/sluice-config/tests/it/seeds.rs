@@ -66,8 +66,6 @@ fn oauth2_seed_becomes_dlt_names() {
     assert!(script.contains("\"access_token_url\": \"https://api.example.com/oauth/token\""));
     assert!(script.contains("dlt.secrets[\"client_secret\"]"));
     assert!(!script.contains("\"token_url\""), "{script}");
-    println!("{script}");
-    println!("{}", imported.config.to_json_string().expect("json"));
     assert!(!script.contains("\"oauth2\""));
     let secrets = imported.config.to_secrets_toml();
     assert!(secrets.contains("client_id = \"\""), "{secrets}");
