@@ -47,9 +47,10 @@ pub fn check_value(value: &Value) -> Vec<Problem> {
     let mut reader = parse::Reader::new();
     let config = parse::read_config(&mut reader, value);
     let mut problems = reader.problems;
-    // Cross-field checks only make sense on a config that was read completely; on a partial
-    // one they would report echoes of the problems above.
-    if let (Some(config), true) = (config, problems.is_empty()) {
+    // The readers drop what they could not read instead of guessing a value, so the cross-field
+    // checks on what remains do not echo the problems above; running them too means one pass
+    // shows the user everything.
+    if let Some(config) = config {
         problems.extend(config.validate());
     }
     problems
@@ -68,7 +69,7 @@ pub fn from_value(value: &Value) -> Result<ConnectorConfig> {
                 Err(Error::Invalid(problems))
             }
         }
-        _ => Err(Error::Invalid(reader.problems)),
+        _ => Err(Error::Invalid(check_value(value))),
     }
 }
 

@@ -721,7 +721,8 @@ fn check_cycles(c: &mut Checker, names: &[&str], parents: &[Option<String>]) {
                 let mut members: Vec<usize> = chain.clone();
                 members.sort_unstable();
                 if reported.insert(members) {
-                    let mut loop_names: Vec<&str> = chain.iter().rev().map(|i| names[*i]).collect();
+                    // "a → b" reads "a needs b" (b is a's parent).
+                    let mut loop_names: Vec<&str> = chain.iter().map(|i| names[*i]).collect();
                     loop_names.push(names[start]);
                     c.push(
                         resource_path(start),
