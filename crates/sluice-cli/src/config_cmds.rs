@@ -1,0 +1,250 @@
+//! `sluice validate`, `sluice import` and `sluice export`: the connector config commands, thin
+//! over `sluice-config`. main.rs wires them in:
+//!
+//! ```ignore
+//! mod config_cmds;
+//! // in the Command enum:
+//! Validate(config_cmds::ValidateArgs),
+//! Import(config_cmds::ImportArgs),
+//! Export(config_cmds::ExportArgs),
+//! // in main:
+//! Command::Validate(args) => config_cmds::validate(&args),
+//! Command::Import(args) => config_cmds::import(&args),
+//! Command::Export(args) => config_cmds::export(&args),
+//! ```
+//!
+//! Problems go to stderr one per line as `path: message`, and the command fails (non-zero
+//! exit) when there are any. Secret values are never printed.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use sluice_config::{ConnectorConfig, ExportFormat, ImportFormat, ImportOptions, Imported, Problem};
+
+/// Check a connector file and report every problem with its path.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// A saved connector (JSON or YAML), or dlt Python code / a markdown document holding one.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read FILE as this format instead of guessing from its name and content.
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+}
+
+/// Read a connector from JSON, YAML, dlt Python code or markdown and write it as a Sluice
+/// connector. Secret values written in the input are left out and replaced by
+/// `{"$secret": "NAME"}`; store them with `sluice secrets set`. The output is written even when
+/// problems remain (so they can be fixed in it), but the exit status then is non-zero.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Where to write the connector (`.yaml`/`.yml`: YAML, else JSON); stdout by default.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Read FILE as this format instead of guessing from its name and content.
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+}
+
+/// Write a connector as a dlt pipeline script, a `.dlt/secrets.toml` template, JSON or YAML.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[arg(long, value_enum)]
+    pub format: OutputFormat,
+    /// Where to write; stdout by default.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Read FILE as this format instead of guessing from its name and content.
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    Json,
+    Yaml,
+    Python,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// A runnable dlt pipeline script loading into DuckDB.
+    Dlt,
+    Json,
+    Yaml,
+    /// `.dlt/secrets.toml` with dlt's key paths and empty values.
+    SecretsToml,
+    /// `.dlt/config.toml` with the retry policy as dlt `[runtime]` settings.
+    ConfigToml,
+}
+
+impl From<InputFormat> for ImportFormat {
+    fn from(format: InputFormat) -> Self {
+        match format {
+            InputFormat::Json => ImportFormat::Json,
+            InputFormat::Yaml => ImportFormat::Yaml,
+            InputFormat::Python => ImportFormat::Python,
+            InputFormat::Markdown => ImportFormat::Markdown,
+        }
+    }
+}
+
+impl From<OutputFormat> for ExportFormat {
+    fn from(format: OutputFormat) -> Self {
+        match format {
+            OutputFormat::Dlt => ExportFormat::Dlt,
+            OutputFormat::Json => ExportFormat::Json,
+            OutputFormat::Yaml => ExportFormat::Yaml,
+            OutputFormat::SecretsToml => ExportFormat::SecretsToml,
+            OutputFormat::ConfigToml => ExportFormat::ConfigToml,
+        }
+    }
+}
+
+fn report(problems: &[Problem]) {
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+}
+
+fn problems_error(count: usize) -> anyhow::Error {
+    let noun = if count == 1 { "problem" } else { "problems" };
+    anyhow::anyhow!("{count} {noun} found")
+}
+
+fn format_of(path: &Path, explicit: Option<InputFormat>) -> Option<ImportFormat> {
+    explicit
+        .map(ImportFormat::from)
+        .or_else(|| ImportFormat::from_file_name(&path.to_string_lossy()))
+}
+
+/// Reads any supported file into a config; syntax errors and unreadable configs are reported
+/// as problems.
+fn read(path: &Path, explicit: Option<InputFormat>) -> anyhow::Result<Imported> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let options = ImportOptions {
+        format: format_of(path, explicit),
+        fallback_name: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+    };
+    match sluice_config::import(&text, &options) {
+        Ok(imported) => Ok(imported),
+        Err(err) => {
+            let problems = err.problems();
+            report(&problems);
+            Err(problems_error(problems.len()))
+        }
+    }
+}
+
+fn write_out(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn note_found_secrets(imported: &Imported) {
+    for secret in &imported.found_secrets {
+        eprintln!(
+            "{}: a secret value was written here; it is left out and referenced as {{\"$secret\": \"{}\"}}: store it with `sluice secrets set <connector> {}`",
+            secret.path, secret.name, secret.name
+        );
+    }
+}
+
+/// `sluice validate FILE`
+pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
+    let format = format_of(&args.file, args.input_format);
+    let problems = if matches!(format, Some(ImportFormat::Json | ImportFormat::Yaml)) {
+        // A saved connector is checked strictly: a secret value in it is a problem.
+        let text = std::fs::read_to_string(&args.file)
+            .with_context(|| format!("cannot read {}", args.file.display()))?;
+        let parsed = if format == Some(ImportFormat::Json) {
+            serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())
+        } else {
+            sluice_config::from_yaml(&text)
+                .map(|config| serde_json::to_value(config).unwrap_or_default())
+                .or_else(|err| match err {
+                    sluice_config::Error::Invalid(problems) => Err(problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("\n")),
+                    other => Err(other.to_string()),
+                })
+        };
+        match parsed {
+            Ok(value) => sluice_config::check_value(&value),
+            Err(message) => {
+                eprintln!("{message}");
+                bail!("{} is not a valid connector", args.file.display());
+            }
+        }
+    } else {
+        let imported = read(&args.file, args.input_format)?;
+        let mut problems = imported.problems.clone();
+        problems.extend(imported.found_secrets.iter().map(|s| {
+            Problem::new(
+                s.path.clone(),
+                sluice_config::ProblemKind::SecretValue,
+                "a secret value is written here; `sluice import` moves it out of the connector",
+            )
+        }));
+        problems
+    };
+    if problems.is_empty() {
+        eprintln!("{}: ok", args.file.display());
+        Ok(())
+    } else {
+        report(&problems);
+        Err(problems_error(problems.len()))
+    }
+}
+
+/// `sluice import FILE [-o OUT]`
+pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
+    let imported = read(&args.file, args.input_format)?;
+    note_found_secrets(&imported);
+    let yaml = args.output.as_deref().is_some_and(|p| {
+        matches!(
+            ImportFormat::from_file_name(&p.to_string_lossy()),
+            Some(ImportFormat::Yaml)
+        )
+    });
+    let text = if yaml {
+        imported.config.to_yaml_string()?
+    } else {
+        imported.config.to_json_string()?
+    };
+    write_out(args.output.as_deref(), &text)?;
+    if imported.problems.is_empty() {
+        Ok(())
+    } else {
+        report(&imported.problems);
+        Err(problems_error(imported.problems.len()))
+    }
+}
+
+/// `sluice export FILE --format dlt|json|yaml|secrets-toml|config-toml [-o OUT]`
+pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
+    let imported = read(&args.file, args.input_format)?;
+    note_found_secrets(&imported);
+    if !imported.problems.is_empty() {
+        report(&imported.problems);
+        return Err(problems_error(imported.problems.len()));
+    }
+    let config: &ConnectorConfig = &imported.config;
+    let text = sluice_config::export(config, args.format.into())?;
+    write_out(args.output.as_deref(), &text)
+}
