@@ -19,7 +19,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use sluice_config::{ConnectorConfig, ExportFormat, ImportFormat, ImportOptions, Imported, Problem};
+use sluice_config::{
+    ConnectorConfig, ExportFormat, ImportFormat, ImportOptions, Imported, Problem,
+};
 
 /// Check a connector file and report every problem with its path.
 #[derive(Debug, clap::Args)]

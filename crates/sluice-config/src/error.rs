@@ -37,7 +37,11 @@ impl Error {
     pub fn problems(&self) -> Vec<Problem> {
         match self {
             Error::Invalid(problems) => problems.clone(),
-            other => vec![Problem::new("", crate::ProblemKind::Syntax, other.to_string())],
+            other => vec![Problem::new(
+                "",
+                crate::ProblemKind::Syntax,
+                other.to_string(),
+            )],
         }
     }
 }

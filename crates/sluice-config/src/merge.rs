@@ -147,7 +147,10 @@ impl ConnectorConfig {
 
     /// The paginator a resource starts with: its own (after defaults), else the client's.
     /// `None` means auto-detection. (The single-entity rule is the engine's business.)
-    pub fn effective_paginator<'a>(&'a self, resource: &'a ResolvedResource) -> Option<&'a Paginator> {
+    pub fn effective_paginator<'a>(
+        &'a self,
+        resource: &'a ResolvedResource,
+    ) -> Option<&'a Paginator> {
         resource
             .endpoint
             .paginator
@@ -157,6 +160,10 @@ impl ConnectorConfig {
 
     /// The auth a resource uses: its endpoint's, else the client's.
     pub fn effective_auth<'a>(&'a self, resource: &'a ResolvedResource) -> Option<&'a Auth> {
-        resource.endpoint.auth.as_ref().or(self.client.auth.as_ref())
+        resource
+            .endpoint
+            .auth
+            .as_ref()
+            .or(self.client.auth.as_ref())
     }
 }

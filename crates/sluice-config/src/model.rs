@@ -234,6 +234,8 @@ pub struct ClientConfig {
 // auth
 
 /// `"bearer"` (fields come from dlt's secrets at run time) or a dict with a `type`.
+// A config holds a handful of these; boxing the big variant would only make every match clumsier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(untagged)]
 #[ts(export_to = "config/")]
@@ -341,11 +343,7 @@ pub struct HttpBasicAuth {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[ts(export_to = "config/", optional_fields)]
 pub struct OAuth2ClientCredentials {
-    #[serde(
-        default,
-        alias = "token_url",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, alias = "token_url", skip_serializing_if = "Option::is_none")]
     pub access_token_url: Option<TextOrRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<TextOrRef>,
@@ -661,6 +659,8 @@ pub enum ParamValue {
     Value(Value),
 }
 
+// A config holds a handful of these; boxing the big variant would only make every match clumsier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export_to = "config/")]

@@ -106,7 +106,9 @@ impl Reader {
                 continue;
             }
             let message = match nearest(key, allowed) {
-                Some(suggestion) => format!("unknown key \"{key}\"; did you mean \"{suggestion}\"?"),
+                Some(suggestion) => {
+                    format!("unknown key \"{key}\"; did you mean \"{suggestion}\"?")
+                }
                 None => format!(
                     "unknown key \"{key}\"; keys allowed here: {}",
                     allowed.join(", ")
@@ -232,7 +234,10 @@ impl Reader {
                 "\"{text}\" is not allowed; did you mean \"{suggestion}\"? Allowed: {}",
                 quoted_list(allowed)
             ),
-            None => format!("\"{text}\" is not allowed. Allowed: {}", quoted_list(allowed)),
+            None => format!(
+                "\"{text}\" is not allowed. Allowed: {}",
+                quoted_list(allowed)
+            ),
         };
         self.problem(path, ProblemKind::InvalidValue, message);
         None
@@ -432,7 +437,12 @@ const INCREMENTAL_KEYS: &[&str] = &[
     "start_param",
     "end_param",
 ];
-const AUTH_TYPES: &[&str] = &["bearer", "api_key", "http_basic", "oauth2_client_credentials"];
+const AUTH_TYPES: &[&str] = &[
+    "bearer",
+    "api_key",
+    "http_basic",
+    "oauth2_client_credentials",
+];
 const AUTH_ALIASES: &[(&str, &str)] = &[("oauth2", "oauth2_client_credentials")];
 const PAGINATOR_TYPES: &[&str] = &[
     "json_link",
@@ -511,7 +521,8 @@ fn read_client(reader: &mut Reader, path: &str, value: &Value) -> Option<ClientC
         .and_then(|v| reader.string(&key_path(path, "base_url"), v));
     let headers =
         Reader::get(object, "headers").and_then(|v| reader.headers(&key_path(path, "headers"), v));
-    let auth = Reader::get(object, "auth").and_then(|v| read_auth(reader, &key_path(path, "auth"), v));
+    let auth =
+        Reader::get(object, "auth").and_then(|v| read_auth(reader, &key_path(path, "auth"), v));
     let paginator = Reader::get(object, "paginator")
         .and_then(|v| read_paginator(reader, &key_path(path, "paginator"), v));
     Some(ClientConfig {
@@ -613,7 +624,9 @@ pub(crate) fn read_auth(reader: &mut Reader, path: &str, value: &Value) -> Optio
 fn total_path(reader: &mut Reader, path: &str, object: &Object) -> Option<Option<String>> {
     match object.get("total_path")? {
         Value::Null => Some(None),
-        value => reader.string(&key_path(path, "total_path"), value).map(Some),
+        value => reader
+            .string(&key_path(path, "total_path"), value)
+            .map(Some),
     }
 }
 
@@ -625,7 +638,12 @@ pub(crate) fn read_paginator(reader: &mut Reader, path: &str, value: &Value) -> 
     }
     let object = reader.object(path, value)?;
     let kind: PaginatorType = reader.require(path, object, "type").and_then(|t| {
-        reader.choice(&key_path(path, "type"), t, PAGINATOR_TYPES, PAGINATOR_ALIASES)
+        reader.choice(
+            &key_path(path, "type"),
+            t,
+            PAGINATOR_TYPES,
+            PAGINATOR_ALIASES,
+        )
     })?;
     let config = match kind {
         PaginatorType::SinglePage => {
@@ -846,7 +864,8 @@ fn read_settings(
             .and_then(|v| reader.column_names(&at("primary_key"), v)),
         merge_key: Reader::get(object, "merge_key")
             .and_then(|v| reader.column_names(&at("merge_key"), v)),
-        columns: Reader::get(object, "columns").and_then(|v| read_columns(reader, &at("columns"), v)),
+        columns: Reader::get(object, "columns")
+            .and_then(|v| read_columns(reader, &at("columns"), v)),
         max_table_nesting: reader.opt_u32(path, object, "max_table_nesting"),
         selected: reader.opt_bool(path, object, "selected"),
         parallelized: reader.opt_bool(path, object, "parallelized"),
@@ -864,7 +883,14 @@ fn read_settings(
             path,
             object,
             "file_format",
-            &["preferred", "jsonl", "typed-jsonl", "insert_values", "parquet", "csv"],
+            &[
+                "preferred",
+                "jsonl",
+                "typed-jsonl",
+                "insert_values",
+                "parquet",
+                "csv",
+            ],
         ),
         parent_table_name: reader.opt_string(path, object, "parent_table_name"),
         references: Reader::get(object, "references").cloned(),
@@ -948,7 +974,12 @@ fn read_param_binding(reader: &mut Reader, path: &str, object: &Object) -> Optio
         );
         return None;
     };
-    let kind: String = reader.choice(&key_path(path, "type"), kind, &["resolve", "incremental"], &[])?;
+    let kind: String = reader.choice(
+        &key_path(path, "type"),
+        kind,
+        &["resolve", "incremental"],
+        &[],
+    )?;
     if kind == "resolve" {
         reader.check_keys(path, object, &["type", "resource", "field"]);
         let resource = reader
@@ -1052,9 +1083,7 @@ fn read_response_actions(
             None => None,
         };
         let action = match Reader::get(object, "action") {
-            Some(Value::String(_)) => {
-                reader.opt_choice(&at, object, "action", &["ignore"])
-            }
+            Some(Value::String(_)) => reader.opt_choice(&at, object, "action", &["ignore"]),
             Some(_) => {
                 reader.problem(
                     &key_path(&at, "action"),
@@ -1227,7 +1256,13 @@ fn read_sluice(reader: &mut Reader, path: &str, value: &Value) -> Option<SluiceS
             reader.check_keys(
                 &at,
                 s,
-                &["name", "max_table_nesting", "root_key", "parallelized", "schema_contract"],
+                &[
+                    "name",
+                    "max_table_nesting",
+                    "root_key",
+                    "parallelized",
+                    "schema_contract",
+                ],
             );
             settings.source = SourceSettings {
                 name: reader.opt_string(&at, s, "name"),
@@ -1282,7 +1317,9 @@ fn read_sluice(reader: &mut Reader, path: &str, value: &Value) -> Option<SluiceS
             };
             settings.retry = RetryPolicy {
                 statuses,
-                max_retries: reader.opt_u32(&at, r, "max_retries").unwrap_or(defaults.max_retries),
+                max_retries: reader
+                    .opt_u32(&at, r, "max_retries")
+                    .unwrap_or(defaults.max_retries),
                 backoff_factor: reader
                     .opt_f64(&at, r, "backoff_factor")
                     .unwrap_or(defaults.backoff_factor),

@@ -29,7 +29,9 @@ pub mod keep_null {
     use serde::{Deserialize, Deserializer};
     use serde_json::Value;
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Value>, D::Error> {
         Value::deserialize(deserializer).map(Some)
     }
 }

@@ -49,6 +49,9 @@ mod tests {
         assert_eq!(nearest("limt", &["limit", "offset"]), Some("limit"));
         assert_eq!(nearest("get", &["GET", "POST"]), Some("GET"));
         assert_eq!(nearest("zzzzzz", &["limit", "offset"]), None);
-        assert_eq!(nearest("data_selecter", &["data_selector", "data"]), Some("data_selector"));
+        assert_eq!(
+            nearest("data_selecter", &["data_selector", "data"]),
+            Some("data_selector")
+        );
     }
 }

@@ -13,8 +13,14 @@ use crate::problem::{Problem, ProblemKind};
 use crate::suggest::nearest;
 
 /// Auth fields whose value is a secret: dlt types them `TSecretStrValue`.
-pub(crate) const SECRET_AUTH_FIELDS: &[&str] =
-    &["token", "api_key", "password", "client_id", "client_secret", "access_token"];
+pub(crate) const SECRET_AUTH_FIELDS: &[&str] = &[
+    "token",
+    "api_key",
+    "password",
+    "client_id",
+    "client_secret",
+    "access_token",
+];
 
 const INCREMENTAL_ATTRS: &[&str] = &["start_value", "end_value", "initial_value", "last_value"];
 
@@ -65,7 +71,11 @@ fn check(config: &ConnectorConfig, c: &mut Checker) {
         check_paginator(c, "client.paginator", paginator);
     }
     if config.resources.is_empty() {
-        c.push("resources", ProblemKind::Missing, "needs at least one resource");
+        c.push(
+            "resources",
+            ProblemKind::Missing,
+            "needs at least one resource",
+        );
     }
 
     if let Some(defaults) = &config.resource_defaults {
@@ -88,7 +98,11 @@ fn check(config: &ConnectorConfig, c: &mut Checker) {
         };
         let name = entry.name();
         if name.trim().is_empty() {
-            c.push(&name_path, ProblemKind::InvalidValue, "a resource name must not be empty");
+            c.push(
+                &name_path,
+                ProblemKind::InvalidValue,
+                "a resource name must not be empty",
+            );
         } else if let Some(first) = first_seen.get(name) {
             c.push(
                 &name_path,
@@ -137,14 +151,26 @@ fn check_write_disposition(c: &mut Checker, path: &str, config: &WriteDispositio
             c.push(
                 at(key),
                 ProblemKind::Conflict,
-                format!("only applies to the {what} merge strategy, not {}", strategy.as_str()),
+                format!(
+                    "only applies to the {what} merge strategy, not {}",
+                    strategy.as_str()
+                ),
             );
         }
     };
     if config.deduplicated.is_some() {
-        only(c, "deduplicated", &[MergeStrategy::DeleteInsert], "delete-insert");
+        only(
+            c,
+            "deduplicated",
+            &[MergeStrategy::DeleteInsert],
+            "delete-insert",
+        );
     }
-    for key in ["validity_column_names", "active_record_timestamp", "boundary_timestamp"] {
+    for key in [
+        "validity_column_names",
+        "active_record_timestamp",
+        "boundary_timestamp",
+    ] {
         let present = match key {
             "validity_column_names" => config.validity_column_names.is_some(),
             "active_record_timestamp" => config.active_record_timestamp.is_some(),
@@ -181,7 +207,10 @@ fn check_auth(c: &mut Checker, path: &str, auth: &Auth) {
         AuthConfig::Bearer(a) => vec![("token", a.token.as_ref())],
         AuthConfig::ApiKey(a) => vec![("api_key", a.api_key.as_ref())],
         AuthConfig::HttpBasic(a) => {
-            vec![("username", Some(&a.username)), ("password", Some(&a.password))]
+            vec![
+                ("username", Some(&a.username)),
+                ("password", Some(&a.password)),
+            ]
         }
         AuthConfig::Oauth2ClientCredentials(a) => vec![
             ("access_token_url", a.access_token_url.as_ref()),
@@ -229,14 +258,36 @@ fn check_paginator(c: &mut Checker, path: &str, paginator: &Paginator) {
     };
     match config {
         PaginatorConfig::Cursor(p) => {
-            either(c, &p.cursor_param, &p.cursor_body_path, "cursor_param", "cursor_body_path");
+            either(
+                c,
+                &p.cursor_param,
+                &p.cursor_body_path,
+                "cursor_param",
+                "cursor_body_path",
+            );
         }
         PaginatorConfig::Offset(p) => {
             if p.limit == 0 {
-                c.push(at("limit"), ProblemKind::InvalidValue, "must be more than 0");
+                c.push(
+                    at("limit"),
+                    ProblemKind::InvalidValue,
+                    "must be more than 0",
+                );
             }
-            either(c, &p.offset_param, &p.offset_body_path, "offset_param", "offset_body_path");
-            either(c, &p.limit_param, &p.limit_body_path, "limit_param", "limit_body_path");
+            either(
+                c,
+                &p.offset_param,
+                &p.offset_body_path,
+                "offset_param",
+                "offset_body_path",
+            );
+            either(
+                c,
+                &p.limit_param,
+                &p.limit_body_path,
+                "limit_param",
+                "limit_body_path",
+            );
             let never_stops = matches!(p.total_path, Some(None))
                 && p.maximum_offset.is_none()
                 && p.has_more_path.is_none()
@@ -250,7 +301,13 @@ fn check_paginator(c: &mut Checker, path: &str, paginator: &Paginator) {
             }
         }
         PaginatorConfig::PageNumber(p) => {
-            either(c, &p.page_param, &p.page_body_path, "page_param", "page_body_path");
+            either(
+                c,
+                &p.page_param,
+                &p.page_body_path,
+                "page_param",
+                "page_body_path",
+            );
             let never_stops = matches!(p.total_path, Some(None))
                 && p.maximum_page.is_none()
                 && p.has_more_path.is_none()
@@ -359,7 +416,11 @@ fn check_incremental(c: &mut Checker, path: &str, incremental: &Incremental) {
     }
     if let Some(lag) = incremental.lag {
         if lag < 0.0 {
-            c.push(key_path(path, "lag"), ProblemKind::InvalidValue, "must be 0 or more");
+            c.push(
+                key_path(path, "lag"),
+                ProblemKind::InvalidValue,
+                "must be 0 or more",
+            );
         }
     }
 }
@@ -691,7 +752,8 @@ fn check_resolved(
     let parent = parents.first().map(|(p, _)| p.clone());
 
     if resolved.settings.include_from_parent.is_some() && parent.is_none() {
-        let own = matches!(entry, ResourceEntry::Resource(r) if r.settings.include_from_parent.is_some());
+        let own =
+            matches!(entry, ResourceEntry::Resource(r) if r.settings.include_from_parent.is_some());
         let at = if own {
             key_path(&resource_path(i), "include_from_parent")
         } else {
@@ -797,7 +859,12 @@ fn check_sluice(c: &mut Checker, sluice: &SluiceSettings) {
             );
         }
     }
-    if sluice.source.name.as_deref().is_some_and(|v| v.trim().is_empty()) {
+    if sluice
+        .source
+        .name
+        .as_deref()
+        .is_some_and(|v| v.trim().is_empty())
+    {
         c.push(
             "sluice.source.name",
             ProblemKind::InvalidValue,

@@ -120,7 +120,10 @@ impl ConnectorConfig {
     /// Auth fields the config leaves for dlt to look up in its secrets, with dlt's key path
     /// (`sources.rest_api.<source>.credentials.<field>`).
     pub fn dlt_credential_paths(&self) -> Vec<String> {
-        let section = format!("sources.rest_api.{}.credentials", self.effective_source_name());
+        let section = format!(
+            "sources.rest_api.{}.credentials",
+            self.effective_source_name()
+        );
         let mut fields: Vec<&str> = Vec::new();
         let mut visit = |auth: &Auth| {
             let missing: Vec<&'static str> = match auth {
@@ -128,9 +131,12 @@ impl ConnectorConfig {
                 Auth::Config(AuthConfig::Bearer(a)) => {
                     a.token.is_none().then_some("token").into_iter().collect()
                 }
-                Auth::Config(AuthConfig::ApiKey(a)) => {
-                    a.api_key.is_none().then_some("api_key").into_iter().collect()
-                }
+                Auth::Config(AuthConfig::ApiKey(a)) => a
+                    .api_key
+                    .is_none()
+                    .then_some("api_key")
+                    .into_iter()
+                    .collect(),
                 Auth::Config(AuthConfig::HttpBasic(_)) => Vec::new(),
                 Auth::Config(AuthConfig::Oauth2ClientCredentials(a)) => [
                     ("access_token_url", a.access_token_url.is_none()),
@@ -163,7 +169,11 @@ impl ConnectorConfig {
 
     /// A runnable dlt pipeline script (see the module docs).
     pub fn to_dlt_script(&self) -> String {
-        let name = self.sluice.name.clone().unwrap_or_else(|| self.effective_pipeline_name());
+        let name = self
+            .sluice
+            .name
+            .clone()
+            .unwrap_or_else(|| self.effective_pipeline_name());
         let pipeline_name = self.effective_pipeline_name();
         let dataset_name = self.effective_dataset_name();
         let duckdb_file = self.effective_duckdb_file();
@@ -182,7 +192,11 @@ impl ConnectorConfig {
             .references()
             .iter()
             .map(|r| {
-                let store = if r.is_secret() { "secret" } else { "config value" };
+                let store = if r.is_secret() {
+                    "secret"
+                } else {
+                    "config value"
+                };
                 format!("  {} ({store}; env {})", r.name(), env_name(r.name()))
             })
             .chain(
@@ -212,9 +226,21 @@ impl ConnectorConfig {
                 attempts.to_string(),
                 format!("  # {} retries after the first attempt", retry.max_retries),
             ),
-            ("REQUEST_BACKOFF_FACTOR", fmt_number(retry.backoff_factor), String::new()),
-            ("REQUEST_MAX_RETRY_DELAY", fmt_number(retry.max_delay_seconds), String::new()),
-            ("REQUEST_TIMEOUT", fmt_number(retry.request_timeout_seconds), String::new()),
+            (
+                "REQUEST_BACKOFF_FACTOR",
+                fmt_number(retry.backoff_factor),
+                String::new(),
+            ),
+            (
+                "REQUEST_MAX_RETRY_DELAY",
+                fmt_number(retry.max_delay_seconds),
+                String::new(),
+            ),
+            (
+                "REQUEST_TIMEOUT",
+                fmt_number(retry.request_timeout_seconds),
+                String::new(),
+            ),
         ] {
             out.push_str(&format!(
                 "os.environ.setdefault(\"RUNTIME__{key}\", \"{value}\"){note}\n"
@@ -248,7 +274,11 @@ impl ConnectorConfig {
         }
         if let Some(contract) = &source.schema_contract {
             let mut text = String::new();
-            write_py(&mut text, &serde_json::to_value(contract).unwrap_or_default(), 2);
+            write_py(
+                &mut text,
+                &serde_json::to_value(contract).unwrap_or_default(),
+                2,
+            );
             out.push_str(&format!("        schema_contract={text},\n"));
         }
         if let Some(b) = source.parallelized {
@@ -268,7 +298,11 @@ impl ConnectorConfig {
     /// path the script's `dlt.secrets["..."]` reads), plus auth fields left for dlt to resolve;
     /// all with empty values.
     pub fn to_secrets_toml(&self) -> String {
-        let name = self.sluice.name.clone().unwrap_or_else(|| self.effective_pipeline_name());
+        let name = self
+            .sluice
+            .name
+            .clone()
+            .unwrap_or_else(|| self.effective_pipeline_name());
         let mut keys: Vec<String> = self
             .references()
             .into_iter()
@@ -425,7 +459,11 @@ fn py_docstring_text(text: &str) -> String {
 /// A JSON value as a Python literal, references as dlt lookups.
 fn write_py(out: &mut String, value: &Value, indent: usize) {
     if let Some(reference) = ValueRef::from_json(value) {
-        let store = if reference.is_secret() { "secrets" } else { "config" };
+        let store = if reference.is_secret() {
+            "secrets"
+        } else {
+            "config"
+        };
         out.push_str(&format!("dlt.{store}[{}]", py_str(reference.name())));
         return;
     }

@@ -378,7 +378,12 @@ fn extract_secrets(config: &mut ConnectorConfig) -> Vec<FoundSecret> {
         };
         let fields: Vec<(&str, &mut TextOrRef)> = match auth {
             AuthConfig::Bearer(a) => a.token.as_mut().map(|t| ("token", t)).into_iter().collect(),
-            AuthConfig::ApiKey(a) => a.api_key.as_mut().map(|t| ("api_key", t)).into_iter().collect(),
+            AuthConfig::ApiKey(a) => a
+                .api_key
+                .as_mut()
+                .map(|t| ("api_key", t))
+                .into_iter()
+                .collect(),
             AuthConfig::HttpBasic(a) => vec![("password", &mut a.password)],
             AuthConfig::Oauth2ClientCredentials(a) => [
                 ("client_id", a.client_id.as_mut()),
@@ -444,7 +449,10 @@ fn extract_secrets(config: &mut ConnectorConfig) -> Vec<FoundSecret> {
 /// Names of the references already in the config, so new ones do not collide.
 fn config_reference_names(config: &ConnectorConfig) -> Vec<String> {
     let mut names = Vec::new();
-    collect_refs(&serde_json::to_value(config).unwrap_or_default(), &mut names);
+    collect_refs(
+        &serde_json::to_value(config).unwrap_or_default(),
+        &mut names,
+    );
     names
 }
 

@@ -35,6 +35,9 @@ pub struct PyError {
 
 type PyResult<T> = Result<T, PyError>;
 
+/// Positional and keyword arguments of a call; each may have failed to read on its own.
+type CallArgs = (Vec<PyResult<Value>>, Vec<(String, PyResult<Value>)>);
+
 fn err<T>(line: usize, message: impl Into<String>) -> PyResult<T> {
     Err(PyError {
         line,
@@ -80,7 +83,9 @@ fn tokenize(source: &str) -> PyResult<Vec<Token>> {
                 line += lines;
                 i = next;
             }
-            c if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 let start = i;
                 while i < chars.len()
                     && (chars[i].is_ascii_alphanumeric()
@@ -142,7 +147,10 @@ fn tokenize(source: &str) -> PyResult<Vec<Token>> {
                     _ => {}
                 }
                 i += op.chars().count();
-                tokens.push(Token { tok: Tok::Op(op), line });
+                tokens.push(Token {
+                    tok: Tok::Op(op),
+                    line,
+                });
             }
         }
     }
@@ -245,7 +253,10 @@ fn read_string(
                         'u' => 4,
                         _ => 8,
                     };
-                    let hex: String = chars.get(i..i + len).map(|s| s.iter().collect()).unwrap_or_default();
+                    let hex: String = chars
+                        .get(i..i + len)
+                        .map(|s| s.iter().collect())
+                        .unwrap_or_default();
                     let decoded = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
                     match decoded {
                         Some(ch) if hex.len() == len => text.push(ch),
@@ -267,7 +278,8 @@ fn read_string(
     if fstring {
         text = unescape_fstring(&text).ok_or_else(|| PyError {
             line,
-            message: "an f-string computes its value with Python code, which cannot be imported".into(),
+            message: "an f-string computes its value with Python code, which cannot be imported"
+                .into(),
         })?;
     }
     Ok((text, i, lines))
@@ -371,14 +383,20 @@ impl Parser<'_> {
                 "-" | "+" => {
                     self.pos += 1;
                     match self.value(key)? {
-                        Value::Number(n) if op == "-" => negate(&n)
-                            .map(Value::Number)
-                            .ok_or_else(|| PyError { line, message: "this number is out of range".into() }),
+                        Value::Number(n) if op == "-" => {
+                            negate(&n).map(Value::Number).ok_or_else(|| PyError {
+                                line,
+                                message: "this number is out of range".into(),
+                            })
+                        }
                         Value::Number(n) => Ok(Value::Number(n)),
                         _ => err(line, format!("\"{op}\" only goes before a number here")),
                     }
                 }
-                _ => err(line, format!("\"{op}\" is Python code, not a value Sluice can import")),
+                _ => err(
+                    line,
+                    format!("\"{op}\" is Python code, not a value Sluice can import"),
+                ),
             },
             Tok::Str(first) => {
                 self.pos += 1;
@@ -428,7 +446,10 @@ impl Parser<'_> {
         if let Some(store) = store {
             if dotted_text.ends_with(".value") {
                 let Some(key) = key else {
-                    return err(line, format!("{dotted_text} needs a dict key to name the value after"));
+                    return err(
+                        line,
+                        format!("{dotted_text} needs a dict key to name the value after"),
+                    );
                 };
                 return Ok(reference(store, key));
             }
@@ -438,7 +459,10 @@ impl Parser<'_> {
                 self.expect_op("]")?;
                 return match name {
                     Value::String(name) => Ok(reference(store, &name)),
-                    _ => err(line, format!("{dotted_text}[...] must be given a quoted name")),
+                    _ => err(
+                        line,
+                        format!("{dotted_text}[...] must be given a quoted name"),
+                    ),
                 };
             }
             if self.is_op("(") || self.is_op(".") {
@@ -456,10 +480,15 @@ impl Parser<'_> {
         if name == "lambda" || self.is_op("(") {
             return err(
                 line,
-                format!("`{dotted_text}` is Python code; a saved connector can only hold plain values"),
+                format!(
+                    "`{dotted_text}` is Python code; a saved connector can only hold plain values"
+                ),
             );
         }
-        err(line, format!("`{dotted_text}` is a Python name whose value is not in the imported code"))
+        err(
+            line,
+            format!("`{dotted_text}` is a Python name whose value is not in the imported code"),
+        )
     }
 
     fn dict(&mut self) -> PyResult<Value> {
@@ -473,7 +502,10 @@ impl Parser<'_> {
             }
             let line = self.line();
             if self.is_op("**") {
-                return err(line, "\"**\" unpacking cannot be imported; write the keys out");
+                return err(
+                    line,
+                    "\"**\" unpacking cannot be imported; write the keys out",
+                );
             }
             let key = match self.value(None)? {
                 Value::String(key) => key,
@@ -503,7 +535,10 @@ impl Parser<'_> {
             }
             let line = self.line();
             let Some(Tok::Name(key)) = self.peek().cloned() else {
-                return err(line, "dict(...) can only be imported with key=value arguments");
+                return err(
+                    line,
+                    "dict(...) can only be imported with key=value arguments",
+                );
             };
             self.pos += 1;
             self.expect_op("=")?;
@@ -535,7 +570,7 @@ impl Parser<'_> {
 
     /// Arguments of a call whose `(` is at `pos`: positional values and keyword values.
     /// Arguments that are not plain values are recorded as errors, not fatal.
-    fn call_args(&mut self) -> PyResult<(Vec<PyResult<Value>>, Vec<(String, PyResult<Value>)>)> {
+    fn call_args(&mut self) -> PyResult<CallArgs> {
         self.expect_op("(")?;
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
@@ -677,7 +712,11 @@ pub fn read_python(source: &str) -> Result<PythonConfig, PyError> {
             continue;
         }
         let after_dot = i > 0 && matches!(&tokens[i - 1].tok, Tok::Op(op) if op == ".");
-        let before = if i >= 2 { &tokens[i - 2].tok } else { &Tok::Newline };
+        let before = if i >= 2 {
+            &tokens[i - 2].tok
+        } else {
+            &Tok::Newline
+        };
         let mut parser = Parser {
             tokens: &tokens,
             pos: i + 1,

@@ -30,11 +30,19 @@ fn corpus(kind: &str) -> Vec<std::path::PathBuf> {
 #[test]
 fn valid_corpus_round_trips() {
     let files = corpus("valid");
-    assert!(files.len() >= 30, "the valid corpus has {} configs", files.len());
+    assert!(
+        files.len() >= 30,
+        "the valid corpus has {} configs",
+        files.len()
+    );
     for path in files {
         let name = path.display();
         let imported = import_file(&path);
-        assert!(imported.problems.is_empty(), "{name}: {:?}", imported.problems);
+        assert!(
+            imported.problems.is_empty(),
+            "{name}: {:?}",
+            imported.problems
+        );
         assert!(imported.found_secrets.is_empty(), "{name}");
         let config = imported.config;
 
@@ -47,7 +55,11 @@ fn valid_corpus_round_trips() {
 
         // The same through YAML.
         let yaml = config.to_yaml_string().expect("yaml export");
-        assert_eq!(from_yaml(&yaml).expect("yaml load"), config, "{name}\n{yaml}");
+        assert_eq!(
+            from_yaml(&yaml).expect("yaml load"),
+            config,
+            "{name}\n{yaml}"
+        );
 
         // serde's derived Deserialize (what IPC uses) reads the saved form identically.
         let derived: ConnectorConfig = serde_json::from_str(&json).expect("derived deserialize");
@@ -203,7 +215,11 @@ fn walk_settings(used: &mut BTreeSet<String>, context: &str, settings: &Value) {
                     }
                 }
             }
-            "schema_contract" => tag(used, "schema_contract", if v.is_string() { "<mode>" } else { "<dict>" }),
+            "schema_contract" => tag(
+                used,
+                "schema_contract",
+                if v.is_string() { "<mode>" } else { "<dict>" },
+            ),
             _ => {}
         }
     }
@@ -325,7 +341,10 @@ fn valid_corpus_uses_every_key() {
         .split_whitespace()
         .filter(|key| !used.contains(*key))
         .collect();
-    assert!(missing.is_empty(), "keys no valid corpus config uses: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "keys no valid corpus config uses: {missing:?}"
+    );
 }
 
 /// Each invalid config `X.json`/`X.yaml` has `X.expected`: the exact problems, one
@@ -336,7 +355,11 @@ fn invalid_corpus_reports_exact_problems() {
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e != "expected"))
         .collect();
-    assert!(files.len() >= 40, "the invalid corpus has {} configs", files.len());
+    assert!(
+        files.len() >= 40,
+        "the invalid corpus has {} configs",
+        files.len()
+    );
     let update = std::env::var("UPDATE_EXPECTED").as_deref() == Ok("1");
     let mut failures = Vec::new();
     for path in files {
@@ -345,7 +368,10 @@ fn invalid_corpus_reports_exact_problems() {
             Some("yaml") => serde_norway::from_str(&text).expect("yaml syntax"),
             _ => serde_json::from_str(&text).expect("json syntax"),
         };
-        let got: Vec<String> = check_value(&value).iter().map(ToString::to_string).collect();
+        let got: Vec<String> = check_value(&value)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let expected_path = path.with_extension("expected");
         if update {
             std::fs::write(&expected_path, got.join("\n") + "\n").expect("write expected");
@@ -364,7 +390,11 @@ fn invalid_corpus_reports_exact_problems() {
             ));
         }
         // A config with problems never loads.
-        assert!(sluice_config::from_value(&value).is_err(), "{}", path.display());
+        assert!(
+            sluice_config::from_value(&value).is_err(),
+            "{}",
+            path.display()
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

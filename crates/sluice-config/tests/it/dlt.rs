@@ -17,9 +17,12 @@ fn dlt_python() -> Option<PathBuf> {
     let candidate = match std::env::var_os("SLUICE_DLT_PYTHON") {
         Some(python) => PathBuf::from(python),
         None => {
-            let venv = std::env::var_os("SLUICE_DLT_VENV").map(PathBuf::from).or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/sluice-dlt-venv"))
-            })?;
+            let venv = std::env::var_os("SLUICE_DLT_VENV")
+                .map(PathBuf::from)
+                .or_else(|| {
+                    std::env::var_os("HOME")
+                        .map(|h| PathBuf::from(h).join(".cache/sluice-dlt-venv"))
+                })?;
             venv.join("bin/python")
         }
     };
@@ -34,7 +37,10 @@ fn write_case(dir: &Path, stem: &str, config: &ConnectorConfig) {
     std::fs::write(dir.join(format!("{stem}.py")), config.to_dlt_script()).expect("write script");
     let mut env = serde_json::Map::new();
     for reference in config.references() {
-        env.insert(env_name(reference.name()), json!(format!("test-{}", reference.name())));
+        env.insert(
+            env_name(reference.name()),
+            json!(format!("test-{}", reference.name())),
+        );
     }
     for path in config.dlt_credential_paths() {
         let value = if path.ends_with("access_token_url") {
@@ -88,7 +94,10 @@ fn dlt_accepts_exported_scripts() {
     }
     for path in files_in(&crate_dir().join("tests/corpus/valid")) {
         let config = crate::corpus::import_file(&path).config;
-        let stem = format!("corpus_{}", path.file_stem().expect("stem").to_string_lossy());
+        let stem = format!(
+            "corpus_{}",
+            path.file_stem().expect("stem").to_string_lossy()
+        );
         write_case(dir.path(), &stem.replace(['.', '-'], "_"), &config);
     }
     let output = Command::new(&python)
@@ -102,5 +111,8 @@ fn dlt_accepts_exported_scripts() {
         String::from_utf8_lossy(&output.stderr)
     );
     println!("{report}");
-    assert!(output.status.success(), "dlt rejected exported scripts:\n{report}");
+    assert!(
+        output.status.success(),
+        "dlt rejected exported scripts:\n{report}"
+    );
 }

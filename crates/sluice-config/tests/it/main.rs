@@ -4,6 +4,7 @@ mod bindings;
 mod corpus;
 mod dlt;
 mod fuzz;
+mod merge;
 mod seeds;
 
 use std::path::{Path, PathBuf};

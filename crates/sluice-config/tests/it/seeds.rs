@@ -18,7 +18,11 @@ pub fn import_seed(path: &std::path::Path) -> sluice_config::Imported {
 #[test]
 fn every_seed_imports_and_validates() {
     let seeds = files_in(&seeds_dir());
-    assert!(seeds.len() >= 5, "expected the five seeds in {}", seeds_dir().display());
+    assert!(
+        seeds.len() >= 5,
+        "expected the five seeds in {}",
+        seeds_dir().display()
+    );
     for path in seeds {
         let imported = import_seed(&path);
         assert_eq!(imported.format, ImportFormat::Python, "{}", path.display());
@@ -35,11 +39,16 @@ fn every_seed_imports_and_validates() {
         assert!(config.validate().is_empty());
         // Strict loading of the saved form passes too.
         let saved = config.to_json_string().expect("json");
-        assert_eq!(&sluice_config::from_json(&saved).expect("saved loads"), config);
+        assert_eq!(
+            &sluice_config::from_json(&saved).expect("saved loads"),
+            config
+        );
         assert_eq!(config.resources.len(), 1);
         assert!(matches!(
             config.resolved_resources()[0].endpoint.paginator,
-            Some(Paginator::Config(PaginatorConfig::Offset(_) | PaginatorConfig::Cursor(_)))
+            Some(Paginator::Config(
+                PaginatorConfig::Offset(_) | PaginatorConfig::Cursor(_)
+            ))
         ));
     }
 }
@@ -59,10 +68,15 @@ fn oauth2_seed_becomes_dlt_names() {
     );
     assert_eq!(
         oauth.client_id,
-        Some(sluice_config::TextOrRef::Ref(sluice_config::ValueRef::secret("client_id")))
+        Some(sluice_config::TextOrRef::Ref(
+            sluice_config::ValueRef::secret("client_id")
+        ))
     );
     let script = imported.config.to_dlt_script();
-    assert!(script.contains("\"type\": \"oauth2_client_credentials\""), "{script}");
+    assert!(
+        script.contains("\"type\": \"oauth2_client_credentials\""),
+        "{script}"
+    );
     assert!(script.contains("\"access_token_url\": \"https://api.example.com/oauth/token\""));
     assert!(script.contains("dlt.secrets[\"client_secret\"]"));
     assert!(!script.contains("\"token_url\""), "{script}");
