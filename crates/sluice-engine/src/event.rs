@@ -1,0 +1,126 @@
+//! What a run reports while it works: every request, retry, wait, page and the reason it stopped.
+//! Texts are redacted when the event is made, so no consumer can leak a secret by showing one.
+
+use std::time::Duration;
+
+use sluice_secrets::Redactor;
+use tokio::sync::mpsc;
+
+/// One step of a resource's extraction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub resource: String,
+    pub kind: EventKind,
+    /// A sentence for people, already redacted.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// A data request is sent (`attempt` counts from 1).
+    Request {
+        method: String,
+        url: String,
+        attempt: u32,
+    },
+    /// An OAuth2 access token is requested.
+    TokenRequest { url: String, reason: String },
+    /// An attempt failed in a way that is retried.
+    Retry { attempt: u32, reason: String },
+    /// The run waits before the next attempt.
+    Wait { duration: Duration, reason: String },
+    /// A page of records arrived (`number` counts from 1).
+    Page { number: usize, records: usize },
+    /// The paginator or data selector was detected from the first response, and why.
+    Detected { reason: String },
+    /// Paging ended normally.
+    Stopped { reason: String },
+}
+
+/// Sends redacted events; a dropped receiver just means nobody is listening.
+#[derive(Clone)]
+pub(crate) struct Events {
+    resource: String,
+    redactor: Redactor,
+    sender: mpsc::UnboundedSender<Event>,
+}
+
+impl Events {
+    pub(crate) fn new(
+        resource: &str,
+        redactor: Redactor,
+        sender: mpsc::UnboundedSender<Event>,
+    ) -> Self {
+        Events {
+            resource: resource.to_owned(),
+            redactor,
+            sender,
+        }
+    }
+
+    pub(crate) fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    pub(crate) fn emit(&self, kind: EventKind) {
+        let r = |text: &str| self.redactor.redact(text).into_owned();
+        let kind = match kind {
+            EventKind::Request {
+                method,
+                url,
+                attempt,
+            } => EventKind::Request {
+                method,
+                url: r(&url),
+                attempt,
+            },
+            EventKind::TokenRequest { url, reason } => EventKind::TokenRequest {
+                url: r(&url),
+                reason: r(&reason),
+            },
+            EventKind::Retry { attempt, reason } => EventKind::Retry {
+                attempt,
+                reason: r(&reason),
+            },
+            EventKind::Wait { duration, reason } => EventKind::Wait {
+                duration,
+                reason: r(&reason),
+            },
+            EventKind::Stopped { reason } => EventKind::Stopped { reason: r(&reason) },
+            EventKind::Detected { reason } => EventKind::Detected { reason: r(&reason) },
+            page @ EventKind::Page { .. } => page,
+        };
+        let message = describe(&kind);
+        let _ = self.sender.send(Event {
+            resource: self.resource.clone(),
+            kind,
+            message,
+        });
+    }
+}
+
+fn describe(kind: &EventKind) -> String {
+    match kind {
+        EventKind::Request {
+            method,
+            url,
+            attempt: 1,
+        } => format!("{method} {url}"),
+        EventKind::Request {
+            method,
+            url,
+            attempt,
+        } => format!("{method} {url} (attempt {attempt})"),
+        EventKind::TokenRequest { url, reason } => {
+            format!("requesting an access token from {url}: {reason}")
+        }
+        EventKind::Retry { attempt, reason } => {
+            format!("attempt {attempt} failed, retrying: {reason}")
+        }
+        EventKind::Wait { duration, reason } => {
+            format!("waiting {:.3} s: {reason}", duration.as_secs_f64())
+        }
+        EventKind::Page { number, records } => format!("page {number}: {records} records"),
+        EventKind::Stopped { reason } | EventKind::Detected { reason } => reason.clone(),
+    }
+}

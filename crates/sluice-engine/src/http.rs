@@ -1,0 +1,370 @@
+//! Sending requests: the one shared client, auth on every attempt, retries by the connector's
+//! policy, and the OAuth2 token (fetched when missing, before expiry, and once after a 401).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, COOKIE, RETRY_AFTER};
+use reqwest::{Client, RequestBuilder, StatusCode, Url};
+use sluice_config::{ApiKeyLocation, RetryPolicy};
+use sluice_secrets::SecretValue;
+
+use crate::auth::{refresh_margin, AccessToken, Credentials, OAuth2};
+use crate::error::{Error, Result};
+use crate::event::{EventKind, Events};
+use crate::request::{Body, PageRequest};
+use crate::retry::{backoff, retry_after, Sleeper};
+
+/// How much of an error body an error message keeps.
+const ERROR_BODY_CHARS: usize = 500;
+
+/// A complete answer: status, headers and the whole body.
+pub(crate) struct Response {
+    pub(crate) url: Url,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Http {
+    pub(crate) client: Client,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) sleeper: Arc<dyn Sleeper>,
+}
+
+/// Why one attempt did not give a usable answer.
+enum Failure {
+    /// A status the policy retries; the answer is kept in case it is the last attempt.
+    Status(Response),
+    /// Connection refused or reset, timeout, body cut short.
+    Transport(String),
+}
+
+impl Http {
+    pub(crate) fn timeout(&self) -> Duration {
+        let seconds = self.policy.request_timeout_seconds;
+        if seconds.is_finite() && seconds > 0.0 {
+            Duration::from_secs_f64(seconds)
+        } else {
+            Duration::from_secs(60)
+        }
+    }
+
+    /// Sends a page request with its credentials and returns a 2xx answer.
+    pub(crate) async fn send(
+        &self,
+        request: &PageRequest,
+        credentials: &Credentials,
+        events: &Events,
+    ) -> Result<Response> {
+        let display_url = request.display_url();
+        let mut refreshed_after_401 = false;
+        loop {
+            let token = match credentials {
+                Credentials::OAuth2(oauth) => Some(self.access_token(oauth, events, None).await?),
+                _ => None,
+            };
+            let response = self
+                .send_with_retries(request.method.as_str(), &display_url, events, true, || {
+                    self.build(request, credentials, token.as_ref())
+                })
+                .await?;
+            if response.status.is_success() {
+                return Ok(response);
+            }
+            if response.status == StatusCode::UNAUTHORIZED {
+                if let (Credentials::OAuth2(oauth), false) = (credentials, refreshed_after_401) {
+                    // The server may have revoked or expired the token before its stated time;
+                    // one fresh token settles whether the credentials themselves are wrong.
+                    refreshed_after_401 = true;
+                    *oauth.token.lock().await = None;
+                    self.access_token(oauth, events, Some("the server refused the token (401)"))
+                        .await?;
+                    continue;
+                }
+            }
+            let body = excerpt(&response.body, events);
+            let url = redact(events, &display_url);
+            let status = response.status.as_u16();
+            return Err(
+                if matches!(
+                    response.status,
+                    StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+                ) {
+                    Error::Auth {
+                        auth: credentials.type_name(),
+                        status,
+                        url,
+                        body,
+                    }
+                } else {
+                    Error::Status { status, url, body }
+                },
+            );
+        }
+    }
+
+    fn build(
+        &self,
+        request: &PageRequest,
+        credentials: &Credentials,
+        token: Option<&SecretValue>,
+    ) -> RequestBuilder {
+        let mut builder = self
+            .client
+            .request(request.method.clone(), request.url.clone())
+            .timeout(self.timeout());
+        if !request.params.is_empty() {
+            builder = builder.query(&request.params);
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        builder = match &request.body {
+            Body::None => builder,
+            Body::Json(value) => builder.json(value),
+            Body::Form(pairs) => builder.form(pairs),
+            Body::Raw(text) => builder.body(text.clone()),
+        };
+        match credentials {
+            Credentials::None => builder,
+            Credentials::Bearer(token) => builder.bearer_auth(token.expose()),
+            Credentials::ApiKey {
+                name,
+                key,
+                location,
+            } => match location {
+                ApiKeyLocation::Header => builder.header(name.as_str(), key.expose()),
+                ApiKeyLocation::Query | ApiKeyLocation::Param => {
+                    builder.query(&[(name.as_str(), key.expose())])
+                }
+                // dlt declares cookies and then fails at request time; Sluice sends one.
+                ApiKeyLocation::Cookie => {
+                    builder.header(COOKIE, format!("{name}={}", key.expose()))
+                }
+            },
+            Credentials::Basic { username, password } => {
+                builder.basic_auth(username.expose(), Some(password.expose()))
+            }
+            Credentials::OAuth2(_) => match token {
+                Some(token) => builder.bearer_auth(token.expose()),
+                None => builder,
+            },
+        }
+    }
+
+    /// The cached token, or a new one when there is none, it is about to expire, or `why` says
+    /// the caller knows it is bad.
+    async fn access_token(
+        &self,
+        oauth: &OAuth2,
+        events: &Events,
+        why: Option<&str>,
+    ) -> Result<SecretValue> {
+        let mut cached = oauth.token.lock().await;
+        let reason = match (&*cached, why) {
+            (_, Some(why)) => why.to_owned(),
+            (None, None) => "no token yet".to_owned(),
+            (Some(token), None) if Instant::now() < token.refresh_at => {
+                return Ok(token.value.clone())
+            }
+            (Some(_), None) => "the token is about to expire".to_owned(),
+        };
+        events.emit(EventKind::TokenRequest {
+            url: oauth.token_url.clone(),
+            reason,
+        });
+        let mut form: Vec<(String, String)> = vec![
+            ("client_id".into(), oauth.client_id.expose().to_owned()),
+            (
+                "client_secret".into(),
+                oauth.client_secret.expose().to_owned(),
+            ),
+            ("grant_type".into(), "client_credentials".into()),
+        ];
+        for (key, value) in &oauth.extra {
+            form.retain(|(k, _)| k != key);
+            form.push((key.clone(), value.clone()));
+        }
+        let url = redact(events, &oauth.token_url);
+        let response = self
+            .send_with_retries("POST", &oauth.token_url, events, false, || {
+                self.client
+                    .post(oauth.token_url.as_str())
+                    .timeout(self.timeout())
+                    .form(&form)
+            })
+            .await?;
+        if !response.status.is_success() {
+            return Err(Error::Auth {
+                auth: "oauth2_client_credentials token request",
+                status: response.status.as_u16(),
+                url,
+                body: excerpt(&response.body, events),
+            });
+        }
+        let body: serde_json::Value =
+            serde_json::from_slice(&response.body).map_err(|error| Error::Response {
+                url: url.clone(),
+                reason: format!("the token response is not JSON: {error}"),
+            })?;
+        let value = match body.get("access_token") {
+            Some(serde_json::Value::String(text)) => text.clone(),
+            Some(serde_json::Value::Null) | None => {
+                return Err(Error::Response {
+                    url,
+                    reason: "the token response has no `access_token`".into(),
+                })
+            }
+            Some(other) => other.to_string(),
+        };
+        events.redactor().add(&value);
+        let lifetime = match body.get("expires_in") {
+            Some(serde_json::Value::Number(n)) => n.as_f64().map(Duration::from_secs_f64),
+            Some(serde_json::Value::String(s)) => {
+                s.trim().parse::<f64>().ok().map(Duration::from_secs_f64)
+            }
+            _ => None,
+        }
+        .unwrap_or(oauth.default_expiration);
+        let value = SecretValue::new(value);
+        *cached = Some(AccessToken {
+            value: value.clone(),
+            refresh_at: Instant::now() + lifetime - refresh_margin(lifetime),
+        });
+        Ok(value)
+    }
+
+    /// Sends until the answer is not one the policy retries or the attempts run out; the last
+    /// answer is returned whatever its status, a transport failure as an error.
+    async fn send_with_retries(
+        &self,
+        method: &str,
+        display_url: &str,
+        events: &Events,
+        announce: bool,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<Response> {
+        let attempts = self.policy.max_retries.saturating_add(1);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if announce {
+                events.emit(EventKind::Request {
+                    method: method.to_owned(),
+                    url: display_url.to_owned(),
+                    attempt,
+                });
+            }
+            let failure = match self.attempt(build()).await {
+                Ok(response) if self.policy.statuses.contains(&response.status.as_u16()) => {
+                    Failure::Status(response)
+                }
+                Ok(response) => return Ok(response),
+                Err(Err(error)) => return Err(error),
+                Err(Ok(reason)) => Failure::Transport(reason),
+            };
+            let (reason, asked) = match &failure {
+                Failure::Status(response) => (
+                    format!("HTTP {}", response.status),
+                    response
+                        .headers
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned),
+                ),
+                Failure::Transport(reason) => (reason.clone(), None),
+            };
+            if attempt >= attempts {
+                return match failure {
+                    Failure::Status(response) => Ok(response),
+                    Failure::Transport(reason) => Err(Error::Connection {
+                        url: redact(events, display_url),
+                        reason: redact(
+                            events,
+                            &format!("{reason} (gave up after {attempts} attempts)"),
+                        ),
+                    }),
+                };
+            }
+            events.emit(EventKind::Retry { attempt, reason });
+            let asked_wait = asked.as_deref().and_then(|value| {
+                Some((value, retry_after(&self.policy, value, SystemTime::now())?))
+            });
+            let (duration, why) = match asked_wait {
+                Some((value, wait)) => (wait, format!("the server sent `Retry-After: {value}`")),
+                None => (
+                    backoff(&self.policy, attempt),
+                    format!(
+                        "backoff {} × 2^{} s before retry {attempt}",
+                        self.policy.backoff_factor,
+                        attempt - 1
+                    ),
+                ),
+            };
+            events.emit(EventKind::Wait {
+                duration,
+                reason: why,
+            });
+            self.sleeper.sleep(duration).await;
+        }
+    }
+
+    /// One attempt. `Err(Ok(reason))` is a transport failure worth retrying, `Err(Err(_))` one
+    /// that is not (a request that cannot even be built).
+    async fn attempt(
+        &self,
+        builder: RequestBuilder,
+    ) -> std::result::Result<Response, std::result::Result<String, Error>> {
+        let response = builder.send().await.map_err(classify)?;
+        let url = response.url().clone();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(classify)?;
+        Ok(Response {
+            url,
+            status,
+            headers,
+            body: body.to_vec(),
+        })
+    }
+}
+
+fn classify(error: reqwest::Error) -> std::result::Result<String, Error> {
+    if error.is_builder() {
+        return Err(Error::Config(format!(
+            "the request cannot be built: {}",
+            error.without_url()
+        )));
+    }
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else if error.is_body() || error.is_decode() {
+        "the answer was cut short"
+    } else {
+        "connection error"
+    };
+    let mut causes = String::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        causes.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    Ok(format!("{kind}: {}{causes}", error.without_url()))
+}
+
+fn redact(events: &Events, text: &str) -> String {
+    events.redactor().redact(text).into_owned()
+}
+
+fn excerpt(body: &[u8], events: &Events) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut short: String = text.chars().take(ERROR_BODY_CHARS).collect();
+    if short.len() < text.len() {
+        short.push_str("… (truncated)");
+    }
+    redact(events, short.trim())
+}

@@ -1,0 +1,686 @@
+//! dlt's paginators (spec §3.2) as state machines over [`PageRequest`], and their detection from
+//! the first response (§3.4). Every stop comes with a sentence saying why.
+
+use reqwest::header::{HeaderMap, LINK};
+use reqwest::Url;
+use serde_json::Value;
+use sluice_config::{Paginator as PaginatorModel, PaginatorConfig, PaginatorType};
+
+use crate::error::{Error, Result};
+use crate::request::PageRequest;
+use crate::selector::Path;
+
+/// What the paginator saw of a response.
+pub(crate) struct PageResponse<'a> {
+    /// The URL the page was requested from (links are resolved against it).
+    pub(crate) url: &'a Url,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a Value,
+}
+
+/// After a page: fetch another (the request is already updated) or stop, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Next {
+    Page,
+    Stop(String),
+}
+
+/// Where a paginator writes a value into the request.
+#[derive(Debug, Clone)]
+enum Target {
+    Param(String),
+    BodyPath(String),
+}
+
+impl Target {
+    fn pick(
+        param: Option<&String>,
+        body_path: Option<&String>,
+        default: &str,
+        what: &str,
+    ) -> Result<Target> {
+        match (param, body_path) {
+            (Some(_), Some(_)) => Err(Error::Config(format!(
+                "paginator: give `{what}_param` or `{what}_body_path`, not both"
+            ))),
+            (_, Some(path)) => Ok(Target::BodyPath(path.clone())),
+            (Some(param), None) => Ok(Target::Param(param.clone())),
+            (None, None) => Ok(Target::Param(default.to_owned())),
+        }
+    }
+
+    fn write(&self, request: &mut PageRequest, value: Value) {
+        match self {
+            Target::Param(name) => request.set_param(name, scalar_text(&value)),
+            Target::BodyPath(path) => request.set_body_path(path, value),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Paginator {
+    /// Detect from the first response.
+    Auto,
+    SinglePage,
+    HeaderLink {
+        rel: String,
+    },
+    JsonLink {
+        next_url_path: Path,
+    },
+    Cursor(Cursor),
+    HeaderCursor {
+        cursor_key: String,
+        cursor_param: String,
+    },
+    Range(Range),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Cursor {
+    cursor_path: Path,
+    target: Target,
+    stop_after_empty_page: bool,
+    has_more_path: Option<Path>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RangeKind {
+    Offset,
+    PageNumber,
+}
+
+/// Offset and page-number paging share dlt's range algorithm.
+#[derive(Debug, Clone)]
+pub(crate) struct Range {
+    kind: RangeKind,
+    current: u64,
+    step: u64,
+    /// Added to the total before comparing: `base_page` for pages, 0 for offsets.
+    base_index: u64,
+    value_target: Target,
+    limit: Option<(Target, u64)>,
+    total_path: Option<Path>,
+    maximum: Option<u64>,
+    stop_after_empty_page: bool,
+    has_more_path: Option<Path>,
+}
+
+/// `None` in the model means "absent": dlt's default `total`; `Some(None)` is an explicit null.
+fn total_path(model: &Option<Option<String>>) -> Result<Option<Path>> {
+    match model {
+        None => Path::parse("total").map(Some),
+        Some(None) => Ok(None),
+        Some(Some(path)) => Path::parse(path).map(Some),
+    }
+}
+
+fn optional_path(path: Option<&String>) -> Result<Option<Path>> {
+    path.map(|p| Path::parse(p)).transpose()
+}
+
+impl Paginator {
+    pub(crate) fn from_config(model: Option<&PaginatorModel>) -> Result<Paginator> {
+        let config = match model {
+            None => return Ok(Paginator::Auto),
+            Some(PaginatorModel::Config(config)) => config.clone(),
+            Some(PaginatorModel::Type(kind)) => match kind {
+                PaginatorType::Auto => PaginatorConfig::Auto,
+                PaginatorType::SinglePage => PaginatorConfig::SinglePage,
+                PaginatorType::JsonLink => PaginatorConfig::JsonLink(Default::default()),
+                PaginatorType::HeaderLink => PaginatorConfig::HeaderLink(Default::default()),
+                PaginatorType::HeaderCursor => PaginatorConfig::HeaderCursor(Default::default()),
+                PaginatorType::Cursor => PaginatorConfig::Cursor(Default::default()),
+                PaginatorType::Offset => {
+                    return Err(Error::Config(
+                        "paginator `offset` needs a `limit`; write it as a dict".into(),
+                    ))
+                }
+                PaginatorType::PageNumber => PaginatorConfig::PageNumber(Default::default()),
+            },
+        };
+        Ok(match config {
+            PaginatorConfig::Auto => Paginator::Auto,
+            PaginatorConfig::SinglePage => Paginator::SinglePage,
+            PaginatorConfig::HeaderLink(c) => Paginator::HeaderLink {
+                rel: c.links_next_key.unwrap_or_else(|| "next".into()),
+            },
+            PaginatorConfig::JsonLink(c) => Paginator::JsonLink {
+                next_url_path: Path::parse(c.next_url_path.as_deref().unwrap_or("next"))?,
+            },
+            PaginatorConfig::HeaderCursor(c) => Paginator::HeaderCursor {
+                cursor_key: c.cursor_key.unwrap_or_else(|| "next".into()),
+                cursor_param: c.cursor_param.unwrap_or_else(|| "cursor".into()),
+            },
+            PaginatorConfig::Cursor(c) => Paginator::Cursor(Cursor {
+                cursor_path: Path::parse(c.cursor_path.as_deref().unwrap_or("cursors.next"))?,
+                target: Target::pick(
+                    c.cursor_param.as_ref(),
+                    c.cursor_body_path.as_ref(),
+                    "cursor",
+                    "cursor",
+                )?,
+                stop_after_empty_page: c.stop_after_empty_page.unwrap_or(false),
+                has_more_path: optional_path(c.has_more_path.as_ref())?,
+            }),
+            PaginatorConfig::Offset(c) => {
+                if c.limit == 0 {
+                    return Err(Error::Config(
+                        "paginator `offset`: `limit` must be above 0".into(),
+                    ));
+                }
+                Paginator::Range(Range::checked(Range {
+                    kind: RangeKind::Offset,
+                    current: c.offset.unwrap_or(0),
+                    step: c.limit,
+                    base_index: 0,
+                    value_target: Target::pick(
+                        c.offset_param.as_ref(),
+                        c.offset_body_path.as_ref(),
+                        "offset",
+                        "offset",
+                    )?,
+                    limit: Some((
+                        Target::pick(
+                            c.limit_param.as_ref(),
+                            c.limit_body_path.as_ref(),
+                            "limit",
+                            "limit",
+                        )?,
+                        c.limit,
+                    )),
+                    total_path: total_path(&c.total_path)?,
+                    maximum: c.maximum_offset,
+                    stop_after_empty_page: c.stop_after_empty_page.unwrap_or(true),
+                    has_more_path: optional_path(c.has_more_path.as_ref())?,
+                })?)
+            }
+            PaginatorConfig::PageNumber(c) => {
+                let base_page = c.base_page.unwrap_or(0);
+                Paginator::Range(Range::checked(Range {
+                    kind: RangeKind::PageNumber,
+                    current: c.page.unwrap_or(base_page),
+                    step: 1,
+                    base_index: base_page,
+                    value_target: Target::pick(
+                        c.page_param.as_ref(),
+                        c.page_body_path.as_ref(),
+                        "page",
+                        "page",
+                    )?,
+                    limit: None,
+                    total_path: total_path(&c.total_path)?,
+                    maximum: c.maximum_page,
+                    stop_after_empty_page: c.stop_after_empty_page.unwrap_or(true),
+                    has_more_path: optional_path(c.has_more_path.as_ref())?,
+                })?)
+            }
+        })
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Paginator::Auto => "auto",
+            Paginator::SinglePage => "single_page",
+            Paginator::HeaderLink { .. } => "header_link",
+            Paginator::JsonLink { .. } => "json_link",
+            Paginator::Cursor(_) => "cursor",
+            Paginator::HeaderCursor { .. } => "header_cursor",
+            Paginator::Range(range) => match range.kind {
+                RangeKind::Offset => "offset",
+                RangeKind::PageNumber => "page_number",
+            },
+        }
+    }
+
+    /// Writes the first page's parameters (range paginators only).
+    pub(crate) fn init_request(&self, request: &mut PageRequest) {
+        if let Paginator::Range(range) = self {
+            range.write(request);
+        }
+    }
+
+    /// Replaces `auto` with what the first response suggests, by dlt's detectors in their order.
+    /// Returns a sentence saying what was chosen and why.
+    pub(crate) fn detect(&mut self, response: &PageResponse<'_>) -> Option<String> {
+        if !matches!(self, Paginator::Auto) {
+            return None;
+        }
+        let (paginator, why) = detect(response);
+        *self = paginator;
+        Some(why)
+    }
+
+    /// Reads page `page` (counted from 1) and prepares the request of the next one.
+    pub(crate) fn advance(
+        &mut self,
+        response: &PageResponse<'_>,
+        records: &[Value],
+        page: usize,
+        request: &mut PageRequest,
+    ) -> Result<Next> {
+        match self {
+            Paginator::Auto | Paginator::SinglePage => Ok(Next::Stop(format!(
+                "stopped: the single_page paginator reads one page (page {page})"
+            ))),
+            Paginator::HeaderLink { rel } => match next_link(response.headers, rel) {
+                None => Ok(Next::Stop(format!(
+                    "stopped: no `Link` header with rel=\"{rel}\" on page {page}"
+                ))),
+                Some(link) => follow(response.url, &link, request),
+            },
+            Paginator::JsonLink { next_url_path } => match next_url_path.first(response.body) {
+                None | Some(Value::Null) => Ok(Next::Stop(format!(
+                    "stopped: `{}` was {} on page {page}",
+                    next_url_path.text(),
+                    describe_missing(next_url_path.first(response.body))
+                ))),
+                Some(link) => follow(response.url, &scalar_text(link), request),
+            },
+            Paginator::HeaderCursor {
+                cursor_key,
+                cursor_param,
+            } => match response.headers.get(cursor_key.as_str()) {
+                None => Ok(Next::Stop(format!(
+                    "stopped: response header `{cursor_key}` was absent on page {page}"
+                ))),
+                Some(value) => {
+                    let cursor = value.to_str().map_err(|_| {
+                        Error::Paginator(format!(
+                            "response header `{cursor_key}` on page {page} is not text"
+                        ))
+                    })?;
+                    request.set_param(cursor_param, cursor.to_owned());
+                    Ok(Next::Page)
+                }
+            },
+            Paginator::Cursor(cursor) => cursor.advance(response, records, page, request),
+            Paginator::Range(range) => range.advance(response, records, page, request),
+        }
+    }
+}
+
+/// Follows a link: relative links resolve against the page's URL, and the query parameters are
+/// dropped because the link carries its own (dlt's rule).
+fn follow(base: &Url, link: &str, request: &mut PageRequest) -> Result<Next> {
+    let url = base.join(link).map_err(|error| {
+        Error::Paginator(format!("next page link `{link}` is not a URL: {error}"))
+    })?;
+    request.url = url;
+    request.params.clear();
+    Ok(Next::Page)
+}
+
+impl Cursor {
+    fn advance(
+        &self,
+        response: &PageResponse<'_>,
+        records: &[Value],
+        page: usize,
+        request: &mut PageRequest,
+    ) -> Result<Next> {
+        let found = self.cursor_path.first(response.body);
+        let cursor = found.filter(|value| truthy(value));
+        let mut next = match cursor {
+            Some(_) => Next::Page,
+            None => Next::Stop(format!(
+                "stopped: `{}` was {} on page {page}",
+                self.cursor_path.text(),
+                describe_missing(found)
+            )),
+        };
+        if self.stop_after_empty_page && records.is_empty() {
+            next = Next::Stop(format!("stopped: page {page} was empty"));
+        }
+        if let Some(path) = &self.has_more_path {
+            next = match has_more(path, response.body, page)? {
+                true => Next::Page,
+                false => Next::Stop(format!(
+                    "stopped: `{}` was false on page {page}",
+                    path.text()
+                )),
+            };
+        }
+        if next == Next::Page {
+            let Some(cursor) = cursor else {
+                return Err(Error::Paginator(format!(
+                    "`{}` says there are more pages but `{}` was {} on page {page}",
+                    self.has_more_path.as_ref().map_or("", |p| p.text()),
+                    self.cursor_path.text(),
+                    describe_missing(found)
+                )));
+            };
+            self.target.write(request, cursor.clone());
+        }
+        Ok(next)
+    }
+}
+
+impl Range {
+    fn checked(range: Range) -> Result<Range> {
+        if range.total_path.is_none()
+            && range.maximum.is_none()
+            && range.has_more_path.is_none()
+            && !range.stop_after_empty_page
+        {
+            let what = match range.kind {
+                RangeKind::Offset => "offset",
+                RangeKind::PageNumber => "page_number",
+            };
+            return Err(Error::Config(format!(
+                "paginator `{what}` would never stop: set `total_path`, a maximum, `has_more_path` \
+                 or `stop_after_empty_page`"
+            )));
+        }
+        Ok(range)
+    }
+
+    fn write(&self, request: &mut PageRequest) {
+        self.value_target.write(request, Value::from(self.current));
+        if let Some((target, limit)) = &self.limit {
+            target.write(request, Value::from(*limit));
+        }
+    }
+
+    fn advance(
+        &mut self,
+        response: &PageResponse<'_>,
+        records: &[Value],
+        page: usize,
+        request: &mut PageRequest,
+    ) -> Result<Next> {
+        if self.stop_after_empty_page && records.is_empty() {
+            return Ok(Next::Stop(format!("stopped: page {page} was empty")));
+        }
+        let total = match &self.total_path {
+            None => None,
+            Some(path) => Some(read_total(path, response.body, page)?),
+        };
+        self.current = self.current.saturating_add(self.step);
+        let what = match self.kind {
+            RangeKind::Offset => "offset",
+            RangeKind::PageNumber => "page",
+        };
+        let mut stop = None;
+        if let (Some(total), Some(path)) = (total, &self.total_path) {
+            if self.current >= total.saturating_add(self.base_index) {
+                stop = Some(format!(
+                    "stopped: the next {what} {} is past `{}` = {total} on page {page}",
+                    self.current,
+                    path.text()
+                ));
+            }
+        }
+        if let Some(maximum) = self.maximum {
+            if stop.is_none() && self.current >= maximum {
+                stop = Some(format!(
+                    "stopped: the next {what} {} reached the maximum_{what} {maximum} on page {page}",
+                    self.current
+                ));
+            }
+        }
+        if let Some(path) = &self.has_more_path {
+            stop = match has_more(path, response.body, page)? {
+                true => None,
+                false => Some(format!(
+                    "stopped: `{}` was false on page {page}",
+                    path.text()
+                )),
+            };
+        }
+        match stop {
+            Some(reason) => Ok(Next::Stop(reason)),
+            None => {
+                self.write(request);
+                Ok(Next::Page)
+            }
+        }
+    }
+}
+
+fn read_total(path: &Path, body: &Value, page: usize) -> Result<u64> {
+    let found = path.first(body);
+    let total = match found {
+        Some(Value::Number(n)) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
+        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    };
+    total.ok_or_else(|| {
+        let seen = match found {
+            None | Some(Value::Null) => describe_missing(found),
+            Some(other) => format!("`{other}`, not a whole number"),
+        };
+        Error::Paginator(format!(
+            "the total `{}` was {seen} on page {page}; set `total_path` to null if this API \
+             reports no total",
+            path.text()
+        ))
+    })
+}
+
+/// dlt's `has_more` reading: a boolean, or text `str2bool` understands; anything else is an error.
+fn has_more(path: &Path, body: &Value, page: usize) -> Result<bool> {
+    let found = path.first(body);
+    let value = match found {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "t" | "on" | "1" => Some(true),
+            "false" | "no" | "n" | "f" | "off" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    value.ok_or_else(|| {
+        Error::Paginator(format!(
+            "`{}` (has_more) was {} on page {page}; it must be true or false",
+            path.text(),
+            match found {
+                None | Some(Value::Null) => describe_missing(found),
+                Some(other) => format!("`{other}`"),
+            }
+        ))
+    })
+}
+
+/// Python truthiness of a cursor: `null`, `""`, `0` and `false` end paging.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+fn describe_missing(value: Option<&Value>) -> String {
+    match value {
+        None => "missing".into(),
+        Some(Value::Null) => "null".into(),
+        Some(Value::String(s)) if s.is_empty() => "an empty string".into(),
+        Some(other) => format!("`{other}`"),
+    }
+}
+
+/// A JSON scalar as a query parameter value (strings without quotes; Python's `True`).
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The URL of the `Link` header entry whose `rel` (one of its space-separated values) is `rel`.
+pub(crate) fn next_link(headers: &HeaderMap, rel: &str) -> Option<String> {
+    for value in headers.get_all(LINK) {
+        let Ok(text) = value.to_str() else { continue };
+        let mut rest = text;
+        while let Some(open) = rest.find('<') {
+            let after = &rest[open + 1..];
+            let close = after.find('>')?;
+            let url = &after[..close];
+            let tail = &after[close + 1..];
+            let end = tail.find('<').unwrap_or(tail.len());
+            let params = &tail[..end];
+            let matches = params.split(';').any(|param| {
+                let Some((key, value)) = param.split_once('=') else {
+                    return false;
+                };
+                key.trim().eq_ignore_ascii_case("rel")
+                    && value
+                        .trim()
+                        .trim_end_matches(',')
+                        .trim()
+                        .trim_matches('"')
+                        .split_whitespace()
+                        .any(|r| r == rel)
+            });
+            if matches {
+                return Some(url.to_owned());
+            }
+            rest = &tail[end..];
+        }
+    }
+    None
+}
+
+/// dlt's paginator detectors in order: header_link, json_link, page_number, cursor, single_page.
+fn detect(response: &PageResponse<'_>) -> (Paginator, String) {
+    if next_link(response.headers, "next").is_some() {
+        return (
+            Paginator::HeaderLink { rel: "next".into() },
+            "detected header_link: the response has a `Link` header with rel=\"next\"".into(),
+        );
+    }
+    let next_key = find_next_key(response.body, &mut Vec::new());
+    if let Some((path, Value::String(link))) = &next_key {
+        if link.starts_with("http") || link.starts_with('/') {
+            if let Ok(next_url_path) = Path::parse(&path_text(path)) {
+                return (
+                    Paginator::JsonLink { next_url_path },
+                    format!("detected json_link: `{}` holds a link", path_text(path)),
+                );
+            }
+        }
+    }
+    if let Some(path) = find_total_pages(response.body, &mut Vec::new()) {
+        if let Ok(total) = Path::parse(&path_text(&path)) {
+            // dlt never calls init_request on a detected paginator: page 0 was the first page.
+            let range = Range {
+                kind: RangeKind::PageNumber,
+                current: 0,
+                step: 1,
+                base_index: 0,
+                value_target: Target::Param("page".into()),
+                limit: None,
+                total_path: Some(total),
+                maximum: None,
+                stop_after_empty_page: true,
+                has_more_path: None,
+            };
+            return (
+                Paginator::Range(range),
+                format!(
+                    "detected page_number: `{}` holds the number of pages",
+                    path_text(&path)
+                ),
+            );
+        }
+    }
+    if let Some((path, value)) = &next_key {
+        if matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
+            if let Ok(cursor_path) = Path::parse(&path_text(path)) {
+                return (
+                    Paginator::Cursor(Cursor {
+                        cursor_path,
+                        target: Target::Param("cursor".into()),
+                        stop_after_empty_page: false,
+                        has_more_path: None,
+                    }),
+                    format!(
+                        "detected cursor: `{}` holds the next cursor, sent as `cursor`",
+                        path_text(path)
+                    ),
+                );
+            }
+        }
+    }
+    (
+        Paginator::SinglePage,
+        "detected single_page: the first response shows no sign of more pages".into(),
+    )
+}
+
+fn path_text(keys: &[String]) -> String {
+    keys.join(".")
+}
+
+/// The first key (depth first, in key order) whose lower-cased name starts with `next`; an
+/// object value gives its first `href*`/`url*` key instead.
+fn find_next_key<'a>(value: &'a Value, path: &mut Vec<String>) -> Option<(Vec<String>, &'a Value)> {
+    let Value::Object(object) = value else {
+        return None;
+    };
+    for (key, child) in object {
+        if key.to_lowercase().starts_with("next") {
+            let mut found = path.clone();
+            found.push(key.clone());
+            if let Value::Object(inner) = child {
+                let (sub, v) = inner.iter().find(|(k, _)| {
+                    let k = k.to_lowercase();
+                    k.starts_with("href") || k.starts_with("url")
+                })?;
+                found.push(sub.clone());
+                return Some((found, v));
+            }
+            return Some((found, child));
+        }
+        if child.is_object() {
+            path.push(key.clone());
+            let found = find_next_key(child, path);
+            path.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
+/// The first key named `total_pages`, `pages` or `totalpages` (any case) with a whole number.
+fn find_total_pages(value: &Value, path: &mut Vec<String>) -> Option<Vec<String>> {
+    let Value::Object(object) = value else {
+        return None;
+    };
+    for (key, child) in object {
+        let lower = key.to_lowercase();
+        if matches!(lower.as_str(), "total_pages" | "pages" | "totalpages") {
+            let whole = match child {
+                Value::Number(n) => n.as_i64().is_some(),
+                Value::String(s) => s.trim().parse::<i64>().is_ok(),
+                _ => false,
+            };
+            if whole {
+                let mut found = path.clone();
+                found.push(key.clone());
+                return Some(found);
+            }
+        }
+        if child.is_object() {
+            path.push(key.clone());
+            let found = find_total_pages(child, path);
+            path.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,229 @@
+//! JSONPath as dlt writes it (`data`, `cursors.next`, `$.items[*]`, `['@odata.nextLink']`) on
+//! top of RFC 9535, and dlt's rules for turning the matches of a data selector into records.
+
+use serde_json::Value;
+use serde_json_path::JsonPath;
+
+use crate::error::{Error, Result};
+
+/// A compiled path, keeping the text the user wrote for messages.
+#[derive(Debug, Clone)]
+pub struct Path {
+    text: String,
+    compiled: JsonPath,
+}
+
+impl Path {
+    /// dlt (jsonpath_ng) accepts paths without the leading `$`; RFC 9535 does not, so one is
+    /// added. Dotted keys that RFC 9535 shorthand rejects (`next-page`) are retried in bracket
+    /// form so a path that worked in dlt keeps working.
+    pub fn parse(text: &str) -> Result<Path> {
+        let trimmed = text.trim();
+        let rooted = if trimmed.starts_with('$') {
+            trimmed.to_owned()
+        } else if trimmed.starts_with('[') {
+            format!("${trimmed}")
+        } else {
+            format!("$.{trimmed}")
+        };
+        let compiled = match JsonPath::parse(&rooted) {
+            Ok(compiled) => compiled,
+            Err(first) => {
+                let plain = !trimmed.is_empty()
+                    && !trimmed.starts_with('$')
+                    && !trimmed.contains(['[', ']', '*', '?', '\'', '"', '(', ')']);
+                let bracketed = plain.then(|| {
+                    let keys: String = trimmed.split('.').map(|key| format!("['{key}']")).collect();
+                    format!("${keys}")
+                });
+                match bracketed.map(|b| JsonPath::parse(&b)) {
+                    Some(Ok(compiled)) => compiled,
+                    _ => {
+                        return Err(Error::JsonPath {
+                            path: text.to_owned(),
+                            reason: first.to_string(),
+                        })
+                    }
+                }
+            }
+        };
+        Ok(Path {
+            text: text.to_owned(),
+            compiled,
+        })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Every match, in document order.
+    pub fn all<'a>(&self, value: &'a Value) -> Vec<&'a Value> {
+        self.compiled.query(value).all()
+    }
+
+    /// The first match, as dlt's paginators take it.
+    pub fn first<'a>(&self, value: &'a Value) -> Option<&'a Value> {
+        self.all(value).into_iter().next()
+    }
+}
+
+/// The records a data selector picks out of a response body, by dlt's rules: one match is
+/// unwrapped (an array gives its items, `null` nothing, anything else one record); several
+/// matches are each a record; no match is an empty page.
+pub fn select_records(body: &Value, selector: &Path) -> Vec<Value> {
+    let matches = selector.all(body);
+    match matches.as_slice() {
+        [] => Vec::new(),
+        [single] => match single {
+            Value::Array(items) => items.clone(),
+            Value::Null => Vec::new(),
+            other => vec![(*other).clone()],
+        },
+        several => several.iter().map(|v| (*v).clone()).collect(),
+    }
+}
+
+/// Keys whose arrays are taken for the records before any other array (dlt's detector).
+const RECORD_KEYS: [&str; 11] = [
+    "data", "items", "results", "entries", "records", "rows", "entities", "payload", "content",
+    "objects", "values",
+];
+/// Keys whose arrays are never the records.
+const NOT_RECORD_KEYS: [&str; 6] = [
+    "meta",
+    "metadata",
+    "pagination",
+    "links",
+    "extras",
+    "headers",
+];
+/// How many object keys deep the detector looks for arrays.
+const DETECT_DEPTH: usize = 3;
+
+/// dlt's data selector detection: `$` for a body that is not an object; otherwise the first
+/// array (depth first, key order, at most three keys deep) under a well-known record key, else
+/// the first array at all, else `$` (the object is one record).
+pub fn detect_data_selector(body: &Value) -> String {
+    let Value::Object(_) = body else {
+        return "$".to_owned();
+    };
+    let mut arrays: Vec<Vec<String>> = Vec::new();
+    collect_arrays(body, &mut Vec::new(), &mut arrays);
+    let preferred = arrays.iter().find(|path| {
+        path.last()
+            .is_some_and(|key| RECORD_KEYS.contains(&key.as_str()))
+    });
+    match preferred.or(arrays.first()) {
+        Some(path) => path.join("."),
+        None => "$".to_owned(),
+    }
+}
+
+fn collect_arrays(value: &Value, path: &mut Vec<String>, found: &mut Vec<Vec<String>>) {
+    let Value::Object(object) = value else { return };
+    for (key, child) in object {
+        if NOT_RECORD_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        path.push(key.clone());
+        match child {
+            Value::Array(_) => found.push(path.clone()),
+            Value::Object(_) if path.len() < DETECT_DEPTH => collect_arrays(child, path, found),
+            _ => {}
+        }
+        path.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn select(body: &Value, path: &str) -> Vec<Value> {
+        select_records(body, &Path::parse(path).expect("valid path"))
+    }
+
+    #[test]
+    fn one_array_match_is_unwrapped() {
+        let body = json!({"data": [{"id": 1}, {"id": 2}]});
+        assert_eq!(
+            select(&body, "data"),
+            vec![json!({"id": 1}), json!({"id": 2})]
+        );
+        assert_eq!(
+            select(&body, "$.data"),
+            vec![json!({"id": 1}), json!({"id": 2})]
+        );
+    }
+
+    #[test]
+    fn one_object_match_is_one_record() {
+        let body = json!({"user": {"id": 7}});
+        assert_eq!(select(&body, "user"), vec![json!({"id": 7})]);
+        assert_eq!(select(&body, "$"), vec![body.clone()]);
+    }
+
+    #[test]
+    fn null_and_no_match_are_empty_pages() {
+        let body = json!({"data": null});
+        assert!(select(&body, "data").is_empty());
+        assert!(select(&body, "items").is_empty());
+    }
+
+    #[test]
+    fn several_matches_are_each_a_record() {
+        let body = json!({"data": [{"items": [1, 2]}, {"items": [3]}]});
+        assert_eq!(
+            select(&body, "data[*].items"),
+            vec![json!([1, 2]), json!([3])]
+        );
+        assert_eq!(
+            select(&body, "$.data[*].items[*]"),
+            vec![json!(1), json!(2), json!(3)]
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_an_array_with_root_selector() {
+        let body = json!([{"id": 1}, {"id": 2}]);
+        assert_eq!(select(&body, "$"), vec![json!({"id": 1}), json!({"id": 2})]);
+    }
+
+    #[test]
+    fn dlt_path_spellings_parse() {
+        let body = json!({"@odata.nextLink": "x", "next-page": "y", "cursors": {"next": "z"}});
+        let first = |p: &str| Path::parse(p).expect("valid").first(&body).cloned();
+        assert_eq!(first("['@odata.nextLink']"), Some(json!("x")));
+        assert_eq!(first("$['@odata.nextLink']"), Some(json!("x")));
+        assert_eq!(first("next-page"), Some(json!("y")));
+        assert_eq!(first("cursors.next"), Some(json!("z")));
+        assert!(Path::parse("data[?(").is_err());
+    }
+
+    #[test]
+    fn detection_follows_dlt_rules() {
+        let cases = [
+            (json!([1, 2]), "$"),
+            (json!("text"), "$"),
+            (json!({"id": 1, "name": "x"}), "$"),
+            (json!({"meta": {"tags": []}, "results": [1]}), "results"),
+            (json!({"tags": ["a"], "data": [1]}), "data"),
+            (json!({"tags": ["a"], "other": [1]}), "tags"),
+            (
+                json!({"response": {"body": {"items": [1]}}}),
+                "response.body.items",
+            ),
+            // Four keys deep is beyond the detector.
+            (json!({"a": {"b": {"c": {"data": [1]}}}}), "$"),
+            (json!({"links": [1], "pagination": {"data": [1]}}), "$"),
+            // Case matters: `Data` is not a record key, but it is still the first array.
+            (json!({"Data": [1], "x": {"items": [2]}}), "x.items"),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(detect_data_selector(&body), expected, "body {body}");
+        }
+    }
+}

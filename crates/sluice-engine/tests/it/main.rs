@@ -1,0 +1,3 @@
+//! Integration tests of the engine against the demo API on loopback.
+
+mod common;
