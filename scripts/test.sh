@@ -25,8 +25,13 @@ npm run --silent typecheck
 npm run --silent lint
 npm run --silent test:ui
 
+step "dlt, for checking that exported pipelines pass dlt's own validation"
+SLUICE_DLT_PYTHON="$(bash scripts/dlt-venv.sh)"
+export SLUICE_DLT_PYTHON
+
 step "Rust tests (keychain tests against a real Secret Service)"
-bash scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
+# CI=true makes the dlt parity test fail, never skip, when dlt is missing.
+CI=true bash scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
 
 step "Generated bindings match the Rust types"
 if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

@@ -143,6 +143,12 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_config_is_a_valid_connector() {
+        let problems = sluice_config::check_value(&demo_config("http://127.0.0.1:8766"));
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
     fn rebasing_moves_the_base_url_and_token_url_only() {
         let mut config = demo_config("http://127.0.0.1:8766");
         rebase(&mut config, "http://127.0.0.1:9999");

@@ -1,17 +1,5 @@
 //! `sluice validate`, `sluice import` and `sluice export`: the connector config commands, thin
-//! over `sluice-config`. main.rs wires them in:
-//!
-//! ```ignore
-//! mod config_cmds;
-//! // in the Command enum:
-//! Validate(config_cmds::ValidateArgs),
-//! Import(config_cmds::ImportArgs),
-//! Export(config_cmds::ExportArgs),
-//! // in main:
-//! Command::Validate(args) => config_cmds::validate(&args),
-//! Command::Import(args) => config_cmds::import(&args),
-//! Command::Export(args) => config_cmds::export(&args),
-//! ```
+//! over `sluice-config`.
 //!
 //! Problems go to stderr one per line as `path: message`, and the command fails (non-zero
 //! exit) when there are any. Secret values are never printed.
@@ -177,13 +165,13 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
         } else {
             sluice_config::from_yaml(&text)
                 .map(|config| serde_json::to_value(config).unwrap_or_default())
-                .or_else(|err| match err {
-                    sluice_config::Error::Invalid(problems) => Err(problems
+                .map_err(|err| match err {
+                    sluice_config::Error::Invalid(problems) => problems
                         .iter()
                         .map(ToString::to_string)
                         .collect::<Vec<_>>()
-                        .join("\n")),
-                    other => Err(other.to_string()),
+                        .join("\n"),
+                    other => other.to_string(),
                 })
         };
         match parsed {

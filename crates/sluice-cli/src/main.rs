@@ -1,6 +1,7 @@
 //! `sluice`: everything the desktop app does, from a terminal. Each subcommand is a thin layer
 //! over an engine crate, so what works here works in the app and the other way round.
 
+mod config_cmds;
 mod demo;
 mod secrets_cmds;
 
@@ -24,6 +25,12 @@ struct Cli {
 enum Command {
     /// The built-in demo API: example data behind every auth and pagination style.
     Demo(DemoArgs),
+    /// Check a connector config and list every problem with its path.
+    Validate(config_cmds::ValidateArgs),
+    /// Turn a dlt Python snippet, a markdown document, JSON or YAML into a Sluice connector.
+    Import(config_cmds::ImportArgs),
+    /// Write a connector as a dlt pipeline script, secrets.toml template, JSON or YAML.
+    Export(config_cmds::ExportArgs),
     /// Store, list and delete a connector's secrets in the system keychain.
     Secrets(secrets_cmds::SecretsArgs),
 }
@@ -55,6 +62,9 @@ fn main() -> ExitCode {
         Command::Demo(DemoArgs {
             command: DemoCommand::Serve(args),
         }) => block_on(demo::serve(args)),
+        Command::Validate(args) => config_cmds::validate(&args),
+        Command::Import(args) => config_cmds::import(&args),
+        Command::Export(args) => config_cmds::export(&args),
         Command::Secrets(args) => secrets_cmds::run(&args),
     };
     match outcome {
