@@ -98,16 +98,23 @@ pub(crate) fn credentials(
     secrets: &dyn SecretResolver,
     redactor: &Redactor,
 ) -> Result<Credentials> {
-    let lookup = |field: &str, value: Option<&TextOrRef>| -> Result<SecretValue> {
-        let value = match value {
-            Some(TextOrRef::Text(text)) => SecretValue::new(text.clone()),
-            Some(TextOrRef::Ref(reference)) => resolve(secrets, reference.name())?,
+    // `is_secret`: the field holds a credential, so its value is redacted however it was given;
+    // other fields (the token URL) only when they came from the keychain.
+    let lookup_field = |field: &str, value: Option<&TextOrRef>, is_secret: bool| {
+        let (value, from_secrets) = match value {
+            Some(TextOrRef::Text(text)) => (SecretValue::new(text.clone()), false),
+            Some(TextOrRef::Ref(reference)) => {
+                (resolve(secrets, reference.name())?, reference.is_secret())
+            }
             // dlt takes a field the config leaves out from its secrets under the field's name.
-            None => resolve(secrets, field)?,
+            None => (resolve(secrets, field)?, true),
         };
-        redactor.add(value.expose());
-        Ok(value)
+        if is_secret || from_secrets {
+            redactor.add(value.expose());
+        }
+        Ok::<_, Error>(value)
     };
+    let lookup = |field: &str, value: Option<&TextOrRef>| lookup_field(field, value, true);
     let config = match auth {
         None => return Ok(Credentials::None),
         Some(Auth::Type(kind)) => match kind {
@@ -139,7 +146,8 @@ pub(crate) fn credentials(
             Credentials::Basic { username, password }
         }
         AuthConfig::Oauth2ClientCredentials(oauth) => {
-            let token_url = lookup("access_token_url", oauth.access_token_url.as_ref())?;
+            let token_url =
+                lookup_field("access_token_url", oauth.access_token_url.as_ref(), false)?;
             let extra = oauth
                 .access_token_request_data
                 .unwrap_or_default()

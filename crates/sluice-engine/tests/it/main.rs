@@ -1,3 +1,6 @@
 //! Integration tests of the engine against the demo API on loopback.
 
+mod auth;
 mod common;
+mod paging;
+mod retries;

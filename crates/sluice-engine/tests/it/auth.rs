@@ -1,0 +1,234 @@
+//! Each auth type against `/auth/*`, an OAuth2 token that expires mid-run, and wrong
+//! credentials that end the run with a clear error.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sluice_demo::{DemoOptions, DEMO_CLIENT_SECRET};
+use sluice_engine::EventKind;
+
+use crate::common::{connector, demo, demo_with, ids, run, KNOWN_SECRETS};
+
+fn offset(path: &str) -> Value {
+    json!({"path": path, "paginator": {"type": "offset", "limit": 100}})
+}
+
+async fn check_auth(path: &str, auth: Value) {
+    let server = demo(250, "").await;
+    let outcome = run(connector(
+        server.base_url(),
+        json!({ "auth": auth }),
+        offset(path),
+    ))
+    .await;
+    assert_eq!(outcome.ids(), ids(1..=250), "{path}");
+    assert_eq!(outcome.requests().len(), 3, "{path}");
+    for event in &outcome.events {
+        for secret in KNOWN_SECRETS {
+            assert!(!format!("{event:?}").contains(secret), "{event:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn bearer() {
+    check_auth(
+        "auth/bearer",
+        json!({"type": "bearer", "token": {"$secret": "demo_token"}}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn api_key_in_a_header_the_query_and_a_cookie() {
+    check_auth(
+        "auth/api_key/header",
+        json!({"type": "api_key", "name": "X-API-Key", "api_key": {"$secret": "api_key"}}),
+    )
+    .await;
+    // dlt's default header name is `Authorization`, sent raw.
+    check_auth(
+        "auth/api_key/header",
+        json!({"type": "api_key", "api_key": {"$secret": "api_key"}}),
+    )
+    .await;
+    check_auth(
+        "auth/api_key/query",
+        json!({"type": "api_key", "name": "api_key", "location": "query",
+               "api_key": {"$secret": "api_key"}}),
+    )
+    .await;
+    check_auth(
+        "auth/api_key/cookie",
+        json!({"type": "api_key", "name": "api_key", "location": "cookie",
+               "api_key": {"$secret": "api_key"}}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn http_basic() {
+    check_auth(
+        "auth/basic",
+        json!({"type": "http_basic", "username": "demo", "password": {"$secret": "password"}}),
+    )
+    .await;
+    // The bare type name takes every field from the secrets under dlt's field names.
+    check_auth("auth/basic", json!("http_basic")).await;
+}
+
+#[tokio::test]
+async fn oauth2_client_credentials_and_the_seeds_alias() {
+    for auth in [
+        json!({"type": "oauth2_client_credentials", "access_token_url": "TOKEN_URL",
+               "client_id": {"$secret": "client_id"}, "client_secret": {"$secret": "client_secret"}}),
+        json!({"type": "oauth2", "token_url": "TOKEN_URL",
+               "client_id": {"$secret": "client_id"}, "client_secret": {"$secret": "client_secret"}}),
+    ] {
+        let server = demo(250, "").await;
+        let auth: Value =
+            serde_json::from_str(&auth.to_string().replace("TOKEN_URL", &server.token_url()))
+                .expect("json");
+        let outcome = run(connector(
+            server.base_url(),
+            json!({ "auth": auth }),
+            offset("auth/oauth2"),
+        ))
+        .await;
+        assert_eq!(outcome.ids(), ids(1..=250));
+        assert_eq!(outcome.requests().len(), 3);
+        // One token serves the whole run.
+        assert_eq!(server.stats().tokens_issued, 1);
+        assert_eq!(
+            outcome.count(|k| matches!(k, EventKind::TokenRequest { .. })),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_oauth2_token_that_expires_mid_run_is_fetched_again() {
+    // Tokens die after 150 ms while the answers say `expires_in: 1`, and every answer takes
+    // 60 ms: the engine's token goes stale mid-run and the server refuses it with a 401.
+    let server = demo_with(DemoOptions {
+        records: 500,
+        token_lifetime: Duration::from_millis(150),
+        faults: "slow=1,slow-delay=60ms,max-per-request=1"
+            .parse()
+            .expect("faults"),
+        ..DemoOptions::default()
+    })
+    .await;
+    let auth = json!({"type": "oauth2", "token_url": server.token_url(),
+                      "client_id": {"$secret": "client_id"},
+                      "client_secret": {"$secret": "client_secret"}});
+    let outcome = run(connector(
+        server.base_url(),
+        json!({ "auth": auth }),
+        json!({"path": "auth/oauth2", "paginator": {"type": "offset", "limit": 50}}),
+    ))
+    .await;
+    assert_eq!(outcome.ids(), ids(1..=500));
+    let token_requests: Vec<String> = outcome
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::TokenRequest { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(token_requests.len() >= 2, "{token_requests:?}");
+    assert_eq!(token_requests[0], "no token yet");
+    assert!(
+        token_requests[1..]
+            .iter()
+            .all(|r| r == "the server refused the token (401)"
+                || r == "the token is about to expire"),
+        "{token_requests:?}"
+    );
+    assert_eq!(server.stats().tokens_issued, token_requests.len() as u64);
+}
+
+#[tokio::test]
+async fn a_wrong_oauth2_client_secret_fails_at_the_token_request() {
+    let server = demo(250, "").await;
+    let auth = json!({"type": "oauth2", "token_url": server.token_url(),
+                      "client_id": {"$secret": "client_id"},
+                      "client_secret": {"$secret": "wrong"}});
+    let outcome = run(connector(
+        server.base_url(),
+        json!({ "auth": auth }),
+        offset("auth/oauth2"),
+    ))
+    .await;
+    let error = outcome.error();
+    assert!(
+        error.starts_with(&format!(
+            "authentication failed (oauth2_client_credentials token request): HTTP 401 from {}",
+            server.token_url()
+        )),
+        "{error}"
+    );
+    assert!(!error.contains("not-the-demo-secret") && !error.contains(DEMO_CLIENT_SECRET));
+    assert!(outcome.pages.is_empty());
+}
+
+#[tokio::test]
+async fn wrong_bearer_token_and_api_key_surface_a_clear_error() {
+    let server = demo(250, "").await;
+    let outcome = run(connector(
+        server.base_url(),
+        json!({"auth": {"type": "bearer", "token": {"$secret": "wrong"}}}),
+        offset("auth/bearer"),
+    ))
+    .await;
+    let error = outcome.error();
+    assert!(
+        error.starts_with(&format!(
+            "authentication failed (bearer): HTTP 401 from {}",
+            server.url("/auth/bearer?offset=0&limit=100")
+        )),
+        "{error}"
+    );
+    assert!(!error.contains("not-the-demo-secret"), "{error}");
+    // A 401 is not retried.
+    assert_eq!(server.stats().requests, 1);
+
+    let outcome = run(connector(
+        server.base_url(),
+        json!({"auth": {"type": "api_key", "name": "api_key", "location": "query",
+                        "api_key": {"$secret": "wrong"}}}),
+        offset("auth/api_key/query"),
+    ))
+    .await;
+    let error = outcome.error();
+    assert!(
+        error.starts_with("authentication failed (api_key): HTTP 401"),
+        "{error}"
+    );
+    assert!(!error.contains("not-the-demo-secret"), "{error}");
+}
+
+#[tokio::test]
+async fn a_missing_secret_is_reported_before_any_request() {
+    let server = demo(10, "").await;
+    let config = sluice_config::from_value(&connector(
+        server.base_url(),
+        json!({"auth": {"type": "bearer", "token": {"$secret": "nowhere"}}}),
+        offset("auth/bearer"),
+    ))
+    .expect("valid");
+    let engine = sluice_engine::Engine::new(
+        config,
+        crate::common::secret,
+        sluice_secrets::Redactor::new(),
+        sluice_engine::EngineOptions::default(),
+    )
+    .expect("engine");
+    let error = engine.extract("items").err().expect("an error").to_string();
+    assert_eq!(
+        error,
+        "secret `nowhere` is not available: no secret named `nowhere` in the test keychain"
+    );
+    assert_eq!(server.stats().requests, 0);
+}
