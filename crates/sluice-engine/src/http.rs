@@ -15,6 +15,9 @@ use crate::event::{EventKind, Events};
 use crate::request::{Body, PageRequest};
 use crate::retry::{backoff, retry_after, Sleeper};
 
+/// Longest a token is trusted, whatever the token response says.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 /// How much of an error body an error message keeps.
 const ERROR_BODY_CHARS: usize = 500;
 
@@ -220,14 +223,16 @@ impl Http {
             Some(other) => other.to_string(),
         };
         events.redactor().add(&value);
-        let lifetime = match body.get("expires_in") {
-            Some(serde_json::Value::Number(n)) => n.as_f64().map(Duration::from_secs_f64),
-            Some(serde_json::Value::String(s)) => {
-                s.trim().parse::<f64>().ok().map(Duration::from_secs_f64)
-            }
+        let seconds = match body.get("expires_in") {
+            Some(serde_json::Value::Number(n)) => n.as_f64(),
+            Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
             _ => None,
-        }
-        .unwrap_or(oauth.default_expiration);
+        };
+        // A negative or absurd `expires_in` must not crash the run; a day is plenty to refresh.
+        let lifetime = seconds
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+            .unwrap_or(oauth.default_expiration)
+            .min(MAX_TOKEN_LIFETIME);
         let value = SecretValue::new(value);
         *cached = Some(AccessToken {
             value: value.clone(),

@@ -684,3 +684,181 @@ fn find_total_pages(value: &Value, path: &mut Vec<String>) -> Option<Vec<String>
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+    use reqwest::Method;
+    use serde_json::json;
+
+    use super::*;
+    use crate::request::Body;
+
+    fn link_headers(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(LINK, HeaderValue::from_str(value).expect("header"));
+        }
+        headers
+    }
+
+    #[test]
+    fn link_header_entries_are_found_by_rel() {
+        let headers = link_headers(&[
+            "<https://x.test/a?page=1>; rel=\"first\", <https://x.test/a?page=3>; rel=\"next\"",
+        ]);
+        assert_eq!(
+            next_link(&headers, "next").as_deref(),
+            Some("https://x.test/a?page=3")
+        );
+        assert_eq!(
+            next_link(&headers, "first").as_deref(),
+            Some("https://x.test/a?page=1")
+        );
+        assert_eq!(next_link(&headers, "prev"), None);
+        let headers = link_headers(&["<https://x.test/b>; title=\"x\"; rel=\"prev next\""]);
+        assert_eq!(
+            next_link(&headers, "next").as_deref(),
+            Some("https://x.test/b")
+        );
+        let headers = link_headers(&["</rel>; rel=last", "</n>; REL=next"]);
+        assert_eq!(next_link(&headers, "next").as_deref(), Some("/n"));
+    }
+
+    fn request() -> PageRequest {
+        PageRequest {
+            method: Method::POST,
+            url: Url::parse("http://x.test/search?keep=1").expect("url"),
+            params: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Json(json!({"q": "x"})),
+        }
+    }
+
+    fn step(
+        paginator: &mut Paginator,
+        body: Value,
+        records: usize,
+        page: usize,
+        r: &mut PageRequest,
+    ) -> Result<Next> {
+        let url = r.url.clone();
+        let headers = HeaderMap::new();
+        let view = PageResponse {
+            url: &url,
+            headers: &headers,
+            body: &body,
+        };
+        paginator.advance(&view, &vec![json!({}); records], page, r)
+    }
+
+    fn paginator(config: Value) -> Paginator {
+        let model: PaginatorModel = serde_json::from_value(config).expect("paginator model");
+        Paginator::from_config(Some(&model)).expect("paginator")
+    }
+
+    #[test]
+    fn cursor_in_the_body_and_falsy_cursors_stop() {
+        let mut p = paginator(json!({"type": "cursor", "cursor_path": "next",
+                                     "cursor_body_path": "page.after"}));
+        let mut r = request();
+        assert_eq!(
+            step(&mut p, json!({"next": "abc"}), 2, 1, &mut r).expect("ok"),
+            Next::Page
+        );
+        assert_eq!(
+            r.body,
+            Body::Json(json!({"q": "x", "page": {"after": "abc"}}))
+        );
+        for (cursor, said) in [
+            (json!(null), "null"),
+            (json!(""), "an empty string"),
+            (json!(0), "`0`"),
+            (json!(false), "`false`"),
+        ] {
+            let next = step(&mut p, json!({"next": cursor}), 2, 4, &mut r).expect("ok");
+            assert_eq!(
+                next,
+                Next::Stop(format!("stopped: `next` was {said} on page 4"))
+            );
+        }
+        let next = step(&mut p, json!({}), 2, 5, &mut r).expect("ok");
+        assert_eq!(
+            next,
+            Next::Stop("stopped: `next` was missing on page 5".into())
+        );
+    }
+
+    #[test]
+    fn cursor_has_more_overrides_and_must_be_a_boolean() {
+        let mut p = paginator(json!({"type": "cursor", "cursor_path": "c",
+                                     "has_more_path": "more", "stop_after_empty_page": true}));
+        let mut r = request();
+        // has_more wins over the empty page, as in dlt.
+        assert_eq!(
+            step(&mut p, json!({"c": "1", "more": "yes"}), 0, 1, &mut r).expect("ok"),
+            Next::Page
+        );
+        assert_eq!(r.params, vec![("cursor".to_owned(), "1".to_owned())]);
+        assert_eq!(
+            step(&mut p, json!({"c": "2", "more": false}), 3, 2, &mut r).expect("ok"),
+            Next::Stop("stopped: `more` was false on page 2".into())
+        );
+        let error =
+            step(&mut p, json!({"c": "2", "more": 3}), 3, 3, &mut r).expect_err("not a bool");
+        assert_eq!(
+            error.to_string(),
+            "paginator: `more` (has_more) was `3` on page 3; it must be true or false"
+        );
+        let error =
+            step(&mut p, json!({"c": null, "more": true}), 3, 4, &mut r).expect_err("no cursor");
+        assert_eq!(
+            error.to_string(),
+            "paginator: `more` says there are more pages but `c` was null on page 4"
+        );
+    }
+
+    #[test]
+    fn range_total_as_text_maximum_and_explicit_null() {
+        let mut p = paginator(json!({"type": "offset", "limit": 10, "offset_param": "skip"}));
+        let mut r = request();
+        p.init_request(&mut r);
+        assert_eq!(
+            r.params,
+            vec![
+                ("skip".to_owned(), "0".to_owned()),
+                ("limit".to_owned(), "10".to_owned())
+            ]
+        );
+        assert_eq!(
+            step(&mut p, json!({"total": "25"}), 10, 1, &mut r).expect("ok"),
+            Next::Page
+        );
+        assert_eq!(
+            step(&mut p, json!({"total": "25"}), 10, 2, &mut r).expect("ok"),
+            Next::Page
+        );
+        assert_eq!(
+            step(&mut p, json!({"total": "25"}), 5, 3, &mut r).expect("ok"),
+            Next::Stop("stopped: the next offset 30 is past `total` = 25 on page 3".into())
+        );
+        let error = step(
+            &mut paginator(json!({"type": "offset", "limit": 10})),
+            json!({"total": null}),
+            10,
+            1,
+            &mut r,
+        )
+        .expect_err("null total");
+        assert!(
+            error
+                .to_string()
+                .contains("the total `total` was null on page 1"),
+            "{error}"
+        );
+        let never = serde_json::from_value::<PaginatorModel>(json!({"type": "page_number", "total_path": null,
+                                                                      "stop_after_empty_page": false}))
+            .expect("model");
+        assert!(Paginator::from_config(Some(&never)).is_err());
+    }
+}

@@ -51,8 +51,15 @@ pub fn retry_after(policy: &RetryPolicy, value: &str, now: SystemTime) -> Option
     Some(clamp_seconds(seconds.max(floor), policy.max_delay_seconds))
 }
 
+/// No single wait is longer than this, whatever the policy says (a typo must not hang a run).
+const LONGEST_WAIT_SECONDS: f64 = 24.0 * 3600.0;
+
 fn clamp_seconds(seconds: f64, cap: f64) -> Duration {
-    let cap = if cap.is_finite() { cap.max(0.0) } else { 0.0 };
+    let cap = if cap.is_finite() {
+        cap.clamp(0.0, LONGEST_WAIT_SECONDS)
+    } else {
+        0.0
+    };
     let seconds = if seconds.is_finite() { seconds } else { cap };
     Duration::from_secs_f64(seconds.clamp(0.0, cap))
 }
@@ -77,6 +84,10 @@ mod tests {
         assert_eq!(backoff(&policy(2.0, 5.0), 3), Duration::from_secs(5));
         assert_eq!(backoff(&policy(1.0, 300.0), 50), Duration::from_secs(300));
         assert_eq!(backoff(&policy(-1.0, 300.0), 1), Duration::ZERO);
+        assert_eq!(
+            backoff(&policy(1.0, 1e300), 5000),
+            Duration::from_secs(24 * 3600)
+        );
     }
 
     #[test]

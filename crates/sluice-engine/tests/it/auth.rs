@@ -232,3 +232,58 @@ async fn a_missing_secret_is_reported_before_any_request() {
     );
     assert_eq!(server.stats().requests, 0);
 }
+
+#[tokio::test]
+async fn an_oauth2_token_is_refreshed_before_it_expires() {
+    // Tokens live exactly 1 s and say so; the engine replaces them 100 ms early, so the server
+    // never sees an expired one.
+    let server = demo_with(DemoOptions {
+        records: 1000,
+        token_lifetime: Duration::from_secs(1),
+        faults: "slow=1,slow-delay=80ms,max-per-request=1"
+            .parse()
+            .expect("faults"),
+        ..DemoOptions::default()
+    })
+    .await;
+    let auth = json!({"type": "oauth2_client_credentials", "access_token_url": server.token_url(),
+                      "client_id": {"$secret": "client_id"},
+                      "client_secret": {"$secret": "client_secret"}});
+    let outcome = run(connector(
+        server.base_url(),
+        json!({ "auth": auth }),
+        json!({"path": "auth/oauth2", "paginator": {"type": "offset", "limit": 50}}),
+    ))
+    .await;
+    assert_eq!(outcome.ids(), ids(1..=1000));
+    let reasons: Vec<String> = outcome
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::TokenRequest { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(reasons.len() >= 2, "{reasons:?}");
+    assert!(
+        reasons[1..]
+            .iter()
+            .all(|r| r == "the token is about to expire"),
+        "{reasons:?}"
+    );
+    assert_eq!(outcome.requests().len(), 20, "no request was refused");
+}
+
+#[tokio::test]
+async fn a_resource_auth_overrides_the_client_auth() {
+    let server = demo(150, "").await;
+    let outcome = run(connector(
+        server.base_url(),
+        json!({"auth": {"type": "bearer", "token": {"$secret": "wrong"}}}),
+        json!({"path": "auth/basic", "paginator": {"type": "offset", "limit": 100},
+               "auth": {"type": "http_basic", "username": "demo",
+                        "password": {"$secret": "password"}}}),
+    ))
+    .await;
+    assert_eq!(outcome.ids(), ids(1..=150));
+}

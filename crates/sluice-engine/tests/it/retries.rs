@@ -181,3 +181,18 @@ async fn event_texts_carry_no_secret_values() {
     }
     assert!(outcome.redactor.needle_count() > 0);
 }
+
+#[tokio::test]
+async fn timeouts_are_retried() {
+    // Half the attempts are answered after 600 ms; the policy gives up waiting after 200 ms. The
+    // demo's draws are seeded, so the same attempts are slow on every run.
+    let server = demo(500, "slow=0.5,slow-delay=600ms").await;
+    let mut config = connector(server.base_url(), json!({}), offset_endpoint());
+    config["sluice"]["retry"]["request_timeout_seconds"] = json!(0.2);
+    let outcome = run(config).await;
+    assert_eq!(outcome.ids(), ids(1..=500));
+    let timeouts = outcome
+        .count(|k| matches!(k, EventKind::Retry { reason, .. } if reason.starts_with("timed out")));
+    assert!(timeouts > 0);
+    assert_eq!(outcome.requests().len(), 10 + timeouts);
+}
