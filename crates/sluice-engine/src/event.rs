@@ -58,6 +58,14 @@ impl Events {
         }
     }
 
+    /// The same stream, for the steps of another resource (a child's parent).
+    pub(crate) fn for_resource(&self, resource: &str) -> Events {
+        Events {
+            resource: resource.to_owned(),
+            ..self.clone()
+        }
+    }
+
     pub(crate) fn redactor(&self) -> &Redactor {
         &self.redactor
     }

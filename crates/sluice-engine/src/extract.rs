@@ -7,9 +7,7 @@ use std::sync::Arc;
 
 use reqwest::{Method, Url};
 use serde_json::Value;
-use sluice_config::{
-    ConnectorConfig, HttpMethod, ParamBinding, ParamValue, ResolvedResource, TextOrRef,
-};
+use sluice_config::{ConnectorConfig, HttpMethod, ParamBinding, ParamValue, TextOrRef};
 use sluice_secrets::Redactor;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -19,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::event::{Event, EventKind, Events};
 use crate::http::Http;
 use crate::paginator::{Next, PageResponse, Paginator};
+use crate::placeholder::{self, ParentRecord};
 use crate::request::{Body, PageRequest};
 use crate::retry::{Sleeper, TokioSleeper};
 use crate::selector::{detect_data_selector, select_records, Path};
@@ -140,16 +139,11 @@ impl Engine {
         &self.config
     }
 
-    /// Starts extracting the top-level resource `name` on the current Tokio runtime. Problems
-    /// with the config or its secrets are reported here, before any request.
+    /// Starts extracting the resource `name` on the current Tokio runtime: a top-level
+    /// resource, or a child fetched once per record of its parent. Problems with the config or
+    /// its secrets are reported here, before any request.
     pub fn extract(&self, name: &str) -> Result<Extraction> {
-        let resource = self
-            .config
-            .resolved_resources()
-            .into_iter()
-            .find(|r| r.name == name)
-            .ok_or_else(|| Error::UnknownResource(name.to_owned()))?;
-        let run = self.plan(&resource)?;
+        let run = self.plan(name, true)?;
         let (page_tx, pages) = mpsc::channel(self.options.page_buffer.max(1));
         let (event_tx, events) = mpsc::unbounded_channel();
         let events_out = Events::new(name, self.redactor.clone(), event_tx);
@@ -161,23 +155,33 @@ impl Engine {
         })
     }
 
-    fn plan(&self, resource: &ResolvedResource) -> Result<Run> {
+    fn plan(&self, name: &str, may_have_parent: bool) -> Result<Run> {
+        let resource = self
+            .config
+            .resolved_resources()
+            .into_iter()
+            .find(|r| r.name == name)
+            .ok_or_else(|| Error::UnknownResource(name.to_owned()))?;
         let endpoint = &resource.endpoint;
         let credentials = credentials(
-            self.config.effective_auth(resource),
+            self.config.effective_auth(&resource),
             self.secrets.as_ref(),
             &self.redactor,
         )?;
-        let path = unescape(resource.path(), "endpoint.path")?;
-        let url_text = join_url(&self.config.client.base_url, &path);
-        let url = Url::parse(&url_text)
-            .map_err(|error| Error::Config(format!("`{url_text}` is not a URL: {error}")))?;
 
-        let mut headers: Vec<(String, String)> = Vec::new();
+        let mut headers: Vec<(String, Template)> = Vec::new();
         let client_headers = self.config.client.headers.iter().flatten();
-        let endpoint_headers = endpoint.headers.iter().flatten();
-        for (name, value) in client_headers.chain(endpoint_headers) {
-            let value = self.text(value, &format!("headers.{name}"))?;
+        for (name, value) in client_headers {
+            // dlt fills no placeholders in client headers; only `{{`/`}}` would be odd there.
+            let value = match self.template(value)? {
+                Template::Format(text) => Template::Literal(text),
+                literal => literal,
+            };
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            headers.push((name.clone(), value));
+        }
+        for (name, value) in endpoint.headers.iter().flatten() {
+            let value = self.template(value)?;
             headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
             headers.push((name.clone(), value));
         }
@@ -189,13 +193,17 @@ impl Engine {
                 ParamValue::Value(Value::Null) => {}
                 ParamValue::Value(Value::Array(items)) => {
                     for item in items {
-                        params.push((name.clone(), param_text(item, &field)?));
+                        params.push((name.clone(), Template::Format(param_text(item, &field)?)));
                     }
                 }
-                ParamValue::Value(value) => params.push((name.clone(), param_text(value, &field)?)),
+                ParamValue::Value(value) => {
+                    params.push((name.clone(), Template::Format(param_text(value, &field)?)))
+                }
                 ParamValue::Ref(reference) => {
-                    let value = self.text(&TextOrRef::Ref(reference.clone()), &field)?;
-                    params.push((name.clone(), value));
+                    params.push((
+                        name.clone(),
+                        self.template(&TextOrRef::Ref(reference.clone()))?,
+                    ));
                 }
                 ParamValue::Bound(binding) => {
                     let kind = match binding {
@@ -230,37 +238,99 @@ impl Engine {
             }
         };
 
-        let method = match endpoint.method {
-            Some(HttpMethod::Post) => Method::POST,
-            Some(HttpMethod::Get) | None => Method::GET,
+        let request = RequestTemplate {
+            base_url: self.config.client.base_url.clone(),
+            path: resource.path().to_owned(),
+            method: match endpoint.method {
+                Some(HttpMethod::Post) => Method::POST,
+                Some(HttpMethod::Get) | None => Method::GET,
+            },
+            params,
+            headers,
+            body,
         };
-        let paginator = Paginator::from_config(self.config.effective_paginator(resource))?;
-        let data_selector = endpoint
-            .data_selector
-            .as_deref()
-            .map(Path::parse)
-            .transpose()?;
+        let parents = request.parents();
+        let parent = match parents.as_slice() {
+            [] => {
+                // Surfaces bad braces and unknown placeholders before any request.
+                request.build(None)?;
+                None
+            }
+            [parent] if may_have_parent => {
+                if parent == name {
+                    return Err(Error::Config(format!(
+                        "resource `{name}` cannot be its own parent"
+                    )));
+                }
+                Some(Box::new(self.plan(parent, false).map_err(
+                    |error| match error {
+                        Error::UnknownResource(_) => Error::Config(format!(
+                        "resource `{name}` refers to `{{resources.{parent}...}}` but there is no \
+                         resource `{parent}`"
+                    )),
+                        other => other,
+                    },
+                )?))
+            }
+            [_] => {
+                return Err(Error::Config(format!(
+                    "resource `{name}` is a parent with a parent of its own; chains of several \
+                     levels are not supported by this engine yet"
+                )))
+            }
+            several => {
+                return Err(Error::Config(format!(
+                    "resource `{name}` refers to several parents ({}); dlt allows one",
+                    several.join(", ")
+                )))
+            }
+        };
+
+        // dlt's single-entity rule: a placeholder in the last path segment means one object per
+        // request, so no paging and the whole body is the record, unless the endpoint says
+        // otherwise (this overrides the client's paginator).
+        let single_entity = resource
+            .path()
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| !placeholder::names(last).is_empty());
+        let paginator = match (&endpoint.paginator, single_entity) {
+            (None, true) => Paginator::SinglePage,
+            _ => Paginator::from_config(self.config.effective_paginator(&resource))?,
+        };
+        let data_selector = match (&endpoint.data_selector, single_entity) {
+            (Some(selector), _) => Some(Path::parse(selector)?),
+            (None, true) => Some(Path::parse("$")?),
+            (None, false) => None,
+        };
+        let include_from_parent = match (&parent, &resource.settings.include_from_parent) {
+            (Some(_), Some(fields)) => fields.clone(),
+            (None, Some(fields)) if !fields.is_empty() => {
+                return Err(Error::Config(format!(
+                    "resource `{name}`: include_from_parent needs a parent placeholder in the \
+                     endpoint"
+                )))
+            }
+            _ => Vec::new(),
+        };
         Ok(Run {
             name: resource.name.clone(),
             http: self.http.clone(),
             credentials,
-            request: PageRequest {
-                method,
-                url,
-                params,
-                headers,
-                body,
-            },
+            request,
             paginator,
             data_selector,
             max_pages: self.options.max_pages,
+            parent,
+            include_from_parent,
         })
     }
 
-    /// A header or param value: text as written, a reference looked up (secrets get redacted).
-    fn text(&self, value: &TextOrRef, field: &str) -> Result<String> {
+    /// A header or param value: text to format, or a looked-up value sent as it is (secrets
+    /// are registered with the redactor).
+    fn template(&self, value: &TextOrRef) -> Result<Template> {
         match value {
-            TextOrRef::Text(text) => unescape(text, field),
+            TextOrRef::Text(text) => Ok(Template::Format(text.clone())),
             TextOrRef::Ref(reference) => {
                 let value =
                     self.secrets
@@ -272,46 +342,125 @@ impl Engine {
                 if reference.is_secret() {
                     self.redactor.add(value.expose());
                 }
-                Ok(value.expose().to_owned())
+                Ok(Template::Literal(value.expose().to_owned()))
             }
         }
     }
 }
 
-/// dlt formats every string with `str.format`: `{{`/`}}` are literal braces, and a lone brace is
-/// a placeholder, which this engine does not fill in yet.
-fn unescape(text: &str, field: &str) -> Result<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' | '}' if chars.peek() == Some(&c) => {
-                chars.next();
-                out.push(c);
-            }
-            '{' | '}' => {
-                return Err(Error::Config(format!(
-                    "{field}: placeholders (`{text}`) are not supported by this engine yet; \
-                     write `{{{{` and `}}}}` for literal braces"
-                )))
-            }
-            _ => out.push(c),
+/// A value of the request: formatted for each parent record, or sent as it is.
+#[derive(Debug, Clone)]
+enum Template {
+    Format(String),
+    /// A looked-up value: never formatted, so a `{` in a secret is just a character.
+    Literal(String),
+}
+
+impl Template {
+    fn render(&self, parent: Option<&ParentRecord<'_>>, field: &str) -> Result<String> {
+        match self {
+            Template::Format(text) => placeholder::format(text, parent, field),
+            Template::Literal(text) => Ok(text.clone()),
         }
     }
-    Ok(out)
+}
+
+/// The request of a resource before placeholders are filled in.
+struct RequestTemplate {
+    base_url: String,
+    path: String,
+    method: Method,
+    params: Vec<(String, Template)>,
+    headers: Vec<(String, Template)>,
+    body: Body,
+}
+
+impl RequestTemplate {
+    /// The parents the placeholders refer to, each once.
+    fn parents(&self) -> Vec<String> {
+        let mut texts: Vec<String> = vec![self.path.clone()];
+        for (_, value) in self.params.iter().chain(&self.headers) {
+            if let Template::Format(text) = value {
+                texts.push(text.clone());
+            }
+        }
+        match &self.body {
+            Body::Json(json) => collect_strings(json, &mut texts),
+            Body::Form(pairs) => texts.extend(pairs.iter().map(|(_, v)| v.clone())),
+            Body::Raw(_) | Body::None => {}
+        }
+        let mut parents: Vec<String> = Vec::new();
+        for text in texts {
+            for name in placeholder::names(&text) {
+                if let Some(parent) = placeholder::parent_of(&name) {
+                    if !parents.iter().any(|p| p == parent) {
+                        parents.push(parent.to_owned());
+                    }
+                }
+            }
+        }
+        parents
+    }
+
+    fn build(&self, parent: Option<&ParentRecord<'_>>) -> Result<PageRequest> {
+        let path = placeholder::format(&self.path, parent, "endpoint.path")?;
+        let url_text = join_url(&self.base_url, &path);
+        let url = Url::parse(&url_text)
+            .map_err(|error| Error::Config(format!("`{url_text}` is not a URL: {error}")))?;
+        let render_all =
+            |pairs: &[(String, Template)], what: &str| -> Result<Vec<(String, String)>> {
+                pairs
+                    .iter()
+                    .map(|(name, value)| {
+                        let field = format!("endpoint.{what}.{name}");
+                        Ok((name.clone(), value.render(parent, &field)?))
+                    })
+                    .collect()
+            };
+        let body = match &self.body {
+            Body::Json(json) => {
+                Body::Json(placeholder::format_json(json, parent, "endpoint.json")?)
+            }
+            Body::Form(pairs) => Body::Form(
+                pairs
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), placeholder::format(v, parent, "endpoint.data")?)))
+                    .collect::<Result<_>>()?,
+            ),
+            other => other.clone(),
+        };
+        Ok(PageRequest {
+            method: self.method.clone(),
+            url,
+            params: render_all(&self.params, "params")?,
+            headers: render_all(&self.headers, "headers")?,
+            body,
+        })
+    }
+}
+
+fn collect_strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) => out.push(text.clone()),
+        Value::Array(items) => items.iter().for_each(|item| collect_strings(item, out)),
+        Value::Object(object) => {
+            for (key, item) in object {
+                out.push(key.clone());
+                collect_strings(item, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn param_text(value: &Value, field: &str) -> Result<String> {
     match value {
-        Value::String(text) => unescape(text, field),
-        // dlt sends Python's spelling of booleans.
-        Value::Bool(true) => Ok("True".into()),
-        Value::Bool(false) => Ok("False".into()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Null => Ok(String::new()),
+        Value::String(text) => Ok(text.clone()),
         Value::Array(_) | Value::Object(_) => Err(Error::Config(format!(
             "{field}: a nested list or object cannot be sent as a parameter"
         ))),
+        // dlt sends Python's spelling of booleans.
+        other => Ok(placeholder::python_text(other)),
     }
 }
 
@@ -320,18 +469,106 @@ struct Run {
     name: String,
     http: Http,
     credentials: Credentials,
-    request: PageRequest,
+    request: RequestTemplate,
+    /// The paginator as configured; each request sequence starts from a fresh copy.
     paginator: Paginator,
     data_selector: Option<Path>,
     max_pages: Option<usize>,
+    /// Set for a child resource: fetched once per record of this parent.
+    parent: Option<Box<Run>>,
+    include_from_parent: Vec<String>,
+}
+
+/// Pages and records handed on so far.
+#[derive(Default)]
+struct Totals {
+    pages: usize,
+    records: usize,
 }
 
 impl Run {
     async fn run(mut self, pages: mpsc::Sender<Page>, events: Events) -> Result<Summary> {
-        let mut request = self.request.clone();
-        self.paginator.init_request(&mut request);
+        let Some(parent) = self.parent.take() else {
+            return self.run_alone(pages, events).await;
+        };
+        let mut totals = Totals::default();
+        let parent_name = parent.name.clone();
+        // The parent's pages come through a small channel of their own, so a child is fetched
+        // while the parent's next page is on its way, and memory stays flat.
+        let (parent_tx, mut parent_pages) = mpsc::channel(2);
+        let parent_task =
+            tokio::spawn(parent.run_alone(parent_tx, events.for_resource(&parent_name)));
+        let mut parent_records = 0;
+        let mut last_stop = String::new();
+        while let Some(page) = parent_pages.recv().await {
+            for record in &page.records {
+                parent_records += 1;
+                let parent = ParentRecord {
+                    resource: &parent_name,
+                    record,
+                };
+                let request = self.request.build(Some(&parent))?;
+                let mut extra = Vec::new();
+                for field in &self.include_from_parent {
+                    let value = record.get(field).ok_or_else(|| {
+                        Error::Config(format!(
+                            "include_from_parent: the `{parent_name}` record has no field `{field}`"
+                        ))
+                    })?;
+                    extra.push((format!("_{parent_name}_{field}"), value.clone()));
+                }
+                last_stop = self
+                    .sequence(request, &pages, &events, &extra, &mut totals)
+                    .await?;
+            }
+        }
+        match parent_task.await {
+            Ok(outcome) => outcome?,
+            Err(error) => {
+                return Err(Error::Config(format!(
+                    "the `{parent_name}` extraction task failed: {error}"
+                )))
+            }
+        };
+        Ok(Summary {
+            pages: totals.pages,
+            records: totals.records,
+            stop_reason: format!(
+                "fetched once for each of {parent_records} `{parent_name}` records; the last \
+                 time {last_stop}"
+            ),
+        })
+    }
+
+    /// A resource without a parent: one request sequence. (Kept apart from [`Run::run`] so a
+    /// parent's task is not a recursive future.)
+    async fn run_alone(self, pages: mpsc::Sender<Page>, events: Events) -> Result<Summary> {
+        let mut totals = Totals::default();
+        let request = self.request.build(None)?;
+        let stop_reason = self
+            .sequence(request, &pages, &events, &[], &mut totals)
+            .await?;
+        Ok(Summary {
+            pages: totals.pages,
+            records: totals.records,
+            stop_reason,
+        })
+    }
+
+    /// One paginated request sequence (dlt's `paginate`), with a fresh paginator and data
+    /// selector detection; `extra` fields are added to every record.
+    async fn sequence(
+        &self,
+        mut request: PageRequest,
+        pages: &mpsc::Sender<Page>,
+        events: &Events,
+        extra: &[(String, Value)],
+        totals: &mut Totals,
+    ) -> Result<String> {
+        let mut paginator = self.paginator.clone();
+        let mut data_selector = self.data_selector.clone();
+        paginator.init_request(&mut request);
         let mut previous_page: Option<u64> = None;
-        let mut records_total = 0;
         let mut number = 0;
         loop {
             if let Some(max) = self.max_pages {
@@ -343,7 +580,7 @@ impl Run {
                 }
             }
             number += 1;
-            let response = self.http.send(&request, &self.credentials, &events).await?;
+            let response = self.http.send(&request, &self.credentials, events).await?;
             let shown_url = events
                 .redactor()
                 .redact(&request.display_url())
@@ -358,7 +595,7 @@ impl Run {
                     "page {number} ({shown_url}) is the same as page {}: the {} paginator is \
                      not moving on",
                     number - 1,
-                    self.paginator.name()
+                    paginator.name()
                 )));
             }
             previous_page = Some(fingerprint);
@@ -367,7 +604,7 @@ impl Run {
                     url: shown_url.clone(),
                     reason: format!("the body is not JSON: {error}"),
                 })?;
-            let selector = match &self.data_selector {
+            let selector = match &data_selector {
                 Some(selector) => selector.clone(),
                 None => {
                     let detected = detect_data_selector(&body);
@@ -375,11 +612,11 @@ impl Run {
                         reason: format!("detected data_selector `{detected}`"),
                     });
                     let selector = Path::parse(&detected)?;
-                    self.data_selector = Some(selector.clone());
+                    data_selector = Some(selector.clone());
                     selector
                 }
             };
-            let records = select_records(&body, &selector);
+            let mut records = select_records(&body, &selector);
             // Links resolve against the URL actually requested, params included.
             let requested = Url::parse(&request.display_url()).unwrap_or(response.url.clone());
             let view = PageResponse {
@@ -387,21 +624,29 @@ impl Run {
                 headers: &response.headers,
                 body: &body,
             };
-            if let Some(reason) = self.paginator.detect(&view) {
+            if let Some(reason) = paginator.detect(&view) {
                 events.emit(EventKind::Detected { reason });
             }
-            let next = self
-                .paginator
-                .advance(&view, &records, number, &mut request)?;
-            records_total += records.len();
+            let next = paginator.advance(&view, &records, number, &mut request)?;
             events.emit(EventKind::Page {
                 number,
                 records: records.len(),
             });
+            if !extra.is_empty() {
+                for record in &mut records {
+                    if let Value::Object(object) = record {
+                        for (key, value) in extra {
+                            object.insert(key.clone(), value.clone());
+                        }
+                    }
+                }
+            }
+            totals.pages += 1;
             if !records.is_empty() {
+                totals.records += records.len();
                 let page = Page {
                     resource: self.name.clone(),
-                    number,
+                    number: totals.pages,
                     records,
                 };
                 pages.send(page).await.map_err(|_| Error::Cancelled)?;
@@ -410,11 +655,7 @@ impl Run {
                 events.emit(EventKind::Stopped {
                     reason: reason.clone(),
                 });
-                return Ok(Summary {
-                    pages: number,
-                    records: records_total,
-                    stop_reason: reason,
-                });
+                return Ok(reason);
             }
         }
     }

@@ -24,6 +24,7 @@ mod event;
 mod extract;
 mod http;
 mod paginator;
+mod placeholder;
 mod request;
 mod retry;
 pub mod selector;

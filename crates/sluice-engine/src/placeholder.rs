@@ -1,0 +1,200 @@
+//! dlt's string formatting of endpoint fields (spec §4.1), for the parent placeholders
+//! `{resources.<parent>.<field>}`: `{{` and `}}` are literal braces, any other `{name}` must be
+//! a known placeholder, and a `json` value that is exactly one placeholder keeps its JSON type.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// The parent record a child request is made for.
+pub(crate) struct ParentRecord<'a> {
+    pub(crate) resource: &'a str,
+    pub(crate) record: &'a Value,
+}
+
+/// Placeholder names in `text` (without braces), `{{`/`}}` skipped.
+pub(crate) fn names(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['{', '}']) {
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            rest = &tail[2..];
+            continue;
+        }
+        if tail.starts_with('{') {
+            if let Some(end) = tail.find('}') {
+                found.push(tail[1..end].to_owned());
+                rest = &tail[end + 1..];
+                continue;
+            }
+        }
+        rest = &tail[1..];
+    }
+    found
+}
+
+/// The parent a placeholder name refers to: `resources.<parent>.<field>` gives `parent`.
+pub(crate) fn parent_of(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix("resources.")?;
+    let (parent, field) = rest.split_once('.')?;
+    (!parent.is_empty() && !field.is_empty()).then_some(parent)
+}
+
+/// The value a placeholder stands for. Dots after the parent name walk into nested objects.
+fn lookup(name: &str, parent: Option<&ParentRecord<'_>>, field: &str) -> Result<Value> {
+    let unknown = || {
+        Error::Config(format!(
+            "{field}: unknown placeholder `{{{name}}}`; this engine fills in \
+             `{{resources.<parent>.<field>}}` (write `{{{{` and `}}}}` for literal braces)"
+        ))
+    };
+    let rest = name.strip_prefix("resources.").ok_or_else(unknown)?;
+    let (resource, path) = rest.split_once('.').ok_or_else(unknown)?;
+    let parent = parent
+        .filter(|p| p.resource == resource)
+        .ok_or_else(unknown)?;
+    let mut value = parent.record;
+    for key in path.split('.') {
+        value = value.get(key).ok_or_else(|| {
+            Error::Config(format!(
+                "{field}: the `{resource}` record has no field `{path}` for `{{{name}}}`"
+            ))
+        })?;
+    }
+    Ok(value.clone())
+}
+
+/// Python's `str()` of a JSON value, as `str.format` writes it.
+pub(crate) fn python_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Formats `text` like Python's `str.format` with the placeholders above.
+pub(crate) fn format(text: &str, parent: Option<&ParentRecord<'_>>, field: &str) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        let end = match (tail.starts_with('{'), tail.find('}')) {
+            (true, Some(end)) => end,
+            _ => {
+                return Err(Error::Config(format!(
+                "{field}: unmatched brace in `{text}`; write `{{{{` and `}}}}` for literal braces"
+            )))
+            }
+        };
+        out.push_str(&python_text(&lookup(&tail[1..end], parent, field)?));
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Formats every string of a JSON body, keys included; a string that is exactly one placeholder
+/// becomes the placeholder's value with its own type.
+pub(crate) fn format_json(
+    value: &Value,
+    parent: Option<&ParentRecord<'_>>,
+    field: &str,
+) -> Result<Value> {
+    Ok(match value {
+        Value::String(text) => {
+            let only = names(text);
+            if only.len() == 1 && text.len() == only[0].len() + 2 && text.starts_with('{') {
+                lookup(&only[0], parent, field)?
+            } else {
+                Value::String(format(text, parent, field)?)
+            }
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| format_json(item, parent, field))
+                .collect::<Result<_>>()?,
+        ),
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(key, item)| {
+                    Ok((
+                        format(key, parent, field)?,
+                        format_json(item, parent, field)?,
+                    ))
+                })
+                .collect::<Result<_>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn fills_parent_fields_and_keeps_escaped_braces() {
+        let record =
+            json!({"id": 7, "name": "Ann", "owner": {"login": "x"}, "vip": true, "n": null});
+        let parent = ParentRecord {
+            resource: "orgs",
+            record: &record,
+        };
+        let f = |text: &str| format(text, Some(&parent), "path");
+        assert_eq!(
+            f("orgs/{resources.orgs.id}/members").expect("ok"),
+            "orgs/7/members"
+        );
+        assert_eq!(
+            f("{resources.orgs.owner.login}-{resources.orgs.vip}-{resources.orgs.n}").expect("ok"),
+            "x-True-None"
+        );
+        assert_eq!(f("q={{\"a\": 1}}").expect("ok"), "q={\"a\": 1}");
+        assert_eq!(format("plain", None, "path").expect("ok"), "plain");
+        assert!(f("{resources.users.id}").is_err());
+        assert!(f("{resources.orgs.missing}").is_err());
+        assert!(f("{id}").is_err());
+        assert!(f("a}b").is_err());
+        assert!(f("a{b").is_err());
+    }
+
+    #[test]
+    fn json_single_placeholders_keep_their_type() {
+        let record = json!({"id": 7, "tags": ["a"]});
+        let parent = ParentRecord {
+            resource: "orgs",
+            record: &record,
+        };
+        let body = json!({"org": "{resources.orgs.id}", "label": "org {resources.orgs.id}",
+                          "tags": "{resources.orgs.tags}", "nested": [{"x": "{{lit}}"}], "n": 1});
+        assert_eq!(
+            format_json(&body, Some(&parent), "json").expect("ok"),
+            json!({"org": 7, "label": "org 7", "tags": ["a"], "nested": [{"x": "{lit}"}], "n": 1})
+        );
+    }
+
+    #[test]
+    fn finds_names_and_parents() {
+        assert_eq!(
+            names("a/{resources.p.id}/{{x}}/{b}"),
+            vec!["resources.p.id", "b"]
+        );
+        assert_eq!(parent_of("resources.p.id"), Some("p"));
+        assert_eq!(parent_of("resources.p"), None);
+        assert_eq!(parent_of("incremental.start_value"), None);
+    }
+}
