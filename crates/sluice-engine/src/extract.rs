@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use reqwest::{Method, Url};
 use serde_json::Value;
-use sluice_config::{ConnectorConfig, HttpMethod, ParamBinding, ParamValue, TextOrRef};
+use sluice_config::{
+    ConnectorConfig, HttpMethod, ParamBinding, ParamValue, ResponseAction, TextOrRef,
+};
 use sluice_secrets::Redactor;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -321,6 +323,7 @@ impl Engine {
             paginator,
             data_selector,
             max_pages: self.options.max_pages,
+            response_actions: endpoint.response_actions.clone().unwrap_or_default(),
             parent,
             include_from_parent,
         })
@@ -474,6 +477,7 @@ struct Run {
     paginator: Paginator,
     data_selector: Option<Path>,
     max_pages: Option<usize>,
+    response_actions: Vec<ResponseAction>,
     /// Set for a child resource: fetched once per record of this parent.
     parent: Option<Box<Run>>,
     include_from_parent: Vec<String>,
@@ -580,7 +584,18 @@ impl Run {
                 }
             }
             number += 1;
-            let response = self.http.send(&request, &self.credentials, events).await?;
+            let response = self
+                .http
+                .send(&request, &self.credentials, events, &self.response_actions)
+                .await?;
+            if let Some(why) = &response.ignored {
+                // dlt ends this request sequence without records and without an error.
+                let reason = format!("stopped: {why} on page {number}");
+                events.emit(EventKind::Stopped {
+                    reason: reason.clone(),
+                });
+                return Ok(reason);
+            }
             let shown_url = events
                 .redactor()
                 .redact(&request.display_url())

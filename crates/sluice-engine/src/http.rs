@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, COOKIE, RETRY_AFTER};
 use reqwest::{Client, RequestBuilder, StatusCode, Url};
-use sluice_config::{ApiKeyLocation, RetryPolicy};
+use sluice_config::{ApiKeyLocation, ResponseAction, RetryPolicy};
 use sluice_secrets::SecretValue;
 
 use crate::auth::{refresh_margin, AccessToken, Credentials, OAuth2};
@@ -27,6 +27,8 @@ pub(crate) struct Response {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
+    /// Set when a `response_actions` entry says to ignore this answer: why.
+    pub(crate) ignored: Option<String>,
 }
 
 #[derive(Clone)]
@@ -39,7 +41,7 @@ pub(crate) struct Http {
 /// Why one attempt did not give a usable answer.
 enum Failure {
     /// A status the policy retries; the answer is kept in case it is the last attempt.
-    Status(Response),
+    Status(Box<Response>),
     /// Connection refused or reset, timeout, body cut short.
     Transport(String),
 }
@@ -54,12 +56,14 @@ impl Http {
         }
     }
 
-    /// Sends a page request with its credentials and returns a 2xx answer.
+    /// Sends a page request with its credentials and returns a 2xx answer, or one that
+    /// `actions` say to ignore (whatever its status; such an answer is not retried either).
     pub(crate) async fn send(
         &self,
         request: &PageRequest,
         credentials: &Credentials,
         events: &Events,
+        actions: &[ResponseAction],
     ) -> Result<Response> {
         let display_url = request.display_url();
         let mut refreshed_after_401 = false;
@@ -69,11 +73,16 @@ impl Http {
                 _ => None,
             };
             let response = self
-                .send_with_retries(request.method.as_str(), &display_url, events, true, || {
-                    self.build(request, credentials, token.as_ref())
-                })
+                .send_with_retries(
+                    request.method.as_str(),
+                    &display_url,
+                    events,
+                    true,
+                    || self.build(request, credentials, token.as_ref()),
+                    &|response| ignored_by(actions, response),
+                )
                 .await?;
-            if response.status.is_success() {
+            if response.status.is_success() || response.ignored.is_some() {
                 return Ok(response);
             }
             if response.status == StatusCode::UNAUTHORIZED {
@@ -192,12 +201,19 @@ impl Http {
         }
         let url = redact(events, &oauth.token_url);
         let response = self
-            .send_with_retries("POST", &oauth.token_url, events, false, || {
-                self.client
-                    .post(oauth.token_url.as_str())
-                    .timeout(self.timeout())
-                    .form(&form)
-            })
+            .send_with_retries(
+                "POST",
+                &oauth.token_url,
+                events,
+                false,
+                || {
+                    self.client
+                        .post(oauth.token_url.as_str())
+                        .timeout(self.timeout())
+                        .form(&form)
+                },
+                &|_| None,
+            )
             .await?;
         if !response.status.is_success() {
             return Err(Error::Auth {
@@ -250,6 +266,7 @@ impl Http {
         events: &Events,
         announce: bool,
         build: impl Fn() -> RequestBuilder,
+        ignore: &(dyn Fn(&Response) -> Option<String> + Sync),
     ) -> Result<Response> {
         let attempts = self.policy.max_retries.saturating_add(1);
         let mut attempt = 0;
@@ -263,8 +280,12 @@ impl Http {
                 });
             }
             let failure = match self.attempt(build()).await {
+                Ok(mut response) if ignore(&response).is_some() => {
+                    response.ignored = ignore(&response);
+                    return Ok(response);
+                }
                 Ok(response) if self.policy.statuses.contains(&response.status.as_u16()) => {
-                    Failure::Status(response)
+                    Failure::Status(Box::new(response))
                 }
                 Ok(response) => return Ok(response),
                 Err(Err(error)) => return Err(error),
@@ -283,7 +304,7 @@ impl Http {
             };
             if attempt >= attempts {
                 return match failure {
-                    Failure::Status(response) => Ok(response),
+                    Failure::Status(response) => Ok(*response),
                     Failure::Transport(reason) => Err(Error::Connection {
                         url: redact(events, display_url),
                         reason: redact(
@@ -332,8 +353,33 @@ impl Http {
             status,
             headers,
             body: body.to_vec(),
+            ignored: None,
         })
     }
+}
+
+/// The first `response_actions` entry with `action: ignore` that matches: its status (compared
+/// as a number) and/or a substring of the body, both when both are given.
+fn ignored_by(actions: &[ResponseAction], response: &Response) -> Option<String> {
+    actions.iter().enumerate().find_map(|(i, action)| {
+        action.action?;
+        if action.status_code.is_none() && action.content.is_none() {
+            return None;
+        }
+        let status_matches = action
+            .status_code
+            .is_none_or(|code| code == response.status.as_u16());
+        let content_matches = action
+            .content
+            .as_deref()
+            .is_none_or(|needle| String::from_utf8_lossy(&response.body).contains(needle));
+        (status_matches && content_matches).then(|| {
+            format!(
+                "HTTP {} matched response_actions[{i}] (ignore)",
+                response.status.as_u16()
+            )
+        })
+    })
 }
 
 fn classify(error: reqwest::Error) -> std::result::Result<String, Error> {

@@ -1,5 +1,6 @@
 //! Integration tests of the engine against the demo API on loopback.
 
+mod actions;
 mod auth;
 mod common;
 mod paging;
