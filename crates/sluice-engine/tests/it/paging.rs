@@ -207,6 +207,7 @@ async fn json_link_relative_and_absolute() {
     .await;
     check(
         json!({"path": "paging/json_link_absolute", "params": {"limit": 100},
+               "data_selector": "$.data[*]",
                "paginator": {"type": "json_link", "next_url_path": "links.next"}}),
         150,
         ids(1..=150),

@@ -165,3 +165,30 @@ async fn placeholder_mistakes_are_reported_before_any_request() {
     }
     assert_eq!(server.stats().requests, 0);
 }
+
+#[tokio::test]
+async fn a_placeholder_in_the_last_path_segment_means_one_entity_per_request() {
+    // dlt's single-entity rule: the whole body is the record and there is no paging, even
+    // with a client paginator that would otherwise apply.
+    let server = demo(200, "").await;
+    let mut config = organizations(
+        server.base_url(),
+        &server.token_url(),
+        json!({"name": "snapshots",
+               "endpoint": {"path": "paging/single?org={resources.organizations.id}"}}),
+    );
+    config["client"]["paginator"] = json!({"type": "offset", "limit": 7});
+    let outcome = extract(config, "snapshots").await;
+    let records: Vec<&Value> = outcome.pages.iter().flat_map(|p| &p.records).collect();
+    assert_eq!(records.len(), 5);
+    for record in records {
+        assert_eq!(record["data"].as_array().map(Vec::len), Some(100));
+    }
+    let children: Vec<String> = outcome
+        .requests()
+        .into_iter()
+        .filter(|u| u.contains("/paging/single"))
+        .collect();
+    assert_eq!(children.len(), 5);
+    assert_eq!(children[0], server.url("/paging/single?org=1"));
+}
