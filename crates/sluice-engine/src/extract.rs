@@ -145,7 +145,7 @@ impl Engine {
     /// resource, or a child fetched once per record of its parent. Problems with the config or
     /// its secrets are reported here, before any request.
     pub fn extract(&self, name: &str) -> Result<Extraction> {
-        let run = self.plan(name, true)?;
+        let run = self.plan(name, &[])?;
         let (page_tx, pages) = mpsc::channel(self.options.page_buffer.max(1));
         let (event_tx, events) = mpsc::unbounded_channel();
         let events_out = Events::new(name, self.redactor.clone(), event_tx);
@@ -157,7 +157,8 @@ impl Engine {
         })
     }
 
-    fn plan(&self, name: &str, may_have_parent: bool) -> Result<Run> {
+    /// `children`: the resources below this one in the chain being planned, to refuse cycles.
+    fn plan(&self, name: &str, children: &[&str]) -> Result<Run> {
         let resource = self
             .config
             .resolved_resources()
@@ -258,27 +259,23 @@ impl Engine {
                 request.build(None)?;
                 None
             }
-            [parent] if may_have_parent => {
-                if parent == name {
+            [parent] => {
+                if parent == name || children.contains(&parent.as_str()) {
                     return Err(Error::Config(format!(
-                        "resource `{name}` cannot be its own parent"
+                        "resource `{name}` takes its parent `{parent}` from a resource below it ({}); parents must form a chain, not a cycle",
+                        children.join(" → ")
                     )));
                 }
-                Some(Box::new(self.plan(parent, false).map_err(
+                let mut lineage = children.to_vec();
+                lineage.push(name);
+                Some(Box::new(self.plan(parent, &lineage).map_err(
                     |error| match error {
                         Error::UnknownResource(_) => Error::Config(format!(
-                        "resource `{name}` refers to `{{resources.{parent}...}}` but there is no \
-                         resource `{parent}`"
-                    )),
+                            "resource `{name}` refers to `{{resources.{parent}...}}` but there is no resource `{parent}`"
+                        )),
                         other => other,
                     },
                 )?))
-            }
-            [_] => {
-                return Err(Error::Config(format!(
-                    "resource `{name}` is a parent with a parent of its own; chains of several \
-                     levels are not supported by this engine yet"
-                )))
             }
             several => {
                 return Err(Error::Config(format!(
@@ -483,6 +480,8 @@ struct Run {
     include_from_parent: Vec<String>,
 }
 
+type BoxedRun = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Summary>> + Send>>;
+
 /// Pages and records handed on so far.
 #[derive(Default)]
 struct Totals {
@@ -491,7 +490,12 @@ struct Totals {
 }
 
 impl Run {
-    async fn run(mut self, pages: mpsc::Sender<Page>, events: Events) -> Result<Summary> {
+    /// Boxed because a child's task runs its parent's, which may have a parent too.
+    fn run(self, pages: mpsc::Sender<Page>, events: Events) -> BoxedRun {
+        Box::pin(self.run_chain(pages, events))
+    }
+
+    async fn run_chain(mut self, pages: mpsc::Sender<Page>, events: Events) -> Result<Summary> {
         let Some(parent) = self.parent.take() else {
             return self.run_alone(pages, events).await;
         };
@@ -500,8 +504,7 @@ impl Run {
         // The parent's pages come through a small channel of their own, so a child is fetched
         // while the parent's next page is on its way, and memory stays flat.
         let (parent_tx, mut parent_pages) = mpsc::channel(2);
-        let parent_task =
-            tokio::spawn(parent.run_alone(parent_tx, events.for_resource(&parent_name)));
+        let parent_task = tokio::spawn(parent.run(parent_tx, events.for_resource(&parent_name)));
         let mut parent_records = 0;
         let mut last_stop = String::new();
         while let Some(page) = parent_pages.recv().await {
@@ -544,8 +547,7 @@ impl Run {
         })
     }
 
-    /// A resource without a parent: one request sequence. (Kept apart from [`Run::run`] so a
-    /// parent's task is not a recursive future.)
+    /// A resource without a parent: one request sequence.
     async fn run_alone(self, pages: mpsc::Sender<Page>, events: Events) -> Result<Summary> {
         let mut totals = Totals::default();
         let request = self.request.build(None)?;

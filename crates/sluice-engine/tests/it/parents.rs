@@ -192,3 +192,51 @@ async fn a_placeholder_in_the_last_path_segment_means_one_entity_per_request() {
     assert_eq!(children.len(), 5);
     assert_eq!(children[0], server.url("/paging/single?org=1"));
 }
+
+#[tokio::test]
+async fn chains_of_several_levels() {
+    let server = demo(200, "").await;
+    let mut config = organizations(
+        server.base_url(),
+        &server.token_url(),
+        json!({"name": "members",
+               "endpoint": {"path": "v1/support/organizations/{resources.organizations.id}/members",
+                            "params": {"limit": 20}, "paginator": cursor()}}),
+    );
+    config["resources"].as_array_mut().expect("resources").push(
+        json!({"name": "member_pages", "include_from_parent": ["id"],
+                     "endpoint": {"path": "paging/single?member={resources.members.id}"}}),
+    );
+    let outcome = extract(config, "member_pages").await;
+    let parents: Vec<u64> = outcome
+        .pages
+        .iter()
+        .flat_map(|p| &p.records)
+        .map(|r| r["_members_id"].as_u64().expect("parent id"))
+        .collect();
+    let expected: Vec<u64> = (1..=5).flat_map(members).collect();
+    assert_eq!(parents, expected);
+    assert!(outcome.events.iter().any(|e| e.resource == "organizations"));
+    assert!(outcome.events.iter().any(|e| e.resource == "members"));
+}
+
+#[tokio::test]
+async fn a_cycle_of_parents_is_refused() {
+    let server = demo(10, "").await;
+    let config: sluice_config::ConnectorConfig = serde_json::from_value(json!({
+        "client": {"base_url": server.base_url()},
+        "resources": [
+            {"name": "a", "endpoint": {"path": "x/{resources.b.id}/a"}},
+            {"name": "b", "endpoint": {"path": "x/{resources.a.id}/b"}}
+        ]
+    }))
+    .expect("a connector");
+    let engine =
+        Engine::new(config, secret, Redactor::new(), EngineOptions::default()).expect("engine");
+    let error = engine.extract("a").err().expect("an error").to_string();
+    assert_eq!(
+        error,
+        "configuration: resource `b` takes its parent `a` from a resource below it (a); parents \
+         must form a chain, not a cycle"
+    );
+}
