@@ -39,6 +39,9 @@ pub enum Error {
     /// A paginator could not decide about the next page (e.g. `total` missing).
     #[error("paginator: {0}")]
     Paginator(String),
+    /// A record's incremental cursor could not be read or compared.
+    #[error("incremental: {0}")]
+    Incremental(String),
     /// A guard stopped a run that would not end by itself.
     #[error("run stopped: {0}")]
     Guard(String),

@@ -18,8 +18,9 @@ use crate::auth::{credentials, Credentials, SecretResolver};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind, Events};
 use crate::http::Http;
+use crate::incremental::{IncrementalState, Tracker};
 use crate::paginator::{Next, PageResponse, Paginator};
-use crate::placeholder::{self, ParentRecord};
+use crate::placeholder::{self, Context, ParentRecord};
 use crate::request::{Body, PageRequest};
 use crate::retry::{Sleeper, TokioSleeper};
 use crate::selector::{detect_data_selector, select_records, Path};
@@ -62,6 +63,9 @@ pub struct Summary {
     pub records: usize,
     /// Why paging stopped, in words.
     pub stop_reason: String,
+    /// The incremental state to store with the data; `None` without an incremental cursor or
+    /// with an `end_value` (such runs are stateless, as in dlt).
+    pub incremental: Option<IncrementalState>,
 }
 
 /// A running extraction: read `pages` until it ends, then await `done` for the outcome.
@@ -145,7 +149,18 @@ impl Engine {
     /// resource, or a child fetched once per record of its parent. Problems with the config or
     /// its secrets are reported here, before any request.
     pub fn extract(&self, name: &str) -> Result<Extraction> {
-        let run = self.plan(name, &[])?;
+        self.extract_with_state(name, None)
+    }
+
+    /// [`Engine::extract`] for a resource with an incremental cursor: `state` is what the
+    /// previous run's [`Summary::incremental`] said (as the loader stored it), `None` on the
+    /// first run.
+    pub fn extract_with_state(
+        &self,
+        name: &str,
+        state: Option<&IncrementalState>,
+    ) -> Result<Extraction> {
+        let run = self.plan(name, &[], state)?;
         let (page_tx, pages) = mpsc::channel(self.options.page_buffer.max(1));
         let (event_tx, events) = mpsc::unbounded_channel();
         let events_out = Events::new(name, self.redactor.clone(), event_tx);
@@ -158,7 +173,7 @@ impl Engine {
     }
 
     /// `children`: the resources below this one in the chain being planned, to refuse cycles.
-    fn plan(&self, name: &str, children: &[&str]) -> Result<Run> {
+    fn plan(&self, name: &str, children: &[&str], state: Option<&IncrementalState>) -> Result<Run> {
         let resource = self
             .config
             .resolved_resources()
@@ -190,6 +205,7 @@ impl Engine {
         }
 
         let mut params = Vec::new();
+        let mut param_incrementals = Vec::new();
         for (name, value) in endpoint.params.iter().flatten() {
             let field = format!("endpoint.params.{name}");
             match value {
@@ -208,6 +224,9 @@ impl Engine {
                         self.template(&TextOrRef::Ref(reference.clone()))?,
                     ));
                 }
+                ParamValue::Bound(ParamBinding::Incremental(incremental)) => {
+                    param_incrementals.push((name.clone(), incremental.clone()));
+                }
                 ParamValue::Bound(binding) => {
                     let kind = match binding {
                         ParamBinding::Resolve(_) => "resolve",
@@ -219,6 +238,62 @@ impl Engine {
                 }
             }
         }
+
+        // dlt's three styles: the endpoint block (placeholders, or its deprecated start/end
+        // params), or a param declared as `{"type": "incremental", ...}`.
+        let incremental = match (&endpoint.incremental, param_incrementals.as_slice()) {
+            (None, []) => None,
+            (Some(config), []) => Some((
+                config.clone(),
+                config.start_param.clone(),
+                config.end_param.clone(),
+            )),
+            (None, [(param, config)]) => {
+                if config.end_value.is_some() || config.end_param.is_some() {
+                    return Err(Error::Config(format!(
+                        "endpoint.params.{param}: an incremental param takes no end_value; use \
+                         endpoint.incremental for a closed range"
+                    )));
+                }
+                Some((config.clone(), Some(param.clone()), None))
+            }
+            _ => {
+                return Err(Error::Config(format!(
+                    "resource `{name}` has more than one incremental; dlt allows one per endpoint"
+                )))
+            }
+        };
+        let tracker = match incremental {
+            None => None,
+            Some(_) if !children.is_empty() => {
+                return Err(Error::Config(format!(
+                    "resource `{name}` is a parent with an incremental cursor; parents run \
+                     without state in this engine, so put the incremental on the child"
+                )))
+            }
+            Some((config, start_param, end_param)) => {
+                let resource_key = resource
+                    .settings
+                    .primary_key
+                    .as_ref()
+                    .map(|key| key.names().iter().map(|k| (*k).to_owned()).collect());
+                let tracker = Tracker::new(&config, resource_key, state)?;
+                for (param, value) in [
+                    (start_param, tracker.start_value()),
+                    (end_param, tracker.end_value()),
+                ] {
+                    if let (Some(param), Some(value)) = (param, value) {
+                        if !value.is_null() {
+                            params.retain(|(p, _)| *p != param);
+                            params
+                                .push((param, Template::Literal(placeholder::python_text(value))));
+                        }
+                    }
+                }
+                Some(tracker)
+            }
+        };
+        let incremental_values = tracker.as_ref().map(Tracker::placeholders);
 
         let body = match (&endpoint.json, &endpoint.data) {
             (Some(_), Some(_)) => {
@@ -256,7 +331,10 @@ impl Engine {
         let parent = match parents.as_slice() {
             [] => {
                 // Surfaces bad braces and unknown placeholders before any request.
-                request.build(None)?;
+                request.build(&Context {
+                    parent: None,
+                    incremental: incremental_values.as_ref(),
+                })?;
                 None
             }
             [parent] => {
@@ -268,7 +346,7 @@ impl Engine {
                 }
                 let mut lineage = children.to_vec();
                 lineage.push(name);
-                Some(Box::new(self.plan(parent, &lineage).map_err(
+                Some(Box::new(self.plan(parent, &lineage, None).map_err(
                     |error| match error {
                         Error::UnknownResource(_) => Error::Config(format!(
                             "resource `{name}` refers to `{{resources.{parent}...}}` but there is no resource `{parent}`"
@@ -321,6 +399,8 @@ impl Engine {
             data_selector,
             max_pages: self.options.max_pages,
             response_actions: endpoint.response_actions.clone().unwrap_or_default(),
+            incremental: tracker.map(std::sync::Mutex::new),
+            incremental_values,
             parent,
             include_from_parent,
         })
@@ -357,9 +437,9 @@ enum Template {
 }
 
 impl Template {
-    fn render(&self, parent: Option<&ParentRecord<'_>>, field: &str) -> Result<String> {
+    fn render(&self, ctx: &Context<'_>, field: &str) -> Result<String> {
         match self {
-            Template::Format(text) => placeholder::format(text, parent, field),
+            Template::Format(text) => placeholder::format(text, ctx, field),
             Template::Literal(text) => Ok(text.clone()),
         }
     }
@@ -402,8 +482,8 @@ impl RequestTemplate {
         parents
     }
 
-    fn build(&self, parent: Option<&ParentRecord<'_>>) -> Result<PageRequest> {
-        let path = placeholder::format(&self.path, parent, "endpoint.path")?;
+    fn build(&self, ctx: &Context<'_>) -> Result<PageRequest> {
+        let path = placeholder::format(&self.path, ctx, "endpoint.path")?;
         let url_text = join_url(&self.base_url, &path);
         let url = Url::parse(&url_text)
             .map_err(|error| Error::Config(format!("`{url_text}` is not a URL: {error}")))?;
@@ -413,18 +493,16 @@ impl RequestTemplate {
                     .iter()
                     .map(|(name, value)| {
                         let field = format!("endpoint.{what}.{name}");
-                        Ok((name.clone(), value.render(parent, &field)?))
+                        Ok((name.clone(), value.render(ctx, &field)?))
                     })
                     .collect()
             };
         let body = match &self.body {
-            Body::Json(json) => {
-                Body::Json(placeholder::format_json(json, parent, "endpoint.json")?)
-            }
+            Body::Json(json) => Body::Json(placeholder::format_json(json, ctx, "endpoint.json")?),
             Body::Form(pairs) => Body::Form(
                 pairs
                     .iter()
-                    .map(|(k, v)| Ok((k.clone(), placeholder::format(v, parent, "endpoint.data")?)))
+                    .map(|(k, v)| Ok((k.clone(), placeholder::format(v, ctx, "endpoint.data")?)))
                     .collect::<Result<_>>()?,
             ),
             other => other.clone(),
@@ -475,6 +553,9 @@ struct Run {
     data_selector: Option<Path>,
     max_pages: Option<usize>,
     response_actions: Vec<ResponseAction>,
+    /// One cursor for the whole resource, shared by every parent record's requests (as in dlt).
+    incremental: Option<std::sync::Mutex<Tracker>>,
+    incremental_values: Option<serde_json::Map<String, Value>>,
     /// Set for a child resource: fetched once per record of this parent.
     parent: Option<Box<Run>>,
     include_from_parent: Vec<String>,
@@ -514,7 +595,10 @@ impl Run {
                     resource: &parent_name,
                     record,
                 };
-                let request = self.request.build(Some(&parent))?;
+                let request = self.request.build(&Context {
+                    parent: Some(&parent),
+                    incremental: self.incremental_values.as_ref(),
+                })?;
                 let mut extra = Vec::new();
                 for field in &self.include_from_parent {
                     let value = record.get(field).ok_or_else(|| {
@@ -544,13 +628,25 @@ impl Run {
                 "fetched once for each of {parent_records} `{parent_name}` records; the last \
                  time {last_stop}"
             ),
+            incremental: self.incremental_state(),
         })
+    }
+
+    fn incremental_state(&self) -> Option<IncrementalState> {
+        let tracker = self.incremental.as_ref()?;
+        tracker
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .state()
     }
 
     /// A resource without a parent: one request sequence.
     async fn run_alone(self, pages: mpsc::Sender<Page>, events: Events) -> Result<Summary> {
         let mut totals = Totals::default();
-        let request = self.request.build(None)?;
+        let request = self.request.build(&Context {
+            parent: None,
+            incremental: self.incremental_values.as_ref(),
+        })?;
         let stop_reason = self
             .sequence(request, &pages, &events, &[], &mut totals)
             .await?;
@@ -558,6 +654,7 @@ impl Run {
             pages: totals.pages,
             records: totals.records,
             stop_reason,
+            incremental: self.incremental_state(),
         })
     }
 
@@ -645,6 +742,19 @@ impl Run {
                 events.emit(EventKind::Detected { reason });
             }
             let next = paginator.advance(&view, &records, number, &mut request)?;
+            // Paging decides on the page as it came; the incremental range is applied after.
+            if let Some(tracker) = &self.incremental {
+                let mut tracker = tracker
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut kept = Vec::with_capacity(records.len());
+                for record in records {
+                    if tracker.keep(&record)? {
+                        kept.push(record);
+                    }
+                }
+                records = kept;
+            }
             events.emit(EventKind::Page {
                 number,
                 records: records.len(),

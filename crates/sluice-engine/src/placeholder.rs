@@ -12,6 +12,14 @@ pub(crate) struct ParentRecord<'a> {
     pub(crate) record: &'a Value,
 }
 
+/// What placeholders are filled from: the parent record of a child request, and the
+/// `{incremental.*}` values of a resource with an incremental cursor.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Context<'a> {
+    pub(crate) parent: Option<&'a ParentRecord<'a>>,
+    pub(crate) incremental: Option<&'a serde_json::Map<String, Value>>,
+}
+
 /// Placeholder names in `text` (without braces), `{{`/`}}` skipped.
 pub(crate) fn names(text: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -42,16 +50,25 @@ pub(crate) fn parent_of(name: &str) -> Option<&str> {
 }
 
 /// The value a placeholder stands for. Dots after the parent name walk into nested objects.
-fn lookup(name: &str, parent: Option<&ParentRecord<'_>>, field: &str) -> Result<Value> {
+fn lookup(name: &str, ctx: &Context<'_>, field: &str) -> Result<Value> {
     let unknown = || {
         Error::Config(format!(
             "{field}: unknown placeholder `{{{name}}}`; this engine fills in \
              `{{resources.<parent>.<field>}}` (write `{{{{` and `}}}}` for literal braces)"
         ))
     };
+    if let Some(attr) = name.strip_prefix("incremental.") {
+        let values = ctx.incremental.ok_or_else(|| {
+            Error::Config(format!(
+                "{field}: `{{{name}}}` needs an `incremental` block on the endpoint"
+            ))
+        })?;
+        return values.get(attr).cloned().ok_or_else(unknown);
+    }
     let rest = name.strip_prefix("resources.").ok_or_else(unknown)?;
     let (resource, path) = rest.split_once('.').ok_or_else(unknown)?;
-    let parent = parent
+    let parent = ctx
+        .parent
         .filter(|p| p.resource == resource)
         .ok_or_else(unknown)?;
     let mut value = parent.record;
@@ -77,7 +94,7 @@ pub(crate) fn python_text(value: &Value) -> String {
 }
 
 /// Formats `text` like Python's `str.format` with the placeholders above.
-pub(crate) fn format(text: &str, parent: Option<&ParentRecord<'_>>, field: &str) -> Result<String> {
+pub(crate) fn format(text: &str, ctx: &Context<'_>, field: &str) -> Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(['{', '}']) {
@@ -96,7 +113,7 @@ pub(crate) fn format(text: &str, parent: Option<&ParentRecord<'_>>, field: &str)
             )))
             }
         };
-        out.push_str(&python_text(&lookup(&tail[1..end], parent, field)?));
+        out.push_str(&python_text(&lookup(&tail[1..end], ctx, field)?));
         rest = &tail[end + 1..];
     }
     out.push_str(rest);
@@ -105,35 +122,26 @@ pub(crate) fn format(text: &str, parent: Option<&ParentRecord<'_>>, field: &str)
 
 /// Formats every string of a JSON body, keys included; a string that is exactly one placeholder
 /// becomes the placeholder's value with its own type.
-pub(crate) fn format_json(
-    value: &Value,
-    parent: Option<&ParentRecord<'_>>,
-    field: &str,
-) -> Result<Value> {
+pub(crate) fn format_json(value: &Value, ctx: &Context<'_>, field: &str) -> Result<Value> {
     Ok(match value {
         Value::String(text) => {
             let only = names(text);
             if only.len() == 1 && text.len() == only[0].len() + 2 && text.starts_with('{') {
-                lookup(&only[0], parent, field)?
+                lookup(&only[0], ctx, field)?
             } else {
-                Value::String(format(text, parent, field)?)
+                Value::String(format(text, ctx, field)?)
             }
         }
         Value::Array(items) => Value::Array(
             items
                 .iter()
-                .map(|item| format_json(item, parent, field))
+                .map(|item| format_json(item, ctx, field))
                 .collect::<Result<_>>()?,
         ),
         Value::Object(object) => Value::Object(
             object
                 .iter()
-                .map(|(key, item)| {
-                    Ok((
-                        format(key, parent, field)?,
-                        format_json(item, parent, field)?,
-                    ))
-                })
+                .map(|(key, item)| Ok((format(key, ctx, field)?, format_json(item, ctx, field)?)))
                 .collect::<Result<_>>()?,
         ),
         other => other.clone(),
@@ -154,7 +162,16 @@ mod tests {
             resource: "orgs",
             record: &record,
         };
-        let f = |text: &str| format(text, Some(&parent), "path");
+        let f = |text: &str| {
+            format(
+                text,
+                &Context {
+                    parent: Some(&parent),
+                    incremental: None,
+                },
+                "path",
+            )
+        };
         assert_eq!(
             f("orgs/{resources.orgs.id}/members").expect("ok"),
             "orgs/7/members"
@@ -164,7 +181,10 @@ mod tests {
             "x-True-None"
         );
         assert_eq!(f("q={{\"a\": 1}}").expect("ok"), "q={\"a\": 1}");
-        assert_eq!(format("plain", None, "path").expect("ok"), "plain");
+        assert_eq!(
+            format("plain", &Context::default(), "path").expect("ok"),
+            "plain"
+        );
         assert!(f("{resources.users.id}").is_err());
         assert!(f("{resources.orgs.missing}").is_err());
         assert!(f("{id}").is_err());
@@ -182,9 +202,38 @@ mod tests {
         let body = json!({"org": "{resources.orgs.id}", "label": "org {resources.orgs.id}",
                           "tags": "{resources.orgs.tags}", "nested": [{"x": "{{lit}}"}], "n": 1});
         assert_eq!(
-            format_json(&body, Some(&parent), "json").expect("ok"),
+            format_json(
+                &body,
+                &Context {
+                    parent: Some(&parent),
+                    incremental: None
+                },
+                "json"
+            )
+            .expect("ok"),
             json!({"org": 7, "label": "org 7", "tags": ["a"], "nested": [{"x": "{lit}"}], "n": 1})
         );
+    }
+
+    #[test]
+    fn fills_incremental_values() {
+        let mut values = serde_json::Map::new();
+        values.insert("start_value".into(), json!(5));
+        values.insert("end_value".into(), Value::Null);
+        let ctx = Context {
+            parent: None,
+            incremental: Some(&values),
+        };
+        let text = format(
+            "{incremental.start_value}..{incremental.end_value}",
+            &ctx,
+            "p",
+        );
+        assert_eq!(text.expect("ok"), "5..None");
+        let body = format_json(&json!({"from": "{incremental.start_value}"}), &ctx, "json");
+        assert_eq!(body.expect("ok"), json!({"from": 5}));
+        assert!(format("{incremental.start_value}", &Context::default(), "p").is_err());
+        assert!(format("{incremental.nope}", &ctx, "p").is_err());
     }
 
     #[test]

@@ -1,0 +1,305 @@
+//! Incremental loading (spec §4.5): the cursor range a run asks for, the client-side filter every
+//! style applies, boundary de-duplication, and the state handed back for the loader to commit
+//! together with the data.
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sluice_config::{Incremental, IncrementalRange, LastValueFunc, OnCursorValueMissing};
+
+use crate::error::{Error, Result};
+use crate::selector::Path;
+
+/// What a resource's incremental cursor reached; stored by the loader with the data it came with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IncrementalState {
+    /// The cursor path the state belongs to (dlt keys state by it).
+    pub cursor_path: String,
+    pub initial_value: Option<Value>,
+    /// The range start of the run that wrote this state.
+    pub start_value: Option<Value>,
+    /// The furthest cursor value seen (largest for `max`, smallest for `min`).
+    pub last_value: Option<Value>,
+    /// Identities of the records whose cursor equals `last_value`, so the next run, which starts
+    /// at that value again, does not load them twice. JSON of the primary key values (or of the
+    /// whole record without a key) rather than dlt's hashes: readable, and stable across builds.
+    pub unique_keys: Vec<String>,
+}
+
+/// The incremental settings of one resource, with the state of its previous run applied.
+#[derive(Debug, Clone)]
+pub(crate) struct Tracker {
+    cursor_path: Path,
+    func: LastValueFunc,
+    initial_value: Option<Value>,
+    start_value: Option<Value>,
+    end_value: Option<Value>,
+    start_open: bool,
+    end_closed: bool,
+    on_missing: OnCursorValueMissing,
+    /// `None`: boundary de-duplication is off.
+    primary_key: Option<Vec<String>>,
+    previous_keys: Vec<String>,
+    last_value: Option<Value>,
+    last_keys: Vec<String>,
+}
+
+impl Tracker {
+    /// `resource_key`: the resource's primary key, used when the incremental names none.
+    pub(crate) fn new(
+        config: &Incremental,
+        resource_key: Option<Vec<String>>,
+        state: Option<&IncrementalState>,
+    ) -> Result<Tracker> {
+        if config.lag.is_some() {
+            return Err(Error::Config(
+                "incremental.lag is not supported by this engine yet".into(),
+            ));
+        }
+        if config.end_value.is_some() && config.initial_value.is_none() {
+            return Err(Error::Config(
+                "incremental.end_value needs an initial_value".into(),
+            ));
+        }
+        let state = state.filter(|s| s.cursor_path == config.cursor_path);
+        let start_value = state
+            .and_then(|s| s.last_value.clone())
+            .or_else(|| config.initial_value.clone());
+        let start_open = config.range_start == Some(IncrementalRange::Open);
+        let primary_key = match &config.primary_key {
+            Some(key) => Some(key.names().iter().map(|k| (*k).to_owned()).collect()),
+            None => resource_key,
+        };
+        // An open start never sees a boundary record again, and `[]` turns dedup off.
+        let primary_key = match primary_key {
+            _ if start_open => None,
+            Some(key) if key.is_empty() => None,
+            Some(key) => Some(key),
+            None => Some(Vec::new()),
+        };
+        Ok(Tracker {
+            cursor_path: Path::parse(&config.cursor_path)?,
+            func: config.last_value_func.unwrap_or(LastValueFunc::Max),
+            initial_value: config.initial_value.clone(),
+            last_value: start_value.clone(),
+            last_keys: state.map(|s| s.unique_keys.clone()).unwrap_or_default(),
+            previous_keys: state.map(|s| s.unique_keys.clone()).unwrap_or_default(),
+            start_value,
+            end_value: config.end_value.clone(),
+            start_open,
+            end_closed: config.range_end == Some(IncrementalRange::Closed),
+            on_missing: config
+                .on_cursor_value_missing
+                .unwrap_or(OnCursorValueMissing::Raise),
+            primary_key,
+        })
+    }
+
+    /// The `{incremental.*}` placeholder values.
+    pub(crate) fn placeholders(&self) -> Map<String, Value> {
+        let mut map = Map::new();
+        let value = |v: &Option<Value>| v.clone().unwrap_or(Value::Null);
+        map.insert("start_value".into(), value(&self.start_value));
+        map.insert("initial_value".into(), value(&self.initial_value));
+        map.insert("last_value".into(), value(&self.start_value));
+        map.insert("end_value".into(), value(&self.end_value));
+        map
+    }
+
+    pub(crate) fn start_value(&self) -> Option<&Value> {
+        self.start_value.as_ref()
+    }
+
+    pub(crate) fn end_value(&self) -> Option<&Value> {
+        self.end_value.as_ref()
+    }
+
+    /// `Greater` when `a` is further along than `b` in the direction of `last_value_func`.
+    fn order(&self, a: &Value, b: &Value) -> Result<Ordering> {
+        let ordering = compare(a, b).ok_or_else(|| {
+            Error::Incremental(format!(
+                "cannot compare cursor values {a} and {b} of `{}`",
+                self.cursor_path.text()
+            ))
+        })?;
+        Ok(match self.func {
+            LastValueFunc::Max => ordering,
+            LastValueFunc::Min => ordering.reverse(),
+        })
+    }
+
+    /// Whether `record` is in the run's range and not a boundary record loaded before; kept
+    /// records move `last_value`.
+    pub(crate) fn keep(&mut self, record: &Value) -> Result<bool> {
+        let cursor = match self.cursor_path.first(record) {
+            None | Some(Value::Null) => {
+                return match self.on_missing {
+                    OnCursorValueMissing::Include => Ok(true),
+                    OnCursorValueMissing::Exclude => Ok(false),
+                    OnCursorValueMissing::Raise => Err(Error::Incremental(format!(
+                        "a record has no value at the cursor `{}`; set \
+                         on_cursor_value_missing to include or exclude such records",
+                        self.cursor_path.text()
+                    ))),
+                }
+            }
+            Some(cursor) => cursor.clone(),
+        };
+        if let Some(start) = self.start_value.clone() {
+            match self.order(&cursor, &start)? {
+                Ordering::Less => return Ok(false),
+                Ordering::Equal if self.start_open => return Ok(false),
+                Ordering::Equal => {
+                    if let Some(key) = self.key(record) {
+                        if self.previous_keys.contains(&key) {
+                            return Ok(false);
+                        }
+                    }
+                }
+                Ordering::Greater => {}
+            }
+        }
+        if let Some(end) = self.end_value.clone() {
+            match self.order(&cursor, &end)? {
+                Ordering::Greater => return Ok(false),
+                Ordering::Equal if !self.end_closed => return Ok(false),
+                _ => {}
+            }
+        }
+        let key = self.key(record);
+        let ordering = match &self.last_value {
+            None => Ordering::Greater,
+            Some(last) => self.order(&cursor, last)?,
+        };
+        match ordering {
+            Ordering::Greater => {
+                self.last_value = Some(cursor);
+                self.last_keys = key.into_iter().collect();
+            }
+            Ordering::Equal => self.last_keys.extend(key),
+            Ordering::Less => {}
+        }
+        Ok(true)
+    }
+
+    fn key(&self, record: &Value) -> Option<String> {
+        let key = self.primary_key.as_ref()?;
+        Some(if key.is_empty() {
+            record.to_string()
+        } else {
+            let values: Vec<&Value> = key
+                .iter()
+                .map(|k| record.get(k).unwrap_or(&Value::Null))
+                .collect();
+            serde_json::to_string(&values).unwrap_or_default()
+        })
+    }
+
+    /// The state to store; `None` for a run with an `end_value`, which dlt keeps stateless.
+    pub(crate) fn state(&self) -> Option<IncrementalState> {
+        if self.end_value.is_some() {
+            return None;
+        }
+        let mut unique_keys = self.last_keys.clone();
+        unique_keys.dedup();
+        Some(IncrementalState {
+            cursor_path: self.cursor_path.text().to_owned(),
+            initial_value: self.initial_value.clone(),
+            start_value: self.start_value.clone(),
+            last_value: self.last_value.clone(),
+            unique_keys,
+        })
+    }
+}
+
+/// Values compared as they are, as dlt does: numbers by value, text by characters (ISO
+/// timestamps in one format sort correctly), booleans false before true.
+fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64()?.partial_cmp(&y.as_f64()?),
+        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn tracker(config: Value, state: Option<&IncrementalState>) -> Tracker {
+        let config: Incremental = serde_json::from_value(config).expect("incremental");
+        Tracker::new(&config, Some(vec!["id".into()]), state).expect("tracker")
+    }
+
+    fn kept(t: &mut Tracker, records: &[Value]) -> Vec<i64> {
+        records
+            .iter()
+            .filter(|r| t.keep(r).expect("keep"))
+            .map(|r| r["id"].as_i64().expect("id"))
+            .collect()
+    }
+
+    fn rec(id: i64, at: i64) -> Value {
+        json!({"id": id, "at": at})
+    }
+
+    #[test]
+    fn closed_start_open_end_and_boundary_dedup_across_runs() {
+        let mut t = tracker(json!({"cursor_path": "at", "initial_value": 10}), None);
+        let page = [rec(1, 5), rec(2, 10), rec(3, 20), rec(4, 20)];
+        assert_eq!(kept(&mut t, &page), vec![2, 3, 4]);
+        let state = t.state().expect("state");
+        assert_eq!(state.last_value, Some(json!(20)));
+        assert_eq!(state.unique_keys, vec!["[3]", "[4]"]);
+        // The next run starts at 20 again and drops the two records it already has.
+        let mut t = tracker(
+            json!({"cursor_path": "at", "initial_value": 10}),
+            Some(&state),
+        );
+        assert_eq!(
+            kept(&mut t, &[rec(3, 20), rec(4, 20), rec(5, 20), rec(6, 30)]),
+            vec![5, 6]
+        );
+        assert_eq!(t.state().expect("state").unique_keys, vec!["[6]"]);
+    }
+
+    #[test]
+    fn ranges_min_and_end_value() {
+        let page = [rec(1, 10), rec(2, 15), rec(3, 20), rec(4, 25)];
+        let mut t = tracker(
+            json!({"cursor_path": "at", "initial_value": 10, "range_start": "open",
+                                   "end_value": 20, "range_end": "closed"}),
+            None,
+        );
+        assert_eq!(kept(&mut t, &page), vec![2, 3]);
+        assert_eq!(t.state(), None, "end_value makes the run stateless");
+        let mut t = tracker(
+            json!({"cursor_path": "at", "initial_value": 20,
+                                   "last_value_func": "min"}),
+            None,
+        );
+        assert_eq!(kept(&mut t, &page), vec![1, 2, 3]);
+        assert_eq!(t.state().expect("state").last_value, Some(json!(10)));
+    }
+
+    #[test]
+    fn missing_cursor_values() {
+        let page = [json!({"id": 1}), rec(2, 3)];
+        let mut t = tracker(
+            json!({"cursor_path": "at", "on_cursor_value_missing": "include"}),
+            None,
+        );
+        assert_eq!(kept(&mut t, &page), vec![1, 2]);
+        let mut t = tracker(
+            json!({"cursor_path": "at", "on_cursor_value_missing": "exclude"}),
+            None,
+        );
+        assert_eq!(kept(&mut t, &page), vec![2]);
+        let mut t = tracker(json!({"cursor_path": "at"}), None);
+        assert!(t.keep(&page[0]).is_err());
+    }
+}
