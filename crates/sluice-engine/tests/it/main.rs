@@ -3,6 +3,7 @@
 mod actions;
 mod auth;
 mod common;
+mod incremental;
 mod paging;
 mod parents;
 mod retries;
