@@ -204,6 +204,7 @@ impl Engine {
             headers.push((name.clone(), value));
         }
 
+        let mut path = resource.path().to_owned();
         let mut params = Vec::new();
         let mut param_incrementals = Vec::new();
         for (name, value) in endpoint.params.iter().flatten() {
@@ -227,14 +228,17 @@ impl Engine {
                 ParamValue::Bound(ParamBinding::Incremental(incremental)) => {
                     param_incrementals.push((name.clone(), incremental.clone()));
                 }
-                ParamValue::Bound(binding) => {
-                    let kind = match binding {
-                        ParamBinding::Resolve(_) => "resolve",
-                        ParamBinding::Incremental(_) => "incremental",
-                    };
-                    return Err(Error::Config(format!(
-                        "{field}: `{kind}` params are not supported by this engine yet"
-                    )));
+                // dlt's legacy parent binding: `{name}` in the path (or the param itself) takes
+                // `field` of each `resource` record, which is the placeholder form.
+                ParamValue::Bound(ParamBinding::Resolve(resolve)) => {
+                    let placeholder =
+                        format!("{{resources.{}.{}}}", resolve.resource, resolve.field);
+                    let in_path = format!("{{{name}}}");
+                    if path.contains(&in_path) {
+                        path = path.replace(&in_path, &placeholder);
+                    } else {
+                        params.push((name.clone(), Template::Format(placeholder)));
+                    }
                 }
             }
         }
@@ -318,7 +322,7 @@ impl Engine {
 
         let request = RequestTemplate {
             base_url: self.config.client.base_url.clone(),
-            path: resource.path().to_owned(),
+            path: path.clone(),
             method: match endpoint.method {
                 Some(HttpMethod::Post) => Method::POST,
                 Some(HttpMethod::Get) | None => Method::GET,
@@ -366,8 +370,7 @@ impl Engine {
         // dlt's single-entity rule: a placeholder in the last path segment means one object per
         // request, so no paging and the whole body is the record, unless the endpoint says
         // otherwise (this overrides the client's paginator).
-        let single_entity = resource
-            .path()
+        let single_entity = path
             .rsplit('/')
             .next()
             .is_some_and(|last| !placeholder::names(last).is_empty());

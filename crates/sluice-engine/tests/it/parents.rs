@@ -240,3 +240,27 @@ async fn a_cycle_of_parents_is_refused() {
          must form a chain, not a cycle"
     );
 }
+
+#[tokio::test]
+async fn legacy_resolve_params_bind_a_parent_field() {
+    let server = demo(200, "").await;
+    let outcome = extract(
+        organizations(
+            server.base_url(),
+            &server.token_url(),
+            json!({"name": "members",
+                   "endpoint": {"path": "v1/support/organizations/{org}/members",
+                                "params": {"limit": 20,
+                                           "org": {"type": "resolve", "resource": "organizations",
+                                                   "field": "id"}},
+                                "paginator": cursor()}}),
+        ),
+        "members",
+    )
+    .await;
+    let expected: Vec<u64> = (1..=5).flat_map(members).collect();
+    assert_eq!(outcome.ids(), expected);
+    assert!(outcome
+        .requests()
+        .contains(&server.url("/v1/support/organizations/3/members?limit=20")));
+}
