@@ -97,6 +97,38 @@ impl Extraction {
     }
 }
 
+/// Several resources extracted at once: their pages interleave in one stream (each page names
+/// its resource), and `done` gives each resource's outcome, in the order asked for, so one
+/// failing resource does not hide the others.
+pub struct Extractions {
+    pub pages: mpsc::Receiver<Page>,
+    pub events: mpsc::UnboundedReceiver<Event>,
+    pub done: JoinHandle<Vec<(String, Result<Summary>)>>,
+}
+
+impl Extractions {
+    /// Reads every page, then the outcomes and every event; for tests and small previews.
+    pub async fn collect(mut self) -> (Vec<Page>, Vec<Event>, Vec<(String, Result<Summary>)>) {
+        let mut pages = Vec::new();
+        while let Some(page) = self.pages.recv().await {
+            pages.push(page);
+        }
+        let outcomes = self.done.await.unwrap_or_else(|error| {
+            vec![(
+                String::new(),
+                Err(Error::Config(format!(
+                    "the extraction task failed: {error}"
+                ))),
+            )]
+        });
+        let mut events = Vec::new();
+        while let Ok(event) = self.events.try_recv() {
+            events.push(event);
+        }
+        (pages, events, outcomes)
+    }
+}
+
 /// Runs the resources of one connector, sharing one HTTP client.
 #[derive(Clone)]
 pub struct Engine {
@@ -150,6 +182,56 @@ impl Engine {
     /// its secrets are reported here, before any request.
     pub fn extract(&self, name: &str) -> Result<Extraction> {
         self.extract_with_state(name, None)
+    }
+
+    /// Extracts `resources` (name and incremental state) with at most `concurrency` running at
+    /// a time. Resources do not wait for each other: a child runs its own parent's requests.
+    /// Every config problem is reported here, before any request.
+    pub fn extract_many(
+        &self,
+        resources: &[(&str, Option<&IncrementalState>)],
+        concurrency: usize,
+    ) -> Result<Extractions> {
+        let runs = resources
+            .iter()
+            .map(|(name, state)| Ok(((*name).to_owned(), self.plan(name, &[], *state)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let (page_tx, pages) = mpsc::channel(self.options.page_buffer.max(1));
+        let (event_tx, events) = mpsc::unbounded_channel();
+        let events_out = Events::new("", self.redactor.clone(), event_tx);
+        let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+        let done = tokio::spawn(async move {
+            let mut tasks = Vec::new();
+            for (name, run) in runs {
+                let permits = permits.clone();
+                let pages = page_tx.clone();
+                let events = events_out.for_resource(&name);
+                tasks.push((
+                    name,
+                    tokio::spawn(async move {
+                        // The semaphore is never closed, so acquiring only waits for a turn.
+                        let _permit = permits.acquire_owned().await;
+                        run.run(pages, events).await
+                    }),
+                ));
+            }
+            drop(page_tx);
+            let mut outcomes = Vec::new();
+            for (name, task) in tasks {
+                let outcome = task.await.unwrap_or_else(|error| {
+                    Err(Error::Config(format!(
+                        "the extraction task failed: {error}"
+                    )))
+                });
+                outcomes.push((name, outcome));
+            }
+            outcomes
+        });
+        Ok(Extractions {
+            pages,
+            events,
+            done,
+        })
     }
 
     /// [`Engine::extract`] for a resource with an incremental cursor: `state` is what the

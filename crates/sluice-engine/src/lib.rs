@@ -34,6 +34,6 @@ pub mod url;
 pub use auth::{refresh_margin, SecretResolver, StoreSecrets};
 pub use error::{Error, Result};
 pub use event::{Event, EventKind};
-pub use extract::{Engine, EngineOptions, Extraction, Page, Summary};
+pub use extract::{Engine, EngineOptions, Extraction, Extractions, Page, Summary};
 pub use incremental::IncrementalState;
 pub use retry::{backoff, retry_after, Sleeper, TokioSleeper, MIN_RETRY_AFTER_WAIT};

@@ -4,6 +4,7 @@ mod actions;
 mod auth;
 mod common;
 mod incremental;
+mod many;
 mod paging;
 mod parents;
 mod retries;
