@@ -123,7 +123,7 @@ pub(crate) fn credentials(
             AuthType::HttpBasic => {
                 let username = lookup("username", None)?;
                 let password = lookup("password", None)?;
-                redactor.add_basic_auth(username.expose(), password.expose());
+                register_basic(redactor, &username, &password);
                 return Ok(Credentials::Basic { username, password });
             }
             AuthType::Oauth2ClientCredentials => {
@@ -142,7 +142,7 @@ pub(crate) fn credentials(
         AuthConfig::HttpBasic(basic) => {
             let username = lookup("username", Some(&basic.username))?;
             let password = lookup("password", Some(&basic.password))?;
-            redactor.add_basic_auth(username.expose(), password.expose());
+            register_basic(redactor, &username, &password);
             Credentials::Basic { username, password }
         }
         AuthConfig::Oauth2ClientCredentials(oauth) => {
@@ -175,6 +175,17 @@ pub(crate) fn credentials(
             })
         }
     })
+}
+
+/// Registers basic-auth credentials, including the exact `Authorization: Basic` value the
+/// request carries, so a captured header is hidden whole rather than around the redactor's
+/// other encodings.
+fn register_basic(redactor: &Redactor, username: &SecretValue, password: &SecretValue) {
+    use base64::Engine as _;
+    redactor.add_basic_auth(username.expose(), password.expose());
+    // A SecretValue, so the joined text is wiped when dropped.
+    let joined = SecretValue::new(format!("{}:{}", username.expose(), password.expose()));
+    redactor.add(&base64::engine::general_purpose::STANDARD.encode(joined.expose()));
 }
 
 fn resolve(secrets: &dyn SecretResolver, name: &str) -> Result<SecretValue> {

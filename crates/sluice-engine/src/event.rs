@@ -35,6 +35,22 @@ pub enum EventKind {
     Detected { reason: String },
     /// Paging ended normally.
     Stopped { reason: String },
+    /// Preview only: one request and its answer as they went over the wire, redacted.
+    Exchange(Box<Exchange>),
+}
+
+/// A captured request and response (preview mode). Every text is redacted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    pub method: String,
+    pub url: String,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: String,
+    /// `None` when no answer came (the body then says why).
+    pub status: Option<u16>,
+    pub response_headers: Vec<(String, String)>,
+    /// Cut to the preview's length.
+    pub response_body: String,
 }
 
 /// Sends redacted events; a dropped receiver just means nobody is listening.
@@ -96,6 +112,21 @@ impl Events {
             },
             EventKind::Stopped { reason } => EventKind::Stopped { reason: r(&reason) },
             EventKind::Detected { reason } => EventKind::Detected { reason: r(&reason) },
+            EventKind::Exchange(exchange) => {
+                let pairs = |pairs: Vec<(String, String)>| {
+                    pairs.into_iter().map(|(k, v)| (k, r(&v))).collect()
+                };
+                let e = *exchange;
+                EventKind::Exchange(Box::new(Exchange {
+                    method: e.method,
+                    url: r(&e.url),
+                    request_headers: pairs(e.request_headers),
+                    request_body: r(&e.request_body),
+                    status: e.status,
+                    response_headers: pairs(e.response_headers),
+                    response_body: r(&e.response_body),
+                }))
+            }
             page @ EventKind::Page { .. } => page,
         };
         let message = describe(&kind);
@@ -130,5 +161,9 @@ fn describe(kind: &EventKind) -> String {
         }
         EventKind::Page { number, records } => format!("page {number}: {records} records"),
         EventKind::Stopped { reason } | EventKind::Detected { reason } => reason.clone(),
+        EventKind::Exchange(e) => match e.status {
+            Some(status) => format!("{} {} → HTTP {status}", e.method, e.url),
+            None => format!("{} {} → no answer", e.method, e.url),
+        },
     }
 }

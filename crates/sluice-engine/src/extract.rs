@@ -35,6 +35,29 @@ pub struct EngineOptions {
     pub max_pages: Option<usize>,
     /// How retries wait; tests pass one that does not really sleep.
     pub sleeper: Arc<dyn Sleeper>,
+    /// Preview mode (the app's test panel, `sluice preview`): stop early and capture requests.
+    pub preview: Option<Preview>,
+}
+
+/// Limits of a preview run. Reaching one ends a resource normally, with the reason in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// Pages per resource (a child's pages across all its parent records).
+    pub max_pages: Option<usize>,
+    /// Records per resource; the page that reaches it is cut.
+    pub max_records: Option<usize>,
+    /// Characters of each captured request and response body.
+    pub body_chars: usize,
+}
+
+impl Default for Preview {
+    fn default() -> Self {
+        Preview {
+            max_pages: Some(2),
+            max_records: None,
+            body_chars: 2000,
+        }
+    }
 }
 
 impl Default for EngineOptions {
@@ -43,6 +66,7 @@ impl Default for EngineOptions {
             page_buffer: 4,
             max_pages: None,
             sleeper: Arc::new(TokioSleeper),
+            preview: None,
         }
     }
 }
@@ -153,6 +177,7 @@ impl Engine {
             client: reqwest::Client::new(),
             policy,
             sleeper: options.sleeper.clone(),
+            capture_body_chars: options.preview.as_ref().map(|p| p.body_chars),
         };
         http.client = reqwest::Client::builder()
             .user_agent(concat!("sluice/", env!("CARGO_PKG_VERSION")))
@@ -486,6 +511,7 @@ impl Engine {
             response_actions: endpoint.response_actions.clone().unwrap_or_default(),
             incremental: tracker.map(std::sync::Mutex::new),
             incremental_values,
+            preview: self.options.preview.clone(),
             parent,
             include_from_parent,
         })
@@ -641,6 +667,7 @@ struct Run {
     /// One cursor for the whole resource, shared by every parent record's requests (as in dlt).
     incremental: Option<std::sync::Mutex<Tracker>>,
     incremental_values: Option<serde_json::Map<String, Value>>,
+    preview: Option<Preview>,
     /// Set for a child resource: fetched once per record of this parent.
     parent: Option<Box<Run>>,
     include_from_parent: Vec<String>,
@@ -673,7 +700,8 @@ impl Run {
         let parent_task = tokio::spawn(parent.run(parent_tx, events.for_resource(&parent_name)));
         let mut parent_records = 0;
         let mut last_stop = String::new();
-        while let Some(page) = parent_pages.recv().await {
+        let mut preview_stop = None;
+        'parents: while let Some(page) = parent_pages.recv().await {
             for record in &page.records {
                 parent_records += 1;
                 let parent = ParentRecord {
@@ -696,25 +724,47 @@ impl Run {
                 last_stop = self
                     .sequence(request, &pages, &events, &extra, &mut totals)
                     .await?;
+                if let Some(reason) = self.preview_reached(&totals) {
+                    preview_stop = Some(reason);
+                    break 'parents;
+                }
             }
         }
+        // A preview that has enough stops the parent too; it then reports being cancelled.
+        drop(parent_pages);
         match parent_task.await {
-            Ok(outcome) => outcome?,
+            Ok(Err(Error::Cancelled)) if preview_stop.is_some() => {}
+            Ok(outcome) => {
+                outcome?;
+            }
             Err(error) => {
                 return Err(Error::Config(format!(
                     "the `{parent_name}` extraction task failed: {error}"
                 )))
             }
         };
+        let stop_reason = preview_stop.unwrap_or_else(|| {
+            format!(
+                "fetched once for each of {parent_records} `{parent_name}` records; the last \
+                 time {last_stop}"
+            )
+        });
         Ok(Summary {
             pages: totals.pages,
             records: totals.records,
-            stop_reason: format!(
-                "fetched once for each of {parent_records} `{parent_name}` records; the last \
-                 time {last_stop}"
-            ),
+            stop_reason,
             incremental: self.incremental_state(),
         })
+    }
+
+    /// The preview's reason to stop, once a limit is reached.
+    fn preview_reached(&self, totals: &Totals) -> Option<String> {
+        let preview = self.preview.as_ref()?;
+        if let Some(max) = preview.max_records.filter(|max| totals.records >= *max) {
+            return Some(format!("preview: stopped after {max} records"));
+        }
+        let max = preview.max_pages.filter(|max| totals.pages >= *max)?;
+        Some(format!("preview: stopped after {max} pages"))
     }
 
     fn incremental_state(&self) -> Option<IncrementalState> {
@@ -854,6 +904,9 @@ impl Run {
                 }
             }
             totals.pages += 1;
+            if let Some(max) = self.preview.as_ref().and_then(|p| p.max_records) {
+                records.truncate(max.saturating_sub(totals.records));
+            }
             if !records.is_empty() {
                 totals.records += records.len();
                 let page = Page {
@@ -863,7 +916,11 @@ impl Run {
                 };
                 pages.send(page).await.map_err(|_| Error::Cancelled)?;
             }
-            if let Next::Stop(reason) = next {
+            let reason = match next {
+                Next::Stop(reason) => Some(reason),
+                Next::Page => self.preview_reached(totals),
+            };
+            if let Some(reason) = reason {
                 events.emit(EventKind::Stopped {
                     reason: reason.clone(),
                 });

@@ -11,7 +11,7 @@ use sluice_secrets::SecretValue;
 
 use crate::auth::{refresh_margin, AccessToken, Credentials, OAuth2};
 use crate::error::{Error, Result};
-use crate::event::{EventKind, Events};
+use crate::event::{EventKind, Events, Exchange};
 use crate::request::{Body, PageRequest};
 use crate::retry::{backoff, retry_after, Sleeper};
 
@@ -36,6 +36,8 @@ pub(crate) struct Http {
     pub(crate) client: Client,
     pub(crate) policy: RetryPolicy,
     pub(crate) sleeper: Arc<dyn Sleeper>,
+    /// Preview: every exchange is captured, bodies cut to this many characters.
+    pub(crate) capture_body_chars: Option<usize>,
 }
 
 /// Why one attempt did not give a usable answer.
@@ -279,7 +281,9 @@ impl Http {
                     attempt,
                 });
             }
-            let failure = match self.attempt(build()).await {
+            // Token exchanges are not captured: the token in the answer is only known, and
+            // registered for redaction, once the answer has been read.
+            let failure = match self.attempt(build(), events, announce).await {
                 Ok(mut response) if ignore(&response).is_some() => {
                     response.ignored = ignore(&response);
                     return Ok(response);
@@ -342,8 +346,45 @@ impl Http {
     async fn attempt(
         &self,
         builder: RequestBuilder,
+        events: &Events,
+        capture: bool,
     ) -> std::result::Result<Response, std::result::Result<String, Error>> {
-        let response = builder.send().await.map_err(classify)?;
+        let request = builder.build().map_err(classify)?;
+        let capture_chars = self.capture_body_chars.filter(|_| capture);
+        let sent = capture_chars.map(|chars| Exchange {
+            method: request.method().to_string(),
+            url: request.url().to_string(),
+            request_headers: header_pairs(request.headers()),
+            request_body: request
+                .body()
+                .and_then(|body| body.as_bytes())
+                .map(|bytes| truncate(bytes, chars))
+                .unwrap_or_default(),
+            status: None,
+            response_headers: Vec::new(),
+            response_body: String::new(),
+        });
+        let outcome = self.receive(request).await;
+        if let (Some(mut exchange), Some(chars)) = (sent, capture_chars) {
+            match &outcome {
+                Ok(response) => {
+                    exchange.status = Some(response.status.as_u16());
+                    exchange.response_headers = header_pairs(&response.headers);
+                    exchange.response_body = truncate(&response.body, chars);
+                }
+                Err(Ok(reason)) => exchange.response_body = format!("(no answer: {reason})"),
+                Err(Err(_)) => {}
+            }
+            events.emit(EventKind::Exchange(Box::new(exchange)));
+        }
+        outcome
+    }
+
+    async fn receive(
+        &self,
+        request: reqwest::Request,
+    ) -> std::result::Result<Response, std::result::Result<String, Error>> {
+        let response = self.client.execute(request).await.map_err(classify)?;
         let url = response.url().clone();
         let status = response.status();
         let headers = response.headers().clone();
@@ -405,6 +446,25 @@ fn classify(error: reqwest::Error) -> std::result::Result<String, Error> {
         source = cause.source();
     }
     Ok(format!("{kind}: {}{causes}", error.without_url()))
+}
+
+fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_owned(), value)
+        })
+        .collect()
+}
+
+fn truncate(bytes: &[u8], chars: usize) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut short: String = text.chars().take(chars).collect();
+    if short.len() < text.len() {
+        short.push_str("… (truncated)");
+    }
+    short
 }
 
 fn redact(events: &Events, text: &str) -> String {

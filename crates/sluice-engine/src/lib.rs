@@ -33,7 +33,7 @@ pub mod url;
 
 pub use auth::{refresh_margin, SecretResolver, StoreSecrets};
 pub use error::{Error, Result};
-pub use event::{Event, EventKind};
-pub use extract::{Engine, EngineOptions, Extraction, Extractions, Page, Summary};
+pub use event::{Event, EventKind, Exchange};
+pub use extract::{Engine, EngineOptions, Extraction, Extractions, Page, Preview, Summary};
 pub use incremental::IncrementalState;
 pub use retry::{backoff, retry_after, Sleeper, TokioSleeper, MIN_RETRY_AFTER_WAIT};

@@ -7,4 +7,5 @@ mod incremental;
 mod many;
 mod paging;
 mod parents;
+mod preview;
 mod retries;
