@@ -8,7 +8,8 @@ use std::sync::Arc;
 use reqwest::{Method, Url};
 use serde_json::Value;
 use sluice_config::{
-    ConnectorConfig, HttpMethod, ParamBinding, ParamValue, ResponseAction, TextOrRef,
+    ConnectorConfig, HttpMethod, Paginator as PaginatorModel, PaginatorConfig, PaginatorType,
+    ParamBinding, ParamValue, ResponseAction, TextOrRef,
 };
 use sluice_secrets::Redactor;
 use tokio::sync::mpsc;
@@ -483,6 +484,12 @@ impl Engine {
             .is_some_and(|last| !placeholder::names(last).is_empty());
         let paginator = match (&endpoint.paginator, single_entity) {
             (None, true) => Paginator::SinglePage,
+            // dlt falls back to the client's paginator whenever the endpoint's is "empty",
+            // and `auto` counts as empty there: it never overrides a client paginator.
+            (Some(PaginatorModel::Type(PaginatorType::Auto)), _)
+            | (Some(PaginatorModel::Config(PaginatorConfig::Auto)), _) => {
+                Paginator::from_config(self.config.client.paginator.as_ref())?
+            }
             _ => Paginator::from_config(self.config.effective_paginator(&resource))?,
         };
         let data_selector = match (&endpoint.data_selector, single_entity) {

@@ -344,3 +344,17 @@ async fn the_page_limit_ends_the_run() {
     );
     assert_eq!(outcome.ids(), ids(1..=200));
 }
+
+#[tokio::test]
+async fn auto_on_the_endpoint_does_not_override_the_client_paginator() {
+    // dlt's precedence: an endpoint `auto` counts as no paginator, so the client's applies.
+    let server = demo(250, "").await;
+    let outcome = run(connector(
+        server.base_url(),
+        json!({"paginator": {"type": "offset", "limit": 100}}),
+        json!({"path": "paging/offset", "paginator": "auto"}),
+    ))
+    .await;
+    assert_eq!(outcome.ids(), ids(1..=250));
+    assert_eq!(outcome.requests().len(), 3);
+}
