@@ -50,6 +50,27 @@ pub enum Error {
     Cancelled,
 }
 
+impl Error {
+    /// A stable name of the error's kind, for the `{ kind, message }` shape errors take across
+    /// the app's IPC boundary and in run history.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Config(_) => "config",
+            Error::Secret { .. } => "secret",
+            Error::UnknownResource(_) => "unknown_resource",
+            Error::JsonPath { .. } => "json_path",
+            Error::Status { .. } => "http_status",
+            Error::Auth { .. } => "auth",
+            Error::Connection { .. } => "connection",
+            Error::Response { .. } => "response",
+            Error::Paginator(_) => "paginator",
+            Error::Incremental(_) => "incremental",
+            Error::Guard(_) => "guard",
+            Error::Cancelled => "cancelled",
+        }
+    }
+}
+
 fn body_excerpt(body: &str) -> String {
     if body.is_empty() {
         String::new()

@@ -191,6 +191,7 @@ async fn wrong_bearer_token_and_api_key_surface_a_clear_error() {
         "{error}"
     );
     assert!(!error.contains("not-the-demo-secret"), "{error}");
+    assert!(matches!(&outcome.result, Err(e) if e.kind() == "auth"));
     // A 401 is not retried.
     assert_eq!(server.stats().requests, 1);
 
