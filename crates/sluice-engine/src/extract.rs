@@ -389,7 +389,8 @@ impl Engine {
                     .primary_key
                     .as_ref()
                     .map(|key| key.names().iter().map(|k| (*k).to_owned()).collect());
-                let tracker = Tracker::new(&config, resource_key, state)?;
+                // Whether this is a child is known below; `row_order` is dropped there if so.
+                let tracker = Tracker::new(&config, resource_key, state, true)?;
                 for (param, value) in [
                     (start_param, tracker.start_value()),
                     (end_param, tracker.end_value()),
@@ -440,6 +441,11 @@ impl Engine {
             body,
         };
         let parents = request.parents();
+        let mut tracker = tracker;
+        if let (Some(tracker), false) = (tracker.as_mut(), parents.is_empty()) {
+            // dlt ends paging by row_order for top-level resources only.
+            tracker.never_stop_early();
+        }
         let parent = match parents.as_slice() {
             [] => {
                 // Surfaces bad braces and unknown placeholders before any request.
@@ -923,9 +929,17 @@ impl Run {
                 };
                 pages.send(page).await.map_err(|_| Error::Cancelled)?;
             }
+            let passed_the_range = self.incremental.as_ref().and_then(|tracker| {
+                tracker
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .passed_the_range()
+            });
             let reason = match next {
                 Next::Stop(reason) => Some(reason),
-                Next::Page => self.preview_reached(totals),
+                Next::Page => passed_the_range
+                    .map(|reason| format!("{reason} on page {number}"))
+                    .or_else(|| self.preview_reached(totals)),
             };
             if let Some(reason) = reason {
                 events.emit(EventKind::Stopped {

@@ -6,7 +6,9 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use sluice_config::{Incremental, IncrementalRange, LastValueFunc, OnCursorValueMissing};
+use sluice_config::{
+    Incremental, IncrementalRange, LastValueFunc, OnCursorValueMissing, SortOrder,
+};
 
 use crate::error::{Error, Result};
 use crate::selector::Path;
@@ -40,6 +42,9 @@ pub(crate) struct Tracker {
     on_missing: OnCursorValueMissing,
     /// `None`: boundary de-duplication is off.
     primary_key: Option<Vec<String>>,
+    /// With `row_order`, a record beyond the range means every later one is too.
+    row_order: Option<SortOrder>,
+    passed_the_range: bool,
     previous_keys: Vec<String>,
     last_value: Option<Value>,
     last_keys: Vec<String>,
@@ -47,25 +52,41 @@ pub(crate) struct Tracker {
 
 impl Tracker {
     /// `resource_key`: the resource's primary key, used when the incremental names none.
+    /// `may_stop_early`: whether `row_order` may end paging (dlt allows it for top-level
+    /// resources only).
     pub(crate) fn new(
         config: &Incremental,
         resource_key: Option<Vec<String>>,
         state: Option<&IncrementalState>,
+        may_stop_early: bool,
     ) -> Result<Tracker> {
-        if config.lag.is_some() {
-            return Err(Error::Config(
-                "incremental.lag is not supported by this engine yet".into(),
-            ));
-        }
         if config.end_value.is_some() && config.initial_value.is_none() {
             return Err(Error::Config(
                 "incremental.end_value needs an initial_value".into(),
             ));
         }
         let state = state.filter(|s| s.cursor_path == config.cursor_path);
-        let start_value = state
-            .and_then(|s| s.last_value.clone())
-            .or_else(|| config.initial_value.clone());
+        let func = config.last_value_func.unwrap_or(LastValueFunc::Max);
+        let stored = state.and_then(|s| s.last_value.clone());
+        // `lag` moves a stored start back (numbers only here; dlt also shifts datetimes).
+        let stored = match (stored, config.lag) {
+            (Some(Value::Number(last)), Some(lag)) => {
+                let last = last.as_f64().unwrap_or_default();
+                let moved = match func {
+                    LastValueFunc::Max => last - lag,
+                    LastValueFunc::Min => last + lag,
+                };
+                Some(number(moved))
+            }
+            (Some(other), Some(_)) => {
+                return Err(Error::Config(format!(
+                    "incremental.lag works on numeric cursors in this engine; `{}` is {other}",
+                    config.cursor_path
+                )))
+            }
+            (stored, None) | (stored @ None, Some(_)) => stored,
+        };
+        let start_value = stored.or_else(|| config.initial_value.clone());
         let start_open = config.range_start == Some(IncrementalRange::Open);
         let primary_key = match &config.primary_key {
             Some(key) => Some(key.names().iter().map(|k| (*k).to_owned()).collect()),
@@ -73,14 +94,16 @@ impl Tracker {
         };
         // An open start never sees a boundary record again, and `[]` turns dedup off.
         let primary_key = match primary_key {
-            _ if start_open => None,
+            _ if start_open || config.lag.is_some() => None,
             Some(key) if key.is_empty() => None,
             Some(key) => Some(key),
             None => Some(Vec::new()),
         };
         Ok(Tracker {
             cursor_path: Path::parse(&config.cursor_path)?,
-            func: config.last_value_func.unwrap_or(LastValueFunc::Max),
+            func,
+            row_order: config.row_order.filter(|_| may_stop_early),
+            passed_the_range: false,
             initial_value: config.initial_value.clone(),
             last_value: start_value.clone(),
             last_keys: state.map(|s| s.unique_keys.clone()).unwrap_or_default(),
@@ -146,9 +169,22 @@ impl Tracker {
             }
             Some(cursor) => cursor.clone(),
         };
+        // Records sorted along the cursor leave the range for good at the end (ascending along
+        // `last_value_func`) or at the start (descending).
+        let along = match (self.row_order, self.func) {
+            (Some(SortOrder::Asc), LastValueFunc::Max)
+            | (Some(SortOrder::Desc), LastValueFunc::Min) => Some(true),
+            (Some(_), _) => Some(false),
+            (None, _) => None,
+        };
         if let Some(start) = self.start_value.clone() {
             match self.order(&cursor, &start)? {
-                Ordering::Less => return Ok(false),
+                Ordering::Less => {
+                    if along == Some(false) {
+                        self.passed_the_range = true;
+                    }
+                    return Ok(false);
+                }
                 Ordering::Equal if self.start_open => return Ok(false),
                 Ordering::Equal => {
                     if let Some(key) = self.key(record) {
@@ -161,10 +197,16 @@ impl Tracker {
             }
         }
         if let Some(end) = self.end_value.clone() {
-            match self.order(&cursor, &end)? {
-                Ordering::Greater => return Ok(false),
-                Ordering::Equal if !self.end_closed => return Ok(false),
-                _ => {}
+            let beyond = match self.order(&cursor, &end)? {
+                Ordering::Greater => true,
+                Ordering::Equal => !self.end_closed,
+                Ordering::Less => false,
+            };
+            if beyond {
+                if along == Some(true) {
+                    self.passed_the_range = true;
+                }
+                return Ok(false);
             }
         }
         let key = self.key(record);
@@ -181,6 +223,21 @@ impl Tracker {
             Ordering::Less => {}
         }
         Ok(true)
+    }
+
+    pub(crate) fn never_stop_early(&mut self) {
+        self.row_order = None;
+    }
+
+    /// Why paging can end early: sorted records have left the range.
+    pub(crate) fn passed_the_range(&self) -> Option<String> {
+        self.passed_the_range.then(|| {
+            format!(
+                "stopped: `{}` left the incremental range and the records are sorted \
+                 (row_order)",
+                self.cursor_path.text()
+            )
+        })
     }
 
     fn key(&self, record: &Value) -> Option<String> {
@@ -213,6 +270,14 @@ impl Tracker {
     }
 }
 
+fn number(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        Value::from(value as i64)
+    } else {
+        serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+    }
+}
+
 /// Values compared as they are, as dlt does: numbers by value, text by characters (ISO
 /// timestamps in one format sort correctly), booleans false before true.
 fn compare(a: &Value, b: &Value) -> Option<Ordering> {
@@ -232,7 +297,7 @@ mod tests {
 
     fn tracker(config: Value, state: Option<&IncrementalState>) -> Tracker {
         let config: Incremental = serde_json::from_value(config).expect("incremental");
-        Tracker::new(&config, Some(vec!["id".into()]), state).expect("tracker")
+        Tracker::new(&config, Some(vec!["id".into()]), state, true).expect("tracker")
     }
 
     fn kept(t: &mut Tracker, records: &[Value]) -> Vec<i64> {
@@ -284,6 +349,50 @@ mod tests {
         );
         assert_eq!(kept(&mut t, &page), vec![1, 2, 3]);
         assert_eq!(t.state().expect("state").last_value, Some(json!(10)));
+    }
+
+    #[test]
+    fn row_order_ends_paging_once_records_leave_the_range() {
+        let mut t = tracker(
+            json!({"cursor_path": "at", "initial_value": 10, "end_value": 20,
+                                   "row_order": "asc"}),
+            None,
+        );
+        assert_eq!(kept(&mut t, &[rec(1, 10), rec(2, 15)]), vec![1, 2]);
+        assert_eq!(t.passed_the_range(), None);
+        assert_eq!(kept(&mut t, &[rec(3, 19), rec(4, 20)]), vec![3]);
+        assert!(t.passed_the_range().is_some());
+        let mut t = tracker(
+            json!({"cursor_path": "at", "initial_value": 10, "row_order": "desc"}),
+            None,
+        );
+        assert_eq!(kept(&mut t, &[rec(1, 30), rec(2, 9)]), vec![1]);
+        assert!(t.passed_the_range().is_some());
+    }
+
+    #[test]
+    fn numeric_lag_moves_the_stored_start_back_and_turns_dedup_off() {
+        let state = IncrementalState {
+            cursor_path: "at".into(),
+            last_value: Some(json!(20)),
+            unique_keys: vec!["[3]".into()],
+            ..IncrementalState::default()
+        };
+        let mut t = tracker(json!({"cursor_path": "at", "lag": 5}), Some(&state));
+        assert_eq!(
+            kept(&mut t, &[rec(1, 14), rec(2, 15), rec(3, 20)]),
+            vec![2, 3]
+        );
+        let text = tracker(json!({"cursor_path": "at", "lag": 5}), None);
+        assert_eq!(text.start_value(), None);
+        let config: Incremental =
+            serde_json::from_value(json!({"cursor_path": "at", "lag": 5})).expect("config");
+        let dated = IncrementalState {
+            cursor_path: "at".into(),
+            last_value: Some(json!("2024-01-01")),
+            ..IncrementalState::default()
+        };
+        assert!(Tracker::new(&config, None, Some(&dated), true).is_err());
     }
 
     #[test]

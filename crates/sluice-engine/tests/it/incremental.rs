@@ -199,3 +199,46 @@ async fn an_end_value_closes_the_range_and_keeps_no_state() {
     assert_eq!(ids(&run.records), ids(&expected));
     assert_eq!(run.summary.incremental, None);
 }
+
+#[tokio::test]
+async fn row_order_ends_paging_once_the_range_is_passed() {
+    let server = demo(300, "").await;
+    let everything = extract(
+        &tickets(
+            &server,
+            json!({"path": "v1/support/tickets", "params": {"limit": 100}}),
+        ),
+        None,
+    )
+    .await;
+    let mut stamps: Vec<&str> = everything.records.iter().map(updated_at).collect();
+    stamps.sort_unstable();
+    let end = stamps[60];
+    let run = extract(
+        &tickets(
+            &server,
+            json!({"path": "v1/support/tickets", "paginator": cursor(), "params": {"limit": 50},
+                   "incremental": {"cursor_path": "updated_at", "initial_value": START,
+                                   "end_value": end, "row_order": "asc"}}),
+        ),
+        None,
+    )
+    .await;
+    let expected: Vec<Value> = everything
+        .records
+        .iter()
+        .filter(|r| updated_at(r) < end)
+        .cloned()
+        .collect();
+    assert_eq!(ids(&run.records), ids(&expected));
+    assert_eq!(
+        run.requests.len(),
+        2,
+        "the tickets come sorted; page 3 is not needed"
+    );
+    assert_eq!(
+        run.summary.stop_reason,
+        "stopped: `updated_at` left the incremental range and the records are sorted \
+         (row_order) on page 2"
+    );
+}
