@@ -1,5 +1,6 @@
-//! Extraction of one top-level resource: the request built from the connector, then page after
-//! page through the paginator, records handed on through a bounded channel.
+//! Extraction of a resource: the request built from the connector, then page after page through
+//! the paginator (once per parent record for a child), records handed on through a bounded
+//! channel.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -18,7 +19,7 @@ use tokio::task::JoinHandle;
 use crate::auth::{credentials, Credentials, SecretResolver};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind, Events};
-use crate::http::Http;
+use crate::http::{request_timeout, Http};
 use crate::incremental::{IncrementalState, Tracker};
 use crate::paginator::{Next, PageResponse, Paginator};
 use crate::placeholder::{self, Context, ParentRecord};
@@ -32,7 +33,8 @@ use crate::url::join_url;
 pub struct EngineOptions {
     /// Pages that may wait for the consumer before fetching pauses (memory stays flat).
     pub page_buffer: usize,
-    /// A run that would fetch more pages than this fails instead (`None`: no limit).
+    /// A request sequence (a child's: per parent record) that would fetch more pages than this
+    /// fails instead (`None`: no limit).
     pub max_pages: Option<usize>,
     /// How retries wait; tests pass one that does not really sleep.
     pub sleeper: Arc<dyn Sleeper>,
@@ -174,18 +176,19 @@ impl Engine {
         options: EngineOptions,
     ) -> Result<Engine> {
         let policy = config.sluice.retry.clone();
-        let mut http = Http {
-            client: reqwest::Client::new(),
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("sluice/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(request_timeout(&policy))
+            // dlt's pool size per host.
+            .pool_max_idle_per_host(50)
+            .build()
+            .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
+        let http = Http {
+            client,
             policy,
             sleeper: options.sleeper.clone(),
             capture_body_chars: options.preview.as_ref().map(|p| p.body_chars),
         };
-        http.client = reqwest::Client::builder()
-            .user_agent(concat!("sluice/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(http.timeout())
-            .pool_max_idle_per_host(50)
-            .build()
-            .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
         Ok(Engine {
             config: Arc::new(config),
             http,

@@ -48,14 +48,18 @@ enum Failure {
     Transport(String),
 }
 
+/// The policy's request timeout; dlt's 60 s when it is not a usable number of seconds.
+pub(crate) fn request_timeout(policy: &RetryPolicy) -> Duration {
+    let seconds = policy.request_timeout_seconds;
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(timeout) if !timeout.is_zero() => timeout,
+        _ => Duration::from_secs(60),
+    }
+}
+
 impl Http {
     pub(crate) fn timeout(&self) -> Duration {
-        let seconds = self.policy.request_timeout_seconds;
-        if seconds.is_finite() && seconds > 0.0 {
-            Duration::from_secs_f64(seconds)
-        } else {
-            Duration::from_secs(60)
-        }
+        request_timeout(&self.policy)
     }
 
     /// Sends a page request with its credentials and returns a 2xx answer, or one that
