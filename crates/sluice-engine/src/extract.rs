@@ -586,15 +586,19 @@ impl RequestTemplate {
     /// The parents the placeholders refer to, each once.
     fn parents(&self) -> Vec<String> {
         let mut texts: Vec<String> = vec![self.path.clone()];
-        for (_, value) in self.params.iter().chain(&self.headers) {
+        for (name, value) in self.params.iter().chain(&self.headers) {
+            texts.push(name.clone());
             if let Template::Format(text) = value {
                 texts.push(text.clone());
             }
         }
         match &self.body {
             Body::Json(json) => collect_strings(json, &mut texts),
-            Body::Form(pairs) => texts.extend(pairs.iter().map(|(_, v)| v.clone())),
-            Body::Raw(_) | Body::None => {}
+            Body::Form(pairs) => {
+                texts.extend(pairs.iter().flat_map(|(k, v)| [k.clone(), v.clone()]));
+            }
+            Body::Raw(text) => texts.push(text.clone()),
+            Body::None => {}
         }
         let mut parents: Vec<String> = Vec::new();
         for text in texts {
@@ -619,8 +623,10 @@ impl RequestTemplate {
                 pairs
                     .iter()
                     .map(|(name, value)| {
+                        // dlt formats keys as well as values.
                         let field = format!("endpoint.{what}.{name}");
-                        Ok((name.clone(), value.render(ctx, &field)?))
+                        let name = placeholder::format(name, ctx, &format!("endpoint.{what}"))?;
+                        Ok((name, value.render(ctx, &field)?))
                     })
                     .collect()
             };
@@ -629,9 +635,15 @@ impl RequestTemplate {
             Body::Form(pairs) => Body::Form(
                 pairs
                     .iter()
-                    .map(|(k, v)| Ok((k.clone(), placeholder::format(v, ctx, "endpoint.data")?)))
+                    .map(|(k, v)| {
+                        Ok((
+                            placeholder::format(k, ctx, "endpoint.data")?,
+                            placeholder::format(v, ctx, "endpoint.data")?,
+                        ))
+                    })
                     .collect::<Result<_>>()?,
             ),
+            Body::Raw(text) => Body::Raw(placeholder::format(text, ctx, "endpoint.data")?),
             other => other.clone(),
         };
         Ok(PageRequest {

@@ -264,3 +264,21 @@ async fn legacy_resolve_params_bind_a_parent_field() {
         .requests()
         .contains(&server.url("/v1/support/organizations/3/members?limit=20")));
 }
+
+#[tokio::test]
+async fn a_raw_body_is_formatted_like_every_other_string() {
+    let server = demo(200, "").await;
+    let outcome = extract(
+        organizations(
+            server.base_url(),
+            &server.token_url(),
+            json!({"name": "raw", "endpoint": {
+                "path": "paging/post", "method": "POST", "paginator": "single_page",
+                "headers": {"Content-Type": "application/json"},
+                "data": "{{\"offset\": {resources.organizations.id}, \"limit\": 1}}"}}),
+        ),
+        "raw",
+    )
+    .await;
+    assert_eq!(outcome.ids(), vec![2, 3, 4, 5, 6]);
+}
