@@ -78,9 +78,23 @@ impl Tracker {
                 };
                 Some(number(moved))
             }
+            (Some(Value::String(text)), Some(lag)) => {
+                let lag = match func {
+                    LastValueFunc::Max => -lag,
+                    LastValueFunc::Min => lag,
+                };
+                let moved = shift_timestamp(&text, lag).ok_or_else(|| {
+                    Error::Config(format!(
+                        "incremental.lag: the last value `{text}` of `{}` is neither a number \
+                         nor an ISO 8601 date or timestamp",
+                        config.cursor_path
+                    ))
+                })?;
+                Some(Value::String(moved))
+            }
             (Some(other), Some(_)) => {
                 return Err(Error::Config(format!(
-                    "incremental.lag works on numeric cursors in this engine; `{}` is {other}",
+                    "incremental.lag needs a number or an ISO 8601 text cursor; `{}` is {other}",
                     config.cursor_path
                 )))
             }
@@ -270,6 +284,73 @@ impl Tracker {
     }
 }
 
+/// Moves an ISO 8601 date (`lag` in days, as dlt does) or timestamp (`lag` in seconds, rounded
+/// to whole seconds) by `lag`, keeping its exact shape: fraction digits and UTC offset are kept
+/// as written, so the result still compares correctly with the API's other values.
+fn shift_timestamp(text: &str, lag: f64) -> Option<String> {
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if text.get(4..5)? != "-" || text.get(7..8)? != "-" || !(1..=12).contains(&month) {
+        return None;
+    }
+    if text.len() == 10 {
+        let days = days_from_civil(year, month, day) + lag.round() as i64;
+        let (y, m, d) = civil_from_days(days);
+        return Some(format!("{y:04}-{m:02}-{d:02}"));
+    }
+    if !matches!(text.get(10..11)?, "T" | " ")
+        || text.get(13..14)? != ":"
+        || text.get(16..17)? != ":"
+    {
+        return None;
+    }
+    let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    let rest = text.get(19..)?;
+    let seconds = days_from_civil(year, month, day) * 86_400
+        + hour * 3600
+        + minute * 60
+        + second
+        + lag.round() as i64;
+    let (days, in_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    Some(format!(
+        "{y:04}-{m:02}-{d:02}{}{:02}:{:02}:{:02}{rest}",
+        text.get(10..11)?,
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    ))
+}
+
+// Howard Hinnant's civil calendar algorithms (proleptic Gregorian).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 fn number(value: f64) -> Value {
     if value.fract() == 0.0 && value.abs() < 9.0e15 {
         Value::from(value as i64)
@@ -387,12 +468,42 @@ mod tests {
         assert_eq!(text.start_value(), None);
         let config: Incremental =
             serde_json::from_value(json!({"cursor_path": "at", "lag": 5})).expect("config");
-        let dated = IncrementalState {
+        let flagged = IncrementalState {
             cursor_path: "at".into(),
-            last_value: Some(json!("2024-01-01")),
+            last_value: Some(json!(true)),
             ..IncrementalState::default()
         };
-        assert!(Tracker::new(&config, None, Some(&dated), true).is_err());
+        assert!(Tracker::new(&config, None, Some(&flagged), true).is_err());
+    }
+
+    #[test]
+    fn lag_moves_dates_and_timestamps_keeping_their_shape() {
+        let cases = [
+            ("2024-03-01", 1.0, "2024-02-29"),
+            ("2024-01-01T00:00:10Z", 3600.0, "2023-12-31T23:00:10Z"),
+            (
+                "2024-01-01T12:30:00.250+02:00",
+                90.0,
+                "2024-01-01T12:28:30.250+02:00",
+            ),
+            ("1999-12-31 23:59:59", -1.0, "2000-01-01 00:00:00"),
+        ];
+        for (text, lag, expected) in cases {
+            assert_eq!(
+                shift_timestamp(text, -lag).as_deref(),
+                Some(expected),
+                "{text}"
+            );
+        }
+        assert_eq!(shift_timestamp("yesterday", 1.0), None);
+        assert_eq!(shift_timestamp("2024-13-01", 1.0), None);
+        let state = IncrementalState {
+            cursor_path: "at".into(),
+            last_value: Some(json!("2024-01-01T00:00:00Z")),
+            ..IncrementalState::default()
+        };
+        let t = tracker(json!({"cursor_path": "at", "lag": 60}), Some(&state));
+        assert_eq!(t.start_value(), Some(&json!("2023-12-31T23:59:00Z")));
     }
 
     #[test]
