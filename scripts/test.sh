@@ -14,16 +14,18 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - started))"; }
 step "Installing what is missing"
 bash scripts/setup.sh
 
+step "UI type check, lint, unit tests and build"
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent test:ui
+# The app embeds dist/ at compile time, so it is built before any cargo command checks the app.
+npm run --silent build
+
 step "Rust formatting"
 cargo fmt --all --check
 
 step "Rust lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-
-step "UI type check, lint and unit tests"
-npm run --silent typecheck
-npm run --silent lint
-npm run --silent test:ui
 
 step "dlt, for checking that exported pipelines pass dlt's own validation"
 SLUICE_DLT_PYTHON="$(bash scripts/dlt-venv.sh)"
@@ -41,7 +43,6 @@ if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git status --porc
 fi
 
 step "The real app through WebDriver"
-npm run --silent build
 cargo build --locked -p sluice-app
 export SLUICE_APP_BIN="$CARGO_TARGET_DIR/debug/sluice-app"
 # The app keeps connector secrets in the keychain, so it runs against a real one here too.
