@@ -115,7 +115,7 @@ fn format_of(path: &Path, explicit: Option<InputFormat>) -> Option<ImportFormat>
 
 /// Reads any supported file into a config; syntax errors and unreadable configs are reported
 /// as problems.
-fn read(path: &Path, explicit: Option<InputFormat>) -> anyhow::Result<Imported> {
+pub(crate) fn read(path: &Path, explicit: Option<InputFormat>) -> anyhow::Result<Imported> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let options = ImportOptions {

@@ -3,6 +3,7 @@
 
 mod config_cmds;
 mod demo;
+mod preview;
 mod secrets_cmds;
 
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ enum Command {
     Import(config_cmds::ImportArgs),
     /// Write a connector as a dlt pipeline script, secrets.toml template, JSON or YAML.
     Export(config_cmds::ExportArgs),
+    /// Fetch the first pages of each resource: records, requests (redacted) and why paging stopped.
+    Preview(preview::PreviewArgs),
     /// Store, list and delete a connector's secrets in the system keychain.
     Secrets(secrets_cmds::SecretsArgs),
 }
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => config_cmds::validate(&args),
         Command::Import(args) => config_cmds::import(&args),
         Command::Export(args) => config_cmds::export(&args),
+        Command::Preview(args) => block_on(preview::preview(args)),
         Command::Secrets(args) => secrets_cmds::run(&args),
     };
     match outcome {

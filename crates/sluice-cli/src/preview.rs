@@ -1,0 +1,189 @@
+//! `sluice preview`: fetch the first pages of each resource and show the records, the requests
+//! made (redacted) and why paging stopped, without loading anything.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use serde_json::{json, Value};
+use sluice_engine::{Engine, EngineOptions, EventKind, Preview, StoreSecrets};
+use sluice_secrets::{Redactor, SecretStore, SecretValue};
+
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// The connector: a Sluice JSON or YAML file, or dlt Python code.
+    pub file: PathBuf,
+    /// Preview only this resource (repeat for several); default: every resource.
+    #[arg(long = "resource", value_name = "NAME")]
+    pub resources: Vec<String>,
+    /// Pages to fetch per resource.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub pages: u32,
+    /// Records to keep per resource (the page that reaches it is cut).
+    #[arg(long)]
+    pub records: Option<usize>,
+    /// The keychain scope holding the connector's secrets (the app uses `connector-<id>`);
+    /// default: the connector's name. `SLUICE_SECRET_<NAME>` variables win over the keychain.
+    #[arg(long)]
+    pub connector: Option<String>,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn preview(args: PreviewArgs) -> anyhow::Result<()> {
+    let imported = crate::config_cmds::read(&args.file, None)?;
+    let config = imported.config;
+    let scope = args
+        .connector
+        .clone()
+        .or_else(|| config.sluice.name.clone())
+        .unwrap_or_else(|| "rest_api".to_owned());
+
+    // Values written into the file itself (a dlt snippet with a literal token) serve this run;
+    // everything else comes from the environment or the keychain.
+    let in_file: HashMap<String, String> = imported
+        .found_secrets
+        .into_iter()
+        .map(|s| (s.name, s.value))
+        .collect();
+    if !in_file.is_empty() {
+        eprintln!(
+            "note: {} holds {} secret value(s); store them with `sluice secrets set {scope} NAME` and import the file with `sluice import`",
+            args.file.display(),
+            in_file.len()
+        );
+    }
+    let keychain = StoreSecrets {
+        store: SecretStore::new(),
+        connector: scope.clone(),
+    };
+    let secrets = move |name: &str| match in_file.get(name) {
+        Some(value) => Ok(SecretValue::from(value.as_str())),
+        None => sluice_engine::SecretResolver::resolve(&keychain, name),
+    };
+
+    let names: Vec<String> = if args.resources.is_empty() {
+        config
+            .resolved_resources()
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    } else {
+        args.resources.clone()
+    };
+    if names.is_empty() {
+        bail!("{} has no resources to preview", args.file.display());
+    }
+
+    let options = EngineOptions {
+        preview: Some(Preview {
+            max_pages: Some(args.pages as usize),
+            max_records: args.records,
+            ..Preview::default()
+        }),
+        ..EngineOptions::default()
+    };
+    let engine = Engine::new(config, secrets, Redactor::new(), options)
+        .context("the connector cannot run")?;
+
+    let mut report = Vec::new();
+    for name in &names {
+        let mut run = engine
+            .extract(name)
+            .with_context(|| format!("resource `{name}` cannot run"))?;
+        let mut records = Vec::new();
+        while let Some(page) = run.pages.recv().await {
+            records.extend(page.records);
+        }
+        let outcome = run.done.await.context("the preview task failed")?;
+        let mut requests = Vec::new();
+        let mut notes = Vec::new();
+        while let Ok(event) = run.events.try_recv() {
+            match event.kind {
+                EventKind::Exchange(exchange) => requests.push(json!({
+                    "method": exchange.method,
+                    "url": exchange.url,
+                    "status": exchange.status,
+                    "request_headers": exchange.request_headers,
+                    "response_headers": exchange.response_headers,
+                    "response_body": exchange.response_body,
+                })),
+                // The stop reason is reported once, from the summary.
+                EventKind::Request { .. } | EventKind::Page { .. } | EventKind::Stopped { .. } => {}
+                _ => notes.push(event.message),
+            }
+        }
+        let (stop_reason, error) = match outcome {
+            Ok(summary) => (Some(summary.stop_reason), None),
+            Err(err) => (None, Some(err.to_string())),
+        };
+        if !args.json {
+            print_text(
+                name,
+                &records,
+                &requests,
+                &notes,
+                stop_reason.as_deref(),
+                error.as_deref(),
+            );
+        }
+        report.push(json!({
+            "resource": name,
+            "records": records,
+            "requests": requests,
+            "notes": notes,
+            "stop_reason": stop_reason,
+            "error": error,
+        }));
+    }
+
+    let failed = report.iter().filter(|r| !r["error"].is_null()).count();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "resources": report }))?
+        );
+    }
+    if failed > 0 {
+        bail!("{failed} of {} resource(s) failed", report.len());
+    }
+    Ok(())
+}
+
+fn print_text(
+    name: &str,
+    records: &[Value],
+    requests: &[Value],
+    notes: &[String],
+    stop_reason: Option<&str>,
+    error: Option<&str>,
+) {
+    println!("== {name}");
+    for request in requests {
+        println!(
+            "  {} {} -> {}",
+            request["method"].as_str().unwrap_or("GET"),
+            request["url"].as_str().unwrap_or(""),
+            request["status"]
+                .as_u64()
+                .map_or_else(|| "no answer".to_owned(), |s| s.to_string())
+        );
+    }
+    for note in notes {
+        println!("  {note}");
+    }
+    match (stop_reason, error) {
+        (_, Some(error)) => println!("  failed: {error}"),
+        (Some(reason), None) => println!("  {reason}"),
+        (None, None) => {}
+    }
+    println!("  {} record(s)", records.len());
+    for record in records.iter().take(3) {
+        println!("  {record}");
+    }
+    if records.len() > 3 {
+        println!("  ...");
+    }
+    println!();
+}
