@@ -83,6 +83,12 @@ impl Redactor {
         self.add(password);
         let joined = Zeroizing::new(format!("{user}:{password}"));
         self.add(&joined);
+        // The encoded forms above leave out base64's edge characters (they depend on the bytes
+        // around a value), so the padded header token itself is registered too: an
+        // `Authorization: Basic ...` header then disappears whole.
+        let token =
+            Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(joined.as_bytes()));
+        self.add(&token);
     }
 
     /// How many needles (values and their encoded forms) are registered; for diagnostics.

@@ -196,3 +196,17 @@ fn secret_values_never_print_themselves() {
     );
     assert_eq!(value.expose(), "hunter2-but-longer");
 }
+
+#[test]
+fn add_basic_auth_hides_the_whole_header_token_padding_included() {
+    let r = Redactor::new();
+    for (user, password) in [
+        ("demo", "sluice-demo-password"),
+        ("al", "pw-1234"),
+        ("carol", "x1y2z3w4"),
+    ] {
+        r.add_basic_auth(user, password);
+        let header = format!("Basic {}", STANDARD.encode(format!("{user}:{password}")));
+        assert_eq!(r.redact(&header), format!("Basic {REDACTED}"));
+    }
+}
