@@ -44,6 +44,22 @@ def check_one(script, expect_path):
     if expect.get("source_name"):
         assert source.name == expect["source_name"], f"source {source.name}"
 
+    basic_class = getattr(module, "OAuth2ClientCredentialsHttpBasic", None)
+    if basic_class is not None:
+        # Sluice's `client_auth: basic`: the token request authenticates by HTTP basic and
+        # leaves client_id and client_secret out of the form body.
+        auth = basic_class(
+            access_token_url="https://auth.invalid/token",
+            client_id="id-1",
+            client_secret="secret-2",
+            access_token_request_data={"scope": "read"},
+        )
+        request = auth.build_access_token_request()
+        want_header = "Basic aWQtMTpzZWNyZXQtMg=="  # base64("id-1:secret-2")
+        got_header = request["headers"].get("Authorization")
+        assert got_header == want_header, f"token request Authorization {got_header!r}"
+        assert request["data"] == {"grant_type": "client_credentials", "scope": "read"}, request
+
     pipeline = module.make_pipeline()
     assert pipeline.pipeline_name == expect["pipeline_name"], pipeline.pipeline_name
     assert pipeline.dataset_name == expect["dataset_name"], pipeline.dataset_name

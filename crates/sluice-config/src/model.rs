@@ -358,6 +358,24 @@ pub struct OAuth2ClientCredentials {
     /// Seconds a token lives when the token response has no `expires_in`; dlt's default 3600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_expiration: Option<u64>,
+    /// Sluice extension (not a dlt key): how the client authenticates to the token endpoint.
+    /// Absent means `form`, dlt's only way. Export strips it from the dict and, for `basic`,
+    /// passes a small subclass of dlt's `OAuth2ClientCredentials` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_auth: Option<ClientAuth>,
+}
+
+/// How an OAuth2 client sends its `client_id` and `client_secret` to the token endpoint
+/// (RFC 6749 section 2.3.1). Sluice extension.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "config/")]
+pub enum ClientAuth {
+    /// In the form body as `client_id` and `client_secret` (dlt's behaviour, the default).
+    #[default]
+    Form,
+    /// In an `Authorization: Basic base64(client_id:client_secret)` header.
+    Basic,
 }
 
 // ---------------------------------------------------------------------------------------------

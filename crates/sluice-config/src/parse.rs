@@ -591,6 +591,7 @@ pub(crate) fn read_auth(reader: &mut Reader, path: &str, value: &Value) -> Optio
                     "access_token",
                     "access_token_request_data",
                     "default_token_expiration",
+                    "client_auth",
                 ],
             );
             let mut access_token_url = reader.opt_text_or_ref(path, object, "access_token_url");
@@ -615,6 +616,7 @@ pub(crate) fn read_auth(reader: &mut Reader, path: &str, value: &Value) -> Optio
                 access_token: reader.opt_text_or_ref(path, object, "access_token"),
                 access_token_request_data: request_data,
                 default_token_expiration: reader.opt_u64(path, object, "default_token_expiration"),
+                client_auth: reader.opt_choice(path, object, "client_auth", &["form", "basic"]),
             })
         }
     };

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use sluice_config::{ApiKeyLocation, Auth, AuthConfig, AuthType, TextOrRef};
+use sluice_config::{ApiKeyLocation, Auth, AuthConfig, AuthType, ClientAuth, TextOrRef};
 use sluice_secrets::{Redactor, SecretValue};
 use tokio::sync::Mutex;
 
@@ -71,6 +71,8 @@ pub(crate) struct OAuth2 {
     pub(crate) token_url: String,
     pub(crate) client_id: SecretValue,
     pub(crate) client_secret: SecretValue,
+    /// How the client authenticates to the token endpoint: form body (dlt's way) or HTTP basic.
+    pub(crate) client_auth: ClientAuth,
     /// Extra form fields (`scope`, `audience`, ...); they may override `grant_type`.
     pub(crate) extra: Vec<(String, String)>,
     pub(crate) default_expiration: Duration,
@@ -160,10 +162,17 @@ pub(crate) fn credentials(
                     (key, value)
                 })
                 .collect();
+            let client_id = lookup("client_id", oauth.client_id.as_ref())?;
+            let client_secret = lookup("client_secret", oauth.client_secret.as_ref())?;
+            let client_auth = oauth.client_auth.unwrap_or_default();
+            if client_auth == ClientAuth::Basic {
+                register_basic(redactor, &client_id, &client_secret);
+            }
             Credentials::OAuth2(OAuth2 {
                 token_url: token_url.expose().to_owned(),
-                client_id: lookup("client_id", oauth.client_id.as_ref())?,
-                client_secret: lookup("client_secret", oauth.client_secret.as_ref())?,
+                client_id,
+                client_secret,
+                client_auth,
                 extra,
                 default_expiration: Duration::from_secs(
                     oauth

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, COOKIE, RETRY_AFTER};
 use reqwest::{Client, RequestBuilder, StatusCode, Url};
-use sluice_config::{ApiKeyLocation, ResponseAction, RetryPolicy};
+use sluice_config::{ApiKeyLocation, ClientAuth, ResponseAction, RetryPolicy};
 use sluice_secrets::SecretValue;
 
 use crate::auth::{refresh_margin, AccessToken, Credentials, OAuth2};
@@ -83,7 +83,7 @@ impl Http {
                     request.method.as_str(),
                     &display_url,
                     events,
-                    true,
+                    Sent::Data,
                     || self.build(request, credentials, token.as_ref()),
                     &|response| ignored_by(actions, response),
                 )
@@ -193,31 +193,15 @@ impl Http {
             url: oauth.token_url.clone(),
             reason,
         });
-        let mut form: Vec<(String, String)> = vec![
-            ("client_id".into(), oauth.client_id.expose().to_owned()),
-            (
-                "client_secret".into(),
-                oauth.client_secret.expose().to_owned(),
-            ),
-            ("grant_type".into(), "client_credentials".into()),
-        ];
-        for (key, value) in &oauth.extra {
-            form.retain(|(k, _)| k != key);
-            form.push((key.clone(), value.clone()));
-        }
+        let form = token_form(oauth);
         let url = redact(events, &oauth.token_url);
         let response = self
             .send_with_retries(
                 "POST",
                 &oauth.token_url,
                 events,
-                false,
-                || {
-                    self.client
-                        .post(oauth.token_url.as_str())
-                        .timeout(self.timeout())
-                        .form(&form)
-                },
+                Sent::Token,
+                || self.token_request(oauth, &form),
                 &|_| None,
             )
             .await?;
@@ -263,6 +247,22 @@ impl Http {
         Ok(value)
     }
 
+    /// The token request: the form, and the client's credentials in it or (`client_auth:
+    /// basic`) in an `Authorization: Basic` header.
+    fn token_request(&self, oauth: &OAuth2, form: &[(String, String)]) -> RequestBuilder {
+        let builder = self
+            .client
+            .post(oauth.token_url.as_str())
+            .timeout(self.timeout())
+            .form(form);
+        match oauth.client_auth {
+            ClientAuth::Form => builder,
+            ClientAuth::Basic => {
+                builder.basic_auth(oauth.client_id.expose(), Some(oauth.client_secret.expose()))
+            }
+        }
+    }
+
     /// Sends until the answer is not one the policy retries or the attempts run out; the last
     /// answer is returned whatever its status, a transport failure as an error.
     async fn send_with_retries(
@@ -270,7 +270,7 @@ impl Http {
         method: &str,
         display_url: &str,
         events: &Events,
-        announce: bool,
+        sent: Sent,
         build: impl Fn() -> RequestBuilder,
         ignore: &(dyn Fn(&Response) -> Option<String> + Sync),
     ) -> Result<Response> {
@@ -278,16 +278,14 @@ impl Http {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            if announce {
+            if sent == Sent::Data {
                 events.emit(EventKind::Request {
                     method: method.to_owned(),
                     url: display_url.to_owned(),
                     attempt,
                 });
             }
-            // Token exchanges are not captured: the token in the answer is only known, and
-            // registered for redaction, once the answer has been read.
-            let failure = match self.attempt(build(), events, announce).await {
+            let failure = match self.attempt(build(), events, sent).await {
                 Ok(mut response) if ignore(&response).is_some() => {
                     response.ignored = ignore(&response);
                     return Ok(response);
@@ -346,35 +344,41 @@ impl Http {
     }
 
     /// One attempt. `Err(Ok(reason))` is a transport failure worth retrying, `Err(Err(_))` one
-    /// that is not (a request that cannot even be built).
+    /// that is not (a request that cannot even be built). In preview mode the exchange is
+    /// captured; a token answer's tokens are registered for redaction before it is shown.
     async fn attempt(
         &self,
         builder: RequestBuilder,
         events: &Events,
-        capture: bool,
+        sent: Sent,
     ) -> std::result::Result<Response, std::result::Result<String, Error>> {
         let request = builder.build().map_err(classify)?;
-        let capture_chars = self.capture_body_chars.filter(|_| capture);
-        let sent = capture_chars.map(|chars| Exchange {
+        let capture_chars = self.capture_body_chars;
+        // Bodies are redacted whole before they are cut, so a cut never leaves part of a
+        // secret at the end where the redactor could no longer recognise it.
+        let captured = capture_chars.map(|chars| Exchange {
             method: request.method().to_string(),
             url: request.url().to_string(),
             request_headers: header_pairs(request.headers()),
             request_body: request
                 .body()
                 .and_then(|body| body.as_bytes())
-                .map(|bytes| truncate(bytes, chars))
+                .map(|bytes| truncate(bytes, chars, events))
                 .unwrap_or_default(),
             status: None,
             response_headers: Vec::new(),
             response_body: String::new(),
         });
         let outcome = self.receive(request).await;
-        if let (Some(mut exchange), Some(chars)) = (sent, capture_chars) {
+        if let (Some(mut exchange), Some(chars)) = (captured, capture_chars) {
             match &outcome {
                 Ok(response) => {
+                    if sent == Sent::Token {
+                        register_token_answer(&response.body, events);
+                    }
                     exchange.status = Some(response.status.as_u16());
                     exchange.response_headers = header_pairs(&response.headers);
-                    exchange.response_body = truncate(&response.body, chars);
+                    exchange.response_body = truncate(&response.body, chars, events);
                 }
                 Err(Ok(reason)) => exchange.response_body = format!("(no answer: {reason})"),
                 Err(Err(_)) => {}
@@ -400,6 +404,51 @@ impl Http {
             body: body.to_vec(),
             ignored: None,
         })
+    }
+}
+
+/// What a request is for: data (announced as a `Request` event) or an OAuth2 token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Data,
+    Token,
+}
+
+/// The token request's form: `grant_type` and, unless the client authenticates by HTTP basic,
+/// `client_id` and `client_secret`; the extra fields (`scope`, ...) on top, as in dlt.
+fn token_form(oauth: &OAuth2) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> = Vec::new();
+    if oauth.client_auth == ClientAuth::Form {
+        form.push(("client_id".into(), oauth.client_id.expose().to_owned()));
+        form.push((
+            "client_secret".into(),
+            oauth.client_secret.expose().to_owned(),
+        ));
+    }
+    form.push(("grant_type".into(), "client_credentials".into()));
+    for (key, value) in &oauth.extra {
+        form.retain(|(k, _)| k != key);
+        form.push((key.clone(), value.clone()));
+    }
+    form
+}
+
+/// Registers every token a token answer carries (`access_token`, and `refresh_token` and
+/// `id_token` when a server adds them) so a captured answer never shows one.
+fn register_token_answer(body: &[u8], events: &Events) {
+    let Ok(serde_json::Value::Object(answer)) = serde_json::from_slice(body) else {
+        return;
+    };
+    for key in ["access_token", "refresh_token", "id_token"] {
+        match answer.get(key) {
+            Some(serde_json::Value::String(token)) => {
+                events.redactor().add(token);
+            }
+            Some(serde_json::Value::Null) | None => {}
+            Some(other) => {
+                events.redactor().add(&other.to_string());
+            }
+        }
     }
 }
 
@@ -462,8 +511,9 @@ fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-fn truncate(bytes: &[u8], chars: usize) -> String {
-    let text = String::from_utf8_lossy(bytes);
+/// The body redacted, then cut to `chars` characters.
+fn truncate(bytes: &[u8], chars: usize, events: &Events) -> String {
+    let text = redact(events, &String::from_utf8_lossy(bytes));
     let mut short: String = text.chars().take(chars).collect();
     if short.len() < text.len() {
         short.push_str("… (truncated)");

@@ -76,13 +76,47 @@ impl ConnectorConfig {
             .unwrap_or_else(|| format!("{}.duckdb", self.effective_pipeline_name()))
     }
 
-    /// The dict dlt's `rest_api_source` takes: the config without Sluice's settings.
+    /// The dict dlt's `rest_api_source` takes: the config without Sluice's settings and without
+    /// the Sluice extension `client_auth` of OAuth2 auths (dlt rejects unknown keys; the script
+    /// keeps its behaviour another way, see [`ConnectorConfig::to_dlt_script`]).
     pub fn dlt_dict(&self) -> Value {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         if let Some(object) = value.as_object_mut() {
             object.remove("sluice");
         }
+        for_each_auth(&mut value, |auth| {
+            if let Some(object) = auth.as_object_mut() {
+                object.shift_remove("client_auth");
+            }
+        });
         value
+    }
+
+    /// The dict as the script writes it: like [`ConnectorConfig::dlt_dict`], but an OAuth2 auth
+    /// with `client_auth: basic` becomes an instance of the script's [`BASIC_OAUTH2_CLASS`].
+    /// Returns whether that class is used.
+    fn script_dict(&self) -> (Value, bool) {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.remove("sluice");
+        }
+        let mut uses_basic = false;
+        for_each_auth(&mut value, |auth| {
+            let Some(object) = auth.as_object_mut() else {
+                return;
+            };
+            let basic = object.shift_remove("client_auth") == Some(Value::String("basic".into()));
+            if basic && object.get("type") == Some(&Value::String(OAUTH2_TYPE.into())) {
+                uses_basic = true;
+                let mut kwargs = object.clone();
+                kwargs.shift_remove("type");
+                let mut call = serde_json::Map::new();
+                call.insert(PY_CALL.into(), Value::String(BASIC_OAUTH2_CLASS.into()));
+                call.insert(PY_KWARGS.into(), Value::Object(kwargs));
+                *auth = Value::Object(call);
+            }
+        });
+        (value, uses_basic)
     }
 
     pub fn to_json_string(&self) -> Result<String> {
@@ -252,14 +286,19 @@ impl ConnectorConfig {
              # to change that list.\n\n",
             statuses.join(", ")
         ));
-        out.push_str("import dlt  # noqa: E402\nfrom dlt.sources.rest_api import rest_api_source  # noqa: E402\n\n");
+        out.push_str("import dlt  # noqa: E402\nfrom dlt.sources.rest_api import rest_api_source  # noqa: E402\n");
+        let (dlt_dict, uses_basic) = self.script_dict();
+        if uses_basic {
+            out.push_str(BASIC_OAUTH2_PY);
+        }
+        out.push('\n');
         out.push_str(&format!("PIPELINE_NAME = {}\n", py_str(&pipeline_name)));
         out.push_str(&format!("DATASET_NAME = {}\n", py_str(&dataset_name)));
         out.push_str(&format!("DUCKDB_FILE = {}\n\n\n", py_str(&duckdb_file)));
 
         out.push_str("def make_source():\n    return rest_api_source(\n        ");
         let mut dict = String::new();
-        write_py(&mut dict, &self.dlt_dict(), 2);
+        write_py(&mut dict, &dlt_dict, 2);
         out.push_str(&dict);
         out.push_str(",\n");
         let source = &self.sluice.source;
@@ -456,6 +495,73 @@ fn py_docstring_text(text: &str) -> String {
     text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"")
 }
 
+/// dlt's (and the model's written) name of the OAuth2 client credentials auth type.
+const OAUTH2_TYPE: &str = "oauth2_client_credentials";
+
+/// The script's subclass of dlt's `OAuth2ClientCredentials` for `client_auth: basic`.
+const BASIC_OAUTH2_CLASS: &str = "OAuth2ClientCredentialsHttpBasic";
+
+/// Keys of the internal marker object `write_py` writes as a call `NAME(key=value, ...)`. They
+/// start with a NUL character, which no key of a real config has.
+const PY_CALL: &str = "\u{0}call";
+const PY_KWARGS: &str = "\u{0}kwargs";
+
+/// Python defining [`BASIC_OAUTH2_CLASS`]; written after the dlt imports when a config uses it.
+const BASIC_OAUTH2_PY: &str = r#"import base64  # noqa: E402
+
+from dlt.common.configuration import configspec  # noqa: E402
+from dlt.sources.helpers.rest_client.auth import OAuth2ClientCredentials  # noqa: E402
+
+
+@configspec
+class OAuth2ClientCredentialsHttpBasic(OAuth2ClientCredentials):
+    """Sluice's `"client_auth": "basic"`: the client authenticates to the token endpoint with
+    HTTP basic (`Authorization: Basic base64(client_id:client_secret)`) instead of sending
+    client_id and client_secret in the form body, dlt's only way."""
+
+    def build_access_token_request(self):
+        credentials = f"{self.client_id}:{self.client_secret}".encode("utf-8")
+        return {
+            "headers": {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Authorization": "Basic " + base64.b64encode(credentials).decode("ascii"),
+            },
+            "data": {
+                "grant_type": "client_credentials",
+                **self.access_token_request_data,
+            },
+        }
+"#;
+
+/// Calls `f` on every auth value of a serialized config: `client.auth`,
+/// `resource_defaults.endpoint.auth` and each resource's `endpoint.auth`.
+fn for_each_auth(config: &mut Value, mut f: impl FnMut(&mut Value)) {
+    let Some(root) = config.as_object_mut() else {
+        return;
+    };
+    if let Some(auth) = root.get_mut("client").and_then(|c| c.get_mut("auth")) {
+        f(auth);
+    }
+    if let Some(auth) = root
+        .get_mut("resource_defaults")
+        .and_then(|d| d.get_mut("endpoint"))
+        .and_then(|e| e.get_mut("auth"))
+    {
+        f(auth);
+    }
+    if let Some(Value::Array(resources)) = root.get_mut("resources") {
+        for resource in resources {
+            if let Some(auth) = resource
+                .get_mut("endpoint")
+                .filter(|e| e.is_object())
+                .and_then(|e| e.get_mut("auth"))
+            {
+                f(auth);
+            }
+        }
+    }
+}
+
 /// A JSON value as a Python literal, references as dlt lookups.
 fn write_py(out: &mut String, value: &Value, indent: usize) {
     if let Some(reference) = ValueRef::from_json(value) {
@@ -484,6 +590,25 @@ fn write_py(out: &mut String, value: &Value, indent: usize) {
             }
             out.push_str(&close);
             out.push(']');
+        }
+        Value::Object(object) if object.contains_key(PY_CALL) => {
+            let name = object
+                .get(PY_CALL)
+                .and_then(Value::as_str)
+                .unwrap_or("dict");
+            out.push_str(name);
+            out.push_str("(\n");
+            if let Some(Value::Object(kwargs)) = object.get(PY_KWARGS) {
+                for (key, item) in kwargs {
+                    out.push_str(&pad);
+                    out.push_str(key);
+                    out.push('=');
+                    write_py(out, item, indent + 1);
+                    out.push_str(",\n");
+                }
+            }
+            out.push_str(&close);
+            out.push(')');
         }
         Value::Object(object) if object.is_empty() => out.push_str("{}"),
         Value::Object(object) => {
@@ -522,5 +647,57 @@ mod tests {
     fn numbers() {
         assert_eq!(fmt_number(2.0), "2");
         assert_eq!(fmt_number(0.5), "0.5");
+    }
+}
+
+#[cfg(test)]
+mod client_auth_tests {
+    use super::*;
+
+    fn config(client_auth: &str) -> ConnectorConfig {
+        crate::from_json(&format!(
+            r#"{{
+              "client": {{"base_url": "https://api.example.com", "auth": {{
+                "type": "oauth2_client_credentials",
+                "access_token_url": "https://auth.example.com/token",
+                "client_id": {{"$secret": "client_id"}},
+                "client_secret": {{"$secret": "client_secret"}},
+                "client_auth": "{client_auth}"}}}},
+              "resources": ["orders"]
+            }}"#
+        ))
+        .expect("valid config")
+    }
+
+    #[test]
+    fn basic_client_auth_exports_as_a_dlt_subclass_instance() {
+        let config = config("basic");
+        assert!(!config.dlt_dict().to_string().contains("client_auth"));
+        let script = config.to_dlt_script();
+        assert!(!script.contains("\"client_auth\": \"basic\","), "{script}");
+        assert!(
+            script.contains("class OAuth2ClientCredentialsHttpBasic(OAuth2ClientCredentials):"),
+            "{script}"
+        );
+        assert!(
+            script.contains(
+                "\"auth\": OAuth2ClientCredentialsHttpBasic(\n                    access_token_url=\"https://auth.example.com/token\",\n                    client_id=dlt.secrets[\"client_id\"],\n                    client_secret=dlt.secrets[\"client_secret\"],\n                ),"
+            ),
+            "{script}"
+        );
+    }
+
+    #[test]
+    fn form_client_auth_exports_as_dlts_plain_dict() {
+        let script = config("form").to_dlt_script();
+        assert!(
+            !script.contains("OAuth2ClientCredentialsHttpBasic"),
+            "{script}"
+        );
+        assert!(!script.contains("client_auth"), "{script}");
+        assert!(
+            script.contains("\"type\": \"oauth2_client_credentials\""),
+            "{script}"
+        );
     }
 }

@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use sluice_demo::{DemoOptions, DEMO_CLIENT_SECRET};
-use sluice_engine::EventKind;
+use sluice_engine::{EngineOptions, EventKind, Preview};
 
-use crate::common::{connector, demo, demo_with, ids, run, KNOWN_SECRETS};
+use crate::common::{
+    connector, demo, demo_with, ids, run, run_with, RecordingSleeper, KNOWN_SECRETS,
+};
 
 fn offset(path: &str) -> Value {
     json!({"path": path, "paginator": {"type": "offset", "limit": 100}})
@@ -171,6 +173,109 @@ async fn a_wrong_oauth2_client_secret_fails_at_the_token_request() {
     );
     assert!(!error.contains("not-the-demo-secret") && !error.contains(DEMO_CLIENT_SECRET));
     assert!(outcome.pages.is_empty());
+}
+
+/// The token request's captured exchange of a preview run with `client_auth` (absent = form).
+async fn token_exchange(client_auth: Option<&str>) -> (sluice_engine::Exchange, u64) {
+    let server = demo(250, "").await;
+    let mut auth = json!({"type": "oauth2_client_credentials", "access_token_url": server.token_url(),
+                          "client_id": {"$secret": "client_id"},
+                          "client_secret": {"$secret": "client_secret"},
+                          "access_token_request_data": {"scope": "read"}});
+    if let Some(client_auth) = client_auth {
+        auth["client_auth"] = json!(client_auth);
+    }
+    let outcome = run_with(
+        connector(
+            server.base_url(),
+            json!({ "auth": auth }),
+            offset("auth/oauth2"),
+        ),
+        preview_options(),
+        RecordingSleeper::default(),
+    )
+    .await;
+    assert_eq!(outcome.ids(), ids(1..=250), "{client_auth:?}");
+    assert_eq!(server.stats().tokens_issued, 1, "{client_auth:?}");
+    let mut tokens: Vec<sluice_engine::Exchange> = outcome
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Exchange(x) if x.url == server.token_url() => Some((**x).clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tokens.len(), 1, "{client_auth:?}");
+    (tokens.remove(0), server.stats().tokens_issued)
+}
+
+fn preview_options() -> EngineOptions {
+    EngineOptions {
+        preview: Some(Preview {
+            max_pages: None,
+            max_records: None,
+            body_chars: 500,
+        }),
+        ..EngineOptions::default()
+    }
+}
+
+fn header<'a>(exchange: &'a sluice_engine::Exchange, name: &str) -> Option<&'a str> {
+    exchange
+        .request_headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[tokio::test]
+async fn oauth2_client_authenticates_by_form_body_or_http_basic() {
+    // Form, dlt's way and the default: the credentials are form fields, no Authorization header.
+    for client_auth in [None, Some("form")] {
+        let (exchange, _) = token_exchange(client_auth).await;
+        assert_eq!(exchange.status, Some(200));
+        assert_eq!(header(&exchange, "authorization"), None, "{client_auth:?}");
+        assert_eq!(
+            exchange.request_body,
+            "client_id=‹redacted›&client_secret=‹redacted›&grant_type=client_credentials&scope=read",
+            "{client_auth:?}"
+        );
+    }
+    // Basic: `Authorization: Basic base64(id:secret)` and neither credential in the form.
+    let (exchange, _) = token_exchange(Some("basic")).await;
+    assert_eq!(exchange.status, Some(200));
+    assert_eq!(header(&exchange, "authorization"), Some("Basic ‹redacted›"));
+    assert_eq!(
+        exchange.request_body,
+        "grant_type=client_credentials&scope=read"
+    );
+}
+
+#[tokio::test]
+async fn wrong_client_credentials_by_http_basic_fail_at_the_token_request() {
+    let server = demo(250, "").await;
+    let auth = json!({"type": "oauth2_client_credentials", "access_token_url": server.token_url(),
+                      "client_id": {"$secret": "client_id"},
+                      "client_secret": {"$secret": "wrong"},
+                      "client_auth": "basic"});
+    let outcome = run(connector(
+        server.base_url(),
+        json!({ "auth": auth }),
+        offset("auth/oauth2"),
+    ))
+    .await;
+    let error = outcome.error();
+    assert!(
+        error.starts_with(&format!(
+            "authentication failed (oauth2_client_credentials token request): HTTP 401 from {}",
+            server.token_url()
+        )),
+        "{error}"
+    );
+    assert!(error.contains("invalid_client"), "{error}");
+    assert!(!error.contains("not-the-demo-secret") && !error.contains(DEMO_CLIENT_SECRET));
+    assert!(outcome.pages.is_empty());
+    assert_eq!(server.stats().tokens_issued, 0);
 }
 
 #[tokio::test]

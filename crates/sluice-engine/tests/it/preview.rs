@@ -5,6 +5,8 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use sluice_engine::{EngineOptions, EventKind, Exchange, Preview};
 
+use sluice_demo::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+
 use crate::common::{connector, demo, ids, run_with, Outcome, RecordingSleeper, KNOWN_SECRETS};
 
 fn preview(max_pages: Option<usize>, max_records: Option<usize>) -> EngineOptions {
@@ -137,7 +139,9 @@ async fn captures_carry_no_secret_values() {
         let outcome = run_with(config, preview(Some(2), None), RecordingSleeper::default()).await;
         assert_eq!(outcome.ids(), ids(1..=200), "{path}");
         let captured = exchanges(&outcome);
-        assert_eq!(captured.len(), 2, "{path}");
+        // The OAuth2 run also captures its token request.
+        let token_requests = usize::from(path == "auth/oauth2");
+        assert_eq!(captured.len(), 2 + token_requests, "{path}");
         let text = format!("{:?}", outcome.events);
         for secret in KNOWN_SECRETS {
             assert!(!text.contains(secret), "{path}: `{secret}` leaked");
@@ -154,6 +158,78 @@ async fn captures_carry_no_secret_values() {
                     );
                 }
             }
+        }
+    }
+}
+
+#[tokio::test]
+async fn token_requests_are_captured_without_any_secret() {
+    use base64::Engine as _;
+    let joined = format!("{DEMO_CLIENT_ID}:{DEMO_CLIENT_SECRET}");
+    let basic = base64::engine::general_purpose::STANDARD.encode(&joined);
+    for client_auth in ["form", "basic"] {
+        let server = demo(300, "").await;
+        let auth = json!({"type": "oauth2_client_credentials",
+                          "access_token_url": server.token_url(),
+                          "client_id": {"$secret": "client_id"},
+                          "client_secret": {"$secret": "client_secret"},
+                          "client_auth": client_auth});
+        let config = connector(server.base_url(), json!({ "auth": auth }), offset());
+        // Long enough that nothing is cut: every byte sent and received is checked.
+        let mut options = preview(Some(2), None);
+        if let Some(preview) = &mut options.preview {
+            preview.body_chars = 10_000;
+        }
+        let outcome = run_with(config, options, RecordingSleeper::default()).await;
+        assert_eq!(outcome.ids(), ids(1..=200), "{client_auth}");
+        let captured = exchanges(&outcome);
+        let token: Vec<&Exchange> = captured
+            .iter()
+            .filter(|x| x.url == server.token_url())
+            .collect();
+        assert_eq!(token.len(), 1, "{client_auth}");
+        let token = token[0];
+        assert_eq!(token.method, "POST");
+        assert_eq!(token.status, Some(200));
+        // The answer is shown, its access token hidden.
+        assert!(
+            token
+                .response_body
+                .contains("\"access_token\":\"‹redacted›\""),
+            "{client_auth}: {}",
+            token.response_body
+        );
+        assert!(token.response_body.contains("\"expires_in\""));
+        // The client's credentials are hidden wherever they went.
+        match client_auth {
+            "form" => assert_eq!(
+                token.request_body,
+                "client_id=‹redacted›&client_secret=‹redacted›&grant_type=client_credentials"
+            ),
+            _ => {
+                assert_eq!(token.request_body, "grant_type=client_credentials");
+                assert!(token
+                    .request_headers
+                    .contains(&("authorization".into(), "Basic ‹redacted›".into())));
+            }
+        }
+        // Data requests carry the token, hidden too.
+        assert!(captured
+            .iter()
+            .filter(|x| x.url != server.token_url())
+            .all(|x| x
+                .request_headers
+                .contains(&("authorization".into(), "Bearer ‹redacted›".into()))));
+        // Nothing anywhere: exchanges, event messages, every other event field. Demo tokens
+        // look like `sdt.<generation>.<expiry>.<serial>.<signature>`.
+        let messages: Vec<&str> = outcome.events.iter().map(|e| e.message.as_str()).collect();
+        let text = format!("{:?} {messages:?}", outcome.events);
+        for secret in KNOWN_SECRETS
+            .iter()
+            .copied()
+            .chain([basic.as_str(), "sdt."])
+        {
+            assert!(!text.contains(secret), "{client_auth}: `{secret}` leaked");
         }
     }
 }
