@@ -520,7 +520,7 @@ class OAuth2ClientCredentialsHttpBasic(OAuth2ClientCredentials):
     client_id and client_secret in the form body, dlt's only way."""
 
     def build_access_token_request(self):
-        credentials = f"{self.client_id}:{self.client_secret}".encode("utf-8")
+        credentials = (str(self.client_id) + ":" + str(self.client_secret)).encode("utf-8")
         return {
             "headers": {
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -685,6 +685,21 @@ mod client_auth_tests {
             ),
             "{script}"
         );
+    }
+
+    #[test]
+    fn an_exported_basic_script_imports_back_to_the_same_auth() {
+        let config = config("basic");
+        let imported = crate::import(
+            &config.to_dlt_script(),
+            &crate::ImportOptions {
+                format: Some(crate::ImportFormat::Python),
+                fallback_name: None,
+            },
+        )
+        .expect("the exported script imports");
+        assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+        assert_eq!(imported.config.client.auth, config.client.auth);
     }
 
     #[test]

@@ -472,6 +472,21 @@ impl Parser<'_> {
         if dotted_text == "dict" && self.is_op("(") {
             return self.dict_call();
         }
+        // The class Sluice's own export defines for `"client_auth": "basic"`: read back as
+        // the auth dict it was written from.
+        if dotted_text == "OAuth2ClientCredentialsHttpBasic" && self.is_op("(") {
+            let Value::Object(kwargs) = self.dict_call()? else {
+                return err(
+                    line,
+                    "OAuth2ClientCredentialsHttpBasic(...) takes key=value arguments",
+                );
+            };
+            let mut auth = Map::new();
+            auth.insert("type".into(), "oauth2_client_credentials".into());
+            auth.extend(kwargs);
+            auth.insert("client_auth".into(), "basic".into());
+            return Ok(Value::Object(auth));
+        }
         if dotted.len() == 1 && !self.is_op("(") {
             if let Some(value) = self.variables.get(name) {
                 return Ok(value.clone());
