@@ -72,7 +72,18 @@ async fn preview_fetches_the_first_pages_and_never_prints_a_secret() {
         (1..=30).collect::<Vec<_>>(),
         "three pages of ten, in order"
     );
-    assert_eq!(marketing["requests"].as_array().unwrap().len(), 3);
+    // The token request is captured too (redacted), then the three data pages.
+    let requests: Vec<(&str, &str)> = marketing["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["method"].as_str().unwrap(), r["url"].as_str().unwrap()))
+        .collect();
+    assert_eq!(requests.len(), 4, "{requests:?}");
+    assert_eq!(requests[0], ("POST", server.token_url().as_str()));
+    assert!(requests[1..]
+        .iter()
+        .all(|(m, u)| *m == "GET" && u.contains("/v1/marketing_data")));
     assert!(
         marketing["stop_reason"]
             .as_str()
