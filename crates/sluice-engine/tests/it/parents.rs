@@ -282,3 +282,21 @@ async fn a_raw_body_is_formatted_like_every_other_string() {
     .await;
     assert_eq!(outcome.ids(), vec![2, 3, 4, 5, 6]);
 }
+
+#[tokio::test]
+async fn a_parent_that_is_not_selected_still_feeds_its_children() {
+    // `selected: false` means "do not load this table", not "do not fetch it": the children
+    // need its records, as in dlt.
+    let server = demo(200, "").await;
+    let mut config = organizations(
+        server.base_url(),
+        &server.token_url(),
+        json!({"name": "members",
+               "endpoint": {"path": "v1/support/organizations/{resources.organizations.id}/members",
+                            "params": {"limit": 20}, "paginator": cursor()}}),
+    );
+    config["resources"][0]["selected"] = json!(false);
+    let outcome = extract(config, "members").await;
+    let expected: Vec<u64> = (1..=5).flat_map(members).collect();
+    assert_eq!(outcome.ids(), expected);
+}
