@@ -7,6 +7,7 @@ fn main() {
             "get_connector",
             "create_connector",
             "open_demo_connector",
+            "import_connector",
             "secret_status",
         ]),
     ))

@@ -136,6 +136,80 @@ pub async fn secret_status(
     .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?
 }
 
+/// The outcome of importing a connector from pasted text.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "app/")]
+pub struct ImportOutcome {
+    pub connector: ConnectorSummary,
+    /// Names of the secret values found in the text and moved into the keychain.
+    pub stored_secrets: Vec<String>,
+    /// What the config still gets wrong, as `path: message` lines, to fix in the forms.
+    pub problems: Vec<String>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keychain_problem: Option<String>,
+}
+
+/// Imports a connector from pasted dlt Python code, a markdown document holding it, JSON or YAML.
+/// Secret values written in the text go to the keychain; the saved config keeps references.
+#[tauri::command]
+pub async fn import_connector(
+    state: State<'_, AppState>,
+    text: String,
+) -> CommandResult<ImportOutcome> {
+    let imported =
+        sluice_config::import(&text, &sluice_config::ImportOptions::default()).map_err(|err| {
+            let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+            CommandError::invalid(
+                "importText",
+                format!(
+                    "Sluice could not read a connector from this text:\n{}",
+                    lines.join("\n")
+                ),
+            )
+        })?;
+    let name = imported
+        .config
+        .sluice
+        .name
+        .clone()
+        .unwrap_or_else(|| "Imported connector".to_owned());
+    let config = serde_json::to_value(&imported.config).map_err(|e| {
+        CommandError::internal(format!("the imported connector could not be saved: {e}"))
+    })?;
+    let connector = state
+        .with_store(move |store| Ok(store.create_connector_with_free_name(&name, &config)?))
+        .await?;
+
+    let secrets = state.secrets.clone();
+    let scope = secret_scope(connector.id);
+    let found = imported.found_secrets;
+    let stored_names: Vec<String> = found.iter().map(|s| s.name.clone()).collect();
+    let stored = tauri::async_runtime::spawn_blocking(move || {
+        found.iter().try_for_each(|secret| {
+            secrets.set(
+                &scope,
+                &secret.name,
+                &SecretValue::from(secret.value.as_str()),
+            )
+        })
+    })
+    .await
+    .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?;
+    let keychain_problem = stored.err().map(|e| e.to_string());
+    Ok(ImportOutcome {
+        connector: connector.summary(),
+        stored_secrets: if keychain_problem.is_none() {
+            stored_names
+        } else {
+            Vec::new()
+        },
+        problems: imported.problems.iter().map(ToString::to_string).collect(),
+        keychain_problem,
+    })
+}
+
 /// A base URL must be an absolute http(s) URL; dlt joins endpoint paths onto it.
 fn check_base_url(raw: &str) -> CommandResult<String> {
     let url = raw.trim();

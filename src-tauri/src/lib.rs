@@ -80,6 +80,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::get_connector,
             commands::create_connector,
             commands::open_demo_connector,
+            commands::import_connector,
             commands::secret_status,
         ])
 }

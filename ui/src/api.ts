@@ -3,12 +3,13 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { CommandError } from "./bindings/app/CommandError";
 import type { DemoOpened } from "./bindings/app/DemoOpened";
+import type { ImportOutcome } from "./bindings/app/ImportOutcome";
 import type { NewConnector } from "./bindings/app/NewConnector";
 import type { SecretStatus } from "./bindings/app/SecretStatus";
 import type { Connector } from "./bindings/store/Connector";
 import type { ConnectorSummary } from "./bindings/store/ConnectorSummary";
 
-export type { CommandError, Connector, ConnectorSummary, DemoOpened, NewConnector, SecretStatus };
+export type { CommandError, Connector, ConnectorSummary, DemoOpened, ImportOutcome, NewConnector, SecretStatus };
 
 /** Turns whatever a failed command threw into the IPC error shape, so callers handle one type. */
 export function asCommandError(err: unknown): CommandError {
@@ -31,6 +32,7 @@ export const api = {
   getConnector: (id: number) => call<Connector>("get_connector", { id }),
   createConnector: (connector: NewConnector) =>
     call<ConnectorSummary>("create_connector", { connector }),
+  importConnector: (text: string) => call<ImportOutcome>("import_connector", { text }),
   openDemoConnector: () => call<DemoOpened>("open_demo_connector"),
   secretStatus: (id: number) => call<SecretStatus[]>("secret_status", { id }),
 };

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { api, type CommandError, type ConnectorSummary } from "./api";
+import { api, type CommandError, type ConnectorSummary, type ImportOutcome } from "./api";
 import { ConnectorView } from "./connector-view";
 import { EmptyState } from "./empty-state";
+import { ImportDialog } from "./import-dialog";
 import { NewConnectorDialog } from "./new-connector-dialog";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -14,6 +15,7 @@ export function App() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [selected, setSelected] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [openingDemo, setOpeningDemo] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -33,6 +35,18 @@ export function App() {
     setCreating(false);
     await refresh();
     setSelected(connector.id);
+  };
+
+  const imported = async (outcome: ImportOutcome) => {
+    setImporting(false);
+    const notes = [
+      outcome.keychainProblem &&
+        `Imported, but its secret values could not be stored in your keychain: ${outcome.keychainProblem}`,
+      outcome.problems.length > 0 && `Imported. Still to fix:\n${outcome.problems.join("\n")}`,
+    ].filter(Boolean);
+    setNotice(notes.length > 0 ? notes.join("\n") : null);
+    await refresh();
+    setSelected(outcome.connector.id);
   };
 
   const openDemo = async () => {
@@ -67,14 +81,24 @@ export function App() {
       <nav class="sidebar" aria-label="Connectors">
         <div class="sidebar-head">
           <h2>Connectors</h2>
-          <button
-            type="button"
-            class="button small"
-            data-testid="new-connector"
-            onClick={() => setCreating(true)}
-          >
-            New
-          </button>
+          <div class="head-actions">
+            <button
+              type="button"
+              class="button small"
+              data-testid="import-connector"
+              onClick={() => setImporting(true)}
+            >
+              Import
+            </button>
+            <button
+              type="button"
+              class="button small"
+              data-testid="new-connector"
+              onClick={() => setCreating(true)}
+            >
+              New
+            </button>
+          </div>
         </div>
         {connectors.length === 0 ? (
           <p class="muted sidebar-empty">Nothing here yet.</p>
@@ -115,6 +139,7 @@ export function App() {
         {load.state === "ready" && connectors.length === 0 && (
           <EmptyState
             onCreate={() => setCreating(true)}
+            onImport={() => setImporting(true)}
             onOpenDemo={() => void openDemo()}
             openingDemo={openingDemo}
           />
@@ -124,6 +149,7 @@ export function App() {
         )}
         {current !== null && <ConnectorView id={current.id} />}
       </main>
+      {importing && <ImportDialog onImported={imported} onCancel={() => setImporting(false)} />}
       {creating && (
         <NewConnectorDialog onCreated={created} onCancel={() => setCreating(false)} />
       )}

@@ -1,6 +1,11 @@
-type Props = { onCreate: () => void; onOpenDemo: () => void; openingDemo: boolean };
+type Props = {
+  onCreate: () => void;
+  onImport: () => void;
+  onOpenDemo: () => void;
+  openingDemo: boolean;
+};
 
-export function EmptyState({ onCreate, onOpenDemo, openingDemo }: Props) {
+export function EmptyState({ onCreate, onImport, onOpenDemo, openingDemo }: Props) {
   return (
     <section class="empty-state" data-testid="empty-state" aria-labelledby="empty-title">
       <img src="/favicon.png" alt="" width={48} height={48} />
@@ -13,6 +18,9 @@ export function EmptyState({ onCreate, onOpenDemo, openingDemo }: Props) {
       <div class="actions">
         <button type="button" class="button primary" data-testid="create-first" onClick={onCreate}>
           Create a connector
+        </button>
+        <button type="button" class="button" data-testid="import-first" onClick={onImport}>
+          Import dlt code
         </button>
         <button
           type="button"

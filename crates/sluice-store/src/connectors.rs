@@ -132,6 +132,28 @@ impl Store {
         }
     }
 
+    /// Saves a new connector under `name`, or `name (2)`, `name (3)`... when that is taken, so an
+    /// import never fails on a name the user can change afterwards.
+    pub fn create_connector_with_free_name(
+        &self,
+        name: &str,
+        config: &serde_json::Value,
+    ) -> Result<Connector> {
+        let base = name.trim();
+        for n in 1..1000 {
+            let candidate = if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base} ({n})")
+            };
+            match self.create_connector(&candidate, config, false) {
+                Err(Error::NameTaken(_)) => continue,
+                other => return other,
+            }
+        }
+        Err(Error::NameTaken(base.to_owned()))
+    }
+
     pub fn update_config(&self, id: i64, config: &serde_json::Value) -> Result<Connector> {
         let changed = self.conn.execute(
             "UPDATE connectors SET config = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')

@@ -78,3 +78,18 @@ fn settings_are_upserted() -> sluice_store::Result<()> {
     assert_eq!(store.setting("theme")?.as_deref(), Some("light"));
     Ok(())
 }
+
+#[test]
+fn imports_take_the_next_free_name() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    let cfg = config("https://c.example", &[]);
+    let names: Vec<String> = (0..3)
+        .map(|_| {
+            store
+                .create_connector_with_free_name("crm", &cfg)
+                .map(|c| c.name)
+        })
+        .collect::<sluice_store::Result<_>>()?;
+    assert_eq!(names, ["crm", "crm (2)", "crm (3)"]);
+    Ok(())
+}
