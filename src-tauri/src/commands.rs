@@ -80,7 +80,7 @@ pub async fn open_demo_connector(state: State<'_, AppState>) -> CommandResult<De
         })
         .await?;
     let secrets = state.secrets.clone();
-    let scope = secret_scope(connector.id);
+    let scope = secret_scope(&connector);
     let stored = tauri::async_runtime::spawn_blocking(move || {
         DEMO_SECRETS
             .iter()
@@ -116,7 +116,7 @@ pub async fn secret_status(
         .with_store(move |store| Ok(store.connector(id)?))
         .await?;
     let secrets = state.secrets.clone();
-    let scope = secret_scope(id);
+    let scope = secret_scope(&connector);
     tauri::async_runtime::spawn_blocking(move || {
         sluice_secrets::secret_references(&connector.config)
             .into_iter()
@@ -183,7 +183,7 @@ pub async fn import_connector(
         .await?;
 
     let secrets = state.secrets.clone();
-    let scope = secret_scope(connector.id);
+    let scope = secret_scope(&connector);
     let found = imported.found_secrets;
     let stored_names: Vec<String> = found.iter().map(|s| s.name.clone()).collect();
     let stored = tauri::async_runtime::spawn_blocking(move || {

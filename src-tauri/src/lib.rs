@@ -23,10 +23,11 @@ pub struct AppState {
     demo: demo::DemoApi,
 }
 
-/// The keychain scope of a connector's secrets. It is keyed by the connector's id, not its name,
-/// so renaming a connector keeps its secrets; the CLI takes the same `connector-<id>`.
-pub fn secret_scope(connector_id: i64) -> String {
-    format!("connector-{connector_id}")
+/// The keychain scope of a connector's secrets: its random uid, not its name (renaming keeps the
+/// secrets) nor its row id (a fresh profile would reuse it and inherit old secrets). The CLI
+/// takes the same `connector-<uid>`.
+pub fn secret_scope(connector: &sluice_store::Connector) -> String {
+    format!("connector-{}", connector.uid)
 }
 
 impl AppState {

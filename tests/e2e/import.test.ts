@@ -66,5 +66,7 @@ test("pasting a seed document creates its connector with secret names but no val
   const secrets = await (await browser.$('[data-testid="secret-list"]')).getText();
   assert.match(secrets, /client_id\s+not set/);
   assert.match(secrets, /client_secret\s+not set/);
+  const hint = await (await browser.$('[data-testid="secret-hint"]')).getText();
+  assert.match(hint, /sluice secrets set connector-[0-9a-f]{32} NAME/);
   await app.screenshot("07-imported-seed");
 });

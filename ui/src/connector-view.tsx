@@ -105,6 +105,14 @@ export function ConnectorView({ id }: { id: number }) {
           ))}
         </ul>
       )}
+      {secrets && secrets.some((s) => !s.isSet) && (
+        <p class="hint" data-testid="secret-hint">
+          Until the Auth form can set them, store a value from a terminal:{" "}
+          <code>
+            sluice secrets set connector-{connector.uid} NAME
+          </code>
+        </p>
+      )}
     </section>
   );
 }

@@ -28,6 +28,8 @@ pub struct ConnectorSummary {
 pub struct Connector {
     #[ts(type = "number")]
     pub id: i64,
+    /// Random and never reused: the scope of the connector's secrets in the keychain.
+    pub uid: String,
     pub name: String,
     #[ts(type = "unknown")]
     pub config: serde_json::Value,
@@ -57,7 +59,7 @@ impl Connector {
     }
 }
 
-const COLUMNS: &str = "id, name, config, is_demo, created_at, updated_at";
+const COLUMNS: &str = "id, name, config, is_demo, created_at, updated_at, uid";
 
 fn connector_from_row(row: &Row<'_>) -> rusqlite::Result<(Connector, String)> {
     let config: String = row.get(2)?;
@@ -69,6 +71,7 @@ fn connector_from_row(row: &Row<'_>) -> rusqlite::Result<(Connector, String)> {
             is_demo: row.get(3)?,
             created_at: row.get(4)?,
             updated_at: row.get(5)?,
+            uid: row.get(6)?,
         },
         config,
     ))

@@ -93,3 +93,14 @@ fn imports_take_the_next_free_name() -> sluice_store::Result<()> {
     assert_eq!(names, ["crm", "crm (2)", "crm (3)"]);
     Ok(())
 }
+
+#[test]
+fn every_connector_gets_its_own_uid_even_across_database_files() -> sluice_store::Result<()> {
+    let cfg = config("https://c.example", &[]);
+    let first = Store::open_in_memory()?.create_connector("crm", &cfg, false)?;
+    let second = Store::open_in_memory()?.create_connector("crm", &cfg, false)?;
+    assert_eq!(first.id, second.id, "row ids restart in a new file");
+    assert_ne!(first.uid, second.uid, "uids never do");
+    assert_eq!(first.uid.len(), 32);
+    Ok(())
+}

@@ -3,4 +3,8 @@
 /**
  * A saved connector with its whole config document.
  */
-export type Connector = { id: number, name: string, config: unknown, isDemo: boolean, createdAt: string, updatedAt: string, };
+export type Connector = { id: number, 
+/**
+ * Random and never reused: the scope of the connector's secrets in the keychain.
+ */
+uid: string, name: string, config: unknown, isDemo: boolean, createdAt: string, updatedAt: string, };
