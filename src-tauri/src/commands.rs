@@ -81,13 +81,12 @@ pub async fn open_demo_connector(state: State<'_, AppState>) -> CommandResult<De
         .await?;
     let secrets = state.secrets.clone();
     let scope = secret_scope(&connector);
-    let stored = tauri::async_runtime::spawn_blocking(move || {
+    let stored = crate::blocking(move || {
         DEMO_SECRETS
             .iter()
             .try_for_each(|(name, value)| secrets.set(&scope, name, &SecretValue::from(*value)))
     })
-    .await
-    .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?;
+    .await?;
     Ok(DemoOpened {
         connector: connector.summary(),
         keychain_problem: stored.err().map(|e| e.to_string()),
@@ -117,7 +116,7 @@ pub async fn secret_status(
         .await?;
     let secrets = state.secrets.clone();
     let scope = secret_scope(&connector);
-    tauri::async_runtime::spawn_blocking(move || {
+    crate::blocking(move || {
         sluice_secrets::secret_references(&connector.config)
             .into_iter()
             .map(|name| {
@@ -132,8 +131,7 @@ pub async fn secret_status(
             })
             .collect()
     })
-    .await
-    .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?
+    .await?
 }
 
 /// The outcome of importing a connector from pasted text.
@@ -186,7 +184,7 @@ pub async fn import_connector(
     let scope = secret_scope(&connector);
     let found = imported.found_secrets;
     let stored_names: Vec<String> = found.iter().map(|s| s.name.clone()).collect();
-    let stored = tauri::async_runtime::spawn_blocking(move || {
+    let stored = crate::blocking(move || {
         found.iter().try_for_each(|secret| {
             secrets.set(
                 &scope,
@@ -195,8 +193,7 @@ pub async fn import_connector(
             )
         })
     })
-    .await
-    .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?;
+    .await?;
     let keychain_problem = stored.err().map(|e| e.to_string());
     Ok(ImportOutcome {
         connector: connector.summary(),

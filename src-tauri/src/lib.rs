@@ -45,7 +45,7 @@ impl AppState {
         F: FnOnce(&Store) -> CommandResult<T> + Send + 'static,
     {
         let store = Arc::clone(&self.store);
-        tauri::async_runtime::spawn_blocking(move || {
+        blocking(move || {
             let store = store.lock().map_err(|_| {
                 CommandError::internal(
                     "the app database is unavailable after an earlier failure; restart Sluice",
@@ -53,9 +53,19 @@ impl AppState {
             })?;
             work(&store)
         })
-        .await
-        .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))?
+        .await?
     }
+}
+
+/// Runs keychain, SQLite or other blocking work off the async threads.
+pub(crate) async fn blocking<T, F>(work: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| CommandError::internal(format!("a background task failed: {e}")))
 }
 
 /// Where the app keeps its database. `SLUICE_DATA_DIR` overrides the OS's app-data folder so
