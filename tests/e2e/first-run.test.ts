@@ -50,3 +50,16 @@ test("creating a connector names the bad field, then lists the connector", async
   assert.match(await list.getText(), /Support tickets/);
   await app.screenshot("03-connector-created");
 });
+
+test("the theme toggle switches to dark and is remembered for the next launch", async () => {
+  const { browser } = app;
+  const toggle = await browser.$("button=Dark theme");
+  await toggle.click();
+  assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "dark");
+  await app.screenshot("08-dark-theme");
+  await browser.refresh();
+  await (await browser.$('[data-testid="connector-list"]')).waitForDisplayed();
+  assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "dark");
+  await (await browser.$("button=Light theme")).click();
+  assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "light");
+});
