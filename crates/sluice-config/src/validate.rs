@@ -288,17 +288,13 @@ fn check_paginator(c: &mut Checker, path: &str, paginator: &Paginator) {
                 "limit_param",
                 "limit_body_path",
             );
-            let never_stops = matches!(p.total_path, Some(None))
-                && p.maximum_offset.is_none()
-                && p.has_more_path.is_none()
-                && p.stop_after_empty_page == Some(false);
-            if never_stops {
-                c.push(
-                    path,
-                    ProblemKind::Conflict,
-                    "the offset paginator would never stop: set total_path, maximum_offset or has_more_path, or let stop_after_empty_page stay true",
-                );
-            }
+            let stops = RangeStops {
+                total_path: &p.total_path,
+                maximum: p.maximum_offset,
+                has_more_path: &p.has_more_path,
+                stop_after_empty_page: p.stop_after_empty_page,
+            };
+            stops.check(c, path, "offset", "maximum_offset");
         }
         PaginatorConfig::PageNumber(p) => {
             either(
@@ -308,17 +304,13 @@ fn check_paginator(c: &mut Checker, path: &str, paginator: &Paginator) {
                 "page_param",
                 "page_body_path",
             );
-            let never_stops = matches!(p.total_path, Some(None))
-                && p.maximum_page.is_none()
-                && p.has_more_path.is_none()
-                && p.stop_after_empty_page == Some(false);
-            if never_stops {
-                c.push(
-                    path,
-                    ProblemKind::Conflict,
-                    "the page_number paginator would never stop: set total_path, maximum_page or has_more_path, or let stop_after_empty_page stay true",
-                );
-            }
+            let stops = RangeStops {
+                total_path: &p.total_path,
+                maximum: p.maximum_page,
+                has_more_path: &p.has_more_path,
+                stop_after_empty_page: p.stop_after_empty_page,
+            };
+            stops.check(c, path, "page_number", "maximum_page");
             if let (Some(page), Some(base)) = (p.page, p.base_page) {
                 if page < base {
                     c.push(
@@ -870,5 +862,32 @@ fn check_sluice(c: &mut Checker, sluice: &SluiceSettings) {
             ProblemKind::InvalidValue,
             "must not be empty (leave it out for the default)",
         );
+    }
+}
+
+/// The stop conditions offset and page_number paginators share. dlt refuses to build one that
+/// has none of them, so Sluice says so while the user is still typing.
+struct RangeStops<'a> {
+    total_path: &'a Option<Option<String>>,
+    maximum: Option<u64>,
+    has_more_path: &'a Option<String>,
+    stop_after_empty_page: Option<bool>,
+}
+
+impl RangeStops<'_> {
+    fn check(&self, c: &mut Checker, path: &str, kind: &str, maximum_key: &str) {
+        let never_stops = matches!(self.total_path, Some(None))
+            && self.maximum.is_none()
+            && self.has_more_path.is_none()
+            && self.stop_after_empty_page == Some(false);
+        if never_stops {
+            c.push(
+                path,
+                ProblemKind::Conflict,
+                format!(
+                    "the {kind} paginator would never stop: set total_path, {maximum_key} or has_more_path, or let stop_after_empty_page stay true"
+                ),
+            );
+        }
     }
 }
