@@ -7,13 +7,15 @@ set -euo pipefail
 
 DLT_VERSION="1.31.0"
 venv="${SLUICE_DLT_VENV:-$HOME/.cache/sluice-dlt-venv}"
-stamp="$venv/.sluice-dlt-$DLT_VERSION"
+# parquet (pyarrow): the benchmark runs dlt with its fastest loader file format too.
+EXTRAS="duckdb,parquet"
+stamp="$venv/.sluice-dlt-$DLT_VERSION-${EXTRAS/,/-}"
 
 if [ ! -f "$stamp" ]; then
   python="$(command -v python3 || command -v python)"
-  echo "dlt-venv: creating $venv with dlt[duckdb]==$DLT_VERSION" >&2
+  echo "dlt-venv: creating $venv with dlt[$EXTRAS]==$DLT_VERSION" >&2
   "$python" -m venv "$venv" >&2
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "dlt[duckdb]==$DLT_VERSION" >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "dlt[$EXTRAS]==$DLT_VERSION" >&2
   touch "$stamp"
 fi
 echo "$venv/bin/python"

@@ -5,6 +5,7 @@ mod config_cmds;
 mod demo;
 mod preview;
 mod secrets_cmds;
+mod sync_cmds;
 
 use std::process::ExitCode;
 
@@ -34,6 +35,10 @@ enum Command {
     Export(config_cmds::ExportArgs),
     /// Fetch the first pages of each resource: records, requests (redacted) and why paging stopped.
     Preview(preview::PreviewArgs),
+    /// Load a connector's resources into a DuckDB file, one transaction per resource.
+    Sync(sync_cmds::SyncArgs),
+    /// Show the tables, columns and types a sync would create, and what they add to a file.
+    Schema(sync_cmds::SchemaArgs),
     /// Store, list and delete a connector's secrets in the system keychain.
     Secrets(secrets_cmds::SecretsArgs),
 }
@@ -69,6 +74,8 @@ fn main() -> ExitCode {
         Command::Import(args) => config_cmds::import(&args),
         Command::Export(args) => config_cmds::export(&args),
         Command::Preview(args) => block_on(preview::preview(args)),
+        Command::Sync(args) => block_on(sync_cmds::sync(args)),
+        Command::Schema(args) => block_on(sync_cmds::schema(args)),
         Command::Secrets(args) => secrets_cmds::run(&args),
     };
     match outcome {

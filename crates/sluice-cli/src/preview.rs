@@ -34,34 +34,12 @@ pub struct PreviewArgs {
 pub async fn preview(args: PreviewArgs) -> anyhow::Result<()> {
     let imported = crate::config_cmds::read(&args.file, None)?;
     let config = imported.config;
-    let scope = args
-        .connector
-        .clone()
-        .or_else(|| config.sluice.name.clone())
-        .unwrap_or_else(|| "rest_api".to_owned());
-
-    // Values written into the file itself (a dlt snippet with a literal token) serve this run;
-    // everything else comes from the environment or the keychain.
-    let in_file: HashMap<String, String> = imported
-        .found_secrets
-        .into_iter()
-        .map(|s| (s.name, s.value))
-        .collect();
-    if !in_file.is_empty() {
-        eprintln!(
-            "note: {} holds {} secret value(s); store them with `sluice secrets set {scope} NAME` and import the file with `sluice import`",
-            args.file.display(),
-            in_file.len()
-        );
-    }
-    let keychain = StoreSecrets {
-        store: SecretStore::new(),
-        connector: scope.clone(),
-    };
-    let secrets = move |name: &str| match in_file.get(name) {
-        Some(value) => Ok(SecretValue::from(value.as_str())),
-        None => sluice_engine::SecretResolver::resolve(&keychain, name),
-    };
+    let secrets = connector_secrets(
+        &args.file,
+        imported.found_secrets,
+        args.connector.as_deref(),
+        &config,
+    );
 
     let names: Vec<String> = if args.resources.is_empty() {
         config
@@ -186,4 +164,35 @@ fn print_text(
         println!("  ...");
     }
     println!();
+}
+
+/// The secrets a command run from a file uses: values written in the file itself (a dlt snippet
+/// with a literal token) first, then `SLUICE_SECRET_<NAME>` variables and the keychain under
+/// `scope` (default: the connector's name).
+pub fn connector_secrets(
+    file: &std::path::Path,
+    found: Vec<sluice_config::FoundSecret>,
+    scope: Option<&str>,
+    config: &sluice_config::ConnectorConfig,
+) -> impl sluice_engine::SecretResolver + 'static {
+    let scope = scope
+        .map(str::to_owned)
+        .or_else(|| config.sluice.name.clone())
+        .unwrap_or_else(|| "rest_api".to_owned());
+    let in_file: HashMap<String, String> = found.into_iter().map(|s| (s.name, s.value)).collect();
+    if !in_file.is_empty() {
+        eprintln!(
+            "note: {} holds {} secret value(s); store them with `sluice secrets set {scope} NAME` and import the file with `sluice import`",
+            file.display(),
+            in_file.len()
+        );
+    }
+    let keychain = StoreSecrets {
+        store: SecretStore::new(),
+        connector: scope,
+    };
+    move |name: &str| match in_file.get(name) {
+        Some(value) => Ok(SecretValue::from(value.as_str())),
+        None => sluice_engine::SecretResolver::resolve(&keychain, name),
+    }
 }

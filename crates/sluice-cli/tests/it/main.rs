@@ -1,3 +1,18 @@
 //! The `sluice` binary as a user runs it, against the demo API on loopback.
 
+mod kill;
 mod preview;
+mod sync;
+
+use std::process::Command;
+
+use sluice_demo::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+
+/// The built `sluice` binary, with the demo's OAuth2 client in `SLUICE_SECRET_*` variables.
+pub fn sluice(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sluice"));
+    cmd.args(args)
+        .env("SLUICE_SECRET_CLIENT_ID", DEMO_CLIENT_ID)
+        .env("SLUICE_SECRET_CLIENT_SECRET", DEMO_CLIENT_SECRET);
+    cmd
+}

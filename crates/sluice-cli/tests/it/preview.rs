@@ -3,6 +3,8 @@ use std::process::Command;
 use serde_json::{json, Value};
 use sluice_demo::{DemoOptions, DemoServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 
+use crate::sluice;
+
 fn demo_connector(base_url: &str) -> Value {
     json!({
         "client": {
@@ -24,14 +26,6 @@ fn demo_connector(base_url: &str) -> Value {
         ],
         "sluice": { "name": "demo" }
     })
-}
-
-fn sluice(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sluice"));
-    cmd.args(args)
-        .env("SLUICE_SECRET_CLIENT_ID", DEMO_CLIENT_ID)
-        .env("SLUICE_SECRET_CLIENT_SECRET", DEMO_CLIENT_SECRET);
-    cmd
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,704 @@
+//! The DuckDB side: tables laid out as dlt's DuckDB destination lays them out (spec §7.5, §7.6),
+//! and one transaction per resource load holding its rows, its incremental state and its load
+//! record, so a load that fails or is killed leaves the previous data as it was.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use duckdb::{appender_params_from_iter, params, AccessMode, Config, Connection, OptionalExt};
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::error::{Doing, Error, Result};
+use crate::normalize::{Rows, TablePlan};
+use crate::schema::{
+    column_from_duckdb, quote, Disposition, Schema, Table, C_DLT_ID, C_DLT_PARENT_ID,
+    C_DLT_ROOT_ID, LOADS_TABLE, STATE_TABLE, VERSION_TABLE,
+};
+use crate::value::Cell;
+
+/// dlt's schema engine version, written to `_dlt_version`.
+pub const SCHEMA_ENGINE_VERSION: i64 = 11;
+
+/// A DuckDB file and the dataset (DuckDB schema) a connector loads into.
+pub struct Destination {
+    conn: Connection,
+    path: PathBuf,
+    dataset: String,
+}
+
+/// What a resource load records next to its rows.
+#[derive(Debug, Clone)]
+pub struct LoadRecord {
+    pub load_id: String,
+    /// dlt's schema name: the source name (`rest_api` unless set).
+    pub schema_name: String,
+    pub pipeline_name: String,
+    /// The whole pipeline state after this load.
+    pub state: Value,
+    /// The schema of the dataset after this load, as stored in `_dlt_version`.
+    pub schema: Value,
+    pub schema_hash: String,
+}
+
+impl Destination {
+    /// Opens (creating if needed) the DuckDB file.
+    pub fn open(path: &Path, dataset: &str) -> Result<Destination> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|error| Error::Open {
+                path: path.to_owned(),
+                message: format!("cannot create its folder: {error}"),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|error| Error::Open {
+            path: path.to_owned(),
+            message: error.to_string(),
+        })?;
+        Ok(Destination {
+            conn,
+            path: path.to_owned(),
+            dataset: dataset.to_owned(),
+        })
+    }
+
+    /// Opens an existing file without taking the write lock another process may hold.
+    pub fn open_read_only(path: &Path, dataset: &str) -> Result<Destination> {
+        let open_error = |error: duckdb::Error| Error::Open {
+            path: path.to_owned(),
+            message: error.to_string(),
+        };
+        let config = Config::default()
+            .access_mode(AccessMode::ReadOnly)
+            .map_err(open_error)?;
+        let conn = Connection::open_with_flags(path, config).map_err(open_error)?;
+        Ok(Destination {
+            conn,
+            path: path.to_owned(),
+            dataset: dataset.to_owned(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn dataset(&self) -> &str {
+        &self.dataset
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Caps DuckDB's memory so a large load spills instead of growing with the data.
+    pub fn set_memory_limit(&self, limit: &str) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("SET memory_limit = '{}'", limit.replace('\'', "")))
+            .doing(|| "setting the memory limit".into())
+    }
+
+    /// The data tables of the dataset (not dlt's system tables), as a schema.
+    pub fn schema(&self) -> Result<Schema> {
+        read_schema(&self.conn, &self.dataset)
+    }
+
+    /// Rows per table of the dataset, system tables included.
+    pub fn row_counts(&self) -> Result<IndexMap<String, u64>> {
+        let tables: Vec<String> = {
+            let mut statement = self
+                .conn
+                .prepare(
+                    "SELECT table_name FROM information_schema.tables \
+                     WHERE table_schema = ? AND table_catalog = current_database() \
+                     ORDER BY table_name",
+                )
+                .doing(|| "listing tables".into())?;
+            let names = statement
+                .query_map(params![self.dataset], |row| row.get(0))
+                .doing(|| "listing tables".into())?;
+            names
+                .collect::<duckdb::Result<_>>()
+                .doing(|| "listing tables".into())?
+        };
+        let mut counts = IndexMap::new();
+        for table in tables {
+            let sql = format!(
+                "SELECT count(*) FROM {}.{}",
+                quote(&self.dataset),
+                quote(&table)
+            );
+            let count: i64 = self
+                .conn
+                .query_row(&sql, [], |row| row.get(0))
+                .doing(|| format!("counting the rows of {table}"))?;
+            counts.insert(table, count as u64);
+        }
+        Ok(counts)
+    }
+
+    /// The pipeline state of the last load of `pipeline`, if the file has one.
+    pub fn stored_state(&self, pipeline: &str) -> Result<Option<Value>> {
+        if !table_exists(&self.conn, &self.dataset, STATE_TABLE)? {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT state FROM {}.{} WHERE pipeline_name = ? \
+             ORDER BY version DESC, created_at DESC LIMIT 1",
+            quote(&self.dataset),
+            quote(STATE_TABLE)
+        );
+        let text: Option<String> = self
+            .conn
+            .query_row(&sql, params![pipeline], |row| row.get(0))
+            .optional()
+            .doing(|| "reading the pipeline state".into())?;
+        text.map(|t| crate::state::decode(&t)).transpose()
+    }
+
+    /// The hash of the newest schema version stored for `schema_name`.
+    pub fn stored_schema_hash(&self, schema_name: &str) -> Result<Option<String>> {
+        if !table_exists(&self.conn, &self.dataset, VERSION_TABLE)? {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT version_hash FROM {}.{} WHERE schema_name = ? ORDER BY version DESC LIMIT 1",
+            quote(&self.dataset),
+            quote(VERSION_TABLE)
+        );
+        self.conn
+            .query_row(&sql, params![schema_name], |row| row.get(0))
+            .optional()
+            .doing(|| "reading the schema version".into())
+    }
+
+    /// Starts the load of one resource: everything until [`ResourceLoad::commit`] is one
+    /// transaction. `fresh`: drop the resource's tables first (a full refresh).
+    pub fn begin(&mut self, plan: &TablePlan, fresh: bool) -> Result<ResourceLoad<'_>> {
+        let conn = &self.conn;
+        conn.execute_batch("BEGIN TRANSACTION")
+            .doing(|| "starting a transaction".into())?;
+        let mut load = ResourceLoad {
+            conn,
+            dataset: self.dataset.clone(),
+            staging: format!("{}_staging", self.dataset),
+            plan: plan.clone(),
+            db_columns: HashMap::new(),
+            rows: IndexMap::new(),
+            open: true,
+        };
+        load.prepare(fresh)?;
+        Ok(load)
+    }
+}
+
+fn table_exists(conn: &Connection, schema: &str, table: &str) -> Result<bool> {
+    let count: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM information_schema.tables \
+             WHERE table_schema = ? AND table_name = ? AND table_catalog = current_database()",
+            params![schema, table],
+            |row| row.get(0),
+        )
+        .doing(|| format!("looking for table {table}"))?;
+    Ok(count > 0)
+}
+
+fn read_schema(conn: &Connection, dataset: &str) -> Result<Schema> {
+    let mut statement = conn
+        .prepare(
+            "SELECT table_name, column_name, data_type, is_nullable = 'YES' \
+             FROM information_schema.columns \
+             WHERE table_schema = ? AND table_catalog = current_database() \
+             ORDER BY table_name, ordinal_position",
+        )
+        .doing(|| "reading the schema".into())?;
+    let rows = statement
+        .query_map(params![dataset], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, bool>(3)?,
+            ))
+        })
+        .doing(|| "reading the schema".into())?;
+    let mut schema = Schema::default();
+    for row in rows {
+        let (table, column, data_type, nullable) = row.doing(|| "reading the schema".into())?;
+        if matches!(table.as_str(), LOADS_TABLE | VERSION_TABLE | STATE_TABLE) {
+            continue;
+        }
+        let entry = schema
+            .tables
+            .entry(table.clone())
+            .or_insert_with(|| Table::new(table.clone(), None));
+        entry.columns.insert(
+            column.clone(),
+            column_from_duckdb(&column, &data_type, nullable),
+        );
+    }
+    // A child table hangs from the longest table name it extends (`a__b__c` from `a__b`, or
+    // from `a` when `b` was a flattened object).
+    let names: Vec<String> = schema.tables.keys().cloned().collect();
+    for table in schema.tables.values_mut() {
+        if !table.columns.contains_key(C_DLT_PARENT_ID) {
+            continue;
+        }
+        table.parent = names
+            .iter()
+            .filter(|n| table.name.len() > n.len() + 2 && table.name.starts_with(&format!("{n}__")))
+            .max_by_key(|n| n.len())
+            .cloned();
+    }
+    Ok(schema)
+}
+
+/// One resource's load, inside a transaction that rolls back unless committed.
+pub struct ResourceLoad<'a> {
+    conn: &'a Connection,
+    dataset: String,
+    staging: String,
+    plan: TablePlan,
+    /// Columns each table has in the file, in order, by (DuckDB schema, table).
+    db_columns: HashMap<(String, String), Vec<String>>,
+    /// Rows written per table.
+    rows: IndexMap<String, u64>,
+    open: bool,
+}
+
+const NULL: Cell = Cell::Null;
+
+impl ResourceLoad<'_> {
+    fn merging(&self) -> bool {
+        self.plan.disposition.is_merge() || self.plan.disposition == Disposition::InsertOnly
+    }
+
+    fn exec(&self, sql: &str, doing: impl FnOnce() -> String) -> Result<()> {
+        self.conn.execute_batch(sql).doing(doing)
+    }
+
+    fn family_in(&self, schema: &str) -> Result<Vec<String>> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT table_name FROM information_schema.tables \
+                 WHERE table_schema = ? AND table_catalog = current_database() \
+                 AND (table_name = ? OR starts_with(table_name, ?)) ORDER BY table_name",
+            )
+            .doing(|| "listing tables".into())?;
+        let prefix = format!("{}__", self.plan.table);
+        let names = statement
+            .query_map(params![schema, self.plan.table, prefix], |row| row.get(0))
+            .doing(|| "listing tables".into())?;
+        names
+            .collect::<duckdb::Result<Vec<String>>>()
+            .doing(|| "listing tables".into())
+    }
+
+    fn prepare(&mut self, fresh: bool) -> Result<()> {
+        self.exec(
+            &format!("CREATE SCHEMA IF NOT EXISTS {}", quote(&self.dataset)),
+            || format!("creating the dataset {}", self.dataset),
+        )?;
+        let family = self.family_in(&self.dataset)?;
+        // Children first, so nothing ever points at a missing parent.
+        for table in family.iter().rev() {
+            let target = format!("{}.{}", quote(&self.dataset), quote(table));
+            if fresh {
+                self.exec(&format!("DROP TABLE {target}"), || {
+                    format!("dropping {table}")
+                })?;
+            } else if self.plan.disposition == Disposition::Replace {
+                self.exec(&format!("DELETE FROM {target}"), || {
+                    format!("emptying {table}")
+                })?;
+            }
+        }
+        for (table, columns) in read_columns(self.conn, &self.dataset)? {
+            self.db_columns
+                .insert((self.dataset.clone(), table), columns);
+        }
+        if self.merging() {
+            self.exec(
+                &format!("CREATE SCHEMA IF NOT EXISTS {}", quote(&self.staging)),
+                || "creating the staging dataset".into(),
+            )?;
+            for table in self.family_in(&self.staging)?.iter().rev() {
+                self.exec(
+                    &format!("DROP TABLE {}.{}", quote(&self.staging), quote(table)),
+                    || format!("clearing staged {table}"),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates `table` in `schema`, or adds the columns it lacks.
+    fn ensure_table(&mut self, schema: &str, table: &Table) -> Result<()> {
+        let key = (schema.to_owned(), table.name.clone());
+        let target = format!("{}.{}", quote(schema), quote(&table.name));
+        match self.db_columns.get(&key) {
+            None => {
+                let mut ordered: Vec<&crate::schema::Column> = table.columns.values().collect();
+                if table.parent.is_none() {
+                    // dlt puts the columns named by hints and keys first, in the order the
+                    // config names them, whatever order the data brings them in.
+                    let reserved = self.plan.reserved_columns();
+                    ordered.sort_by_key(|c| {
+                        reserved
+                            .iter()
+                            .position(|r| *r == c.name)
+                            .unwrap_or(usize::MAX)
+                    });
+                }
+                let columns: Vec<String> = ordered
+                    .iter()
+                    .map(|c| {
+                        let not_null = if c.nullable { "" } else { " NOT NULL" };
+                        format!("{} {}{not_null}", quote(&c.name), c.duckdb_type())
+                    })
+                    .collect();
+                self.exec(
+                    &format!("CREATE TABLE {target} ({})", columns.join(", ")),
+                    || format!("creating table {}", table.name),
+                )?;
+                self.db_columns
+                    .insert(key, ordered.iter().map(|c| c.name.clone()).collect());
+            }
+            Some(existing) => {
+                let missing: Vec<_> = table
+                    .columns
+                    .values()
+                    .filter(|c| !existing.contains(&c.name))
+                    .cloned()
+                    .collect();
+                for column in missing {
+                    // Existing rows have no value for a new column, so it is nullable.
+                    self.exec(
+                        &format!(
+                            "ALTER TABLE {target} ADD COLUMN {} {}",
+                            quote(&column.name),
+                            column.duckdb_type()
+                        ),
+                        || format!("adding column {} to {}", column.name, table.name),
+                    )?;
+                    if let Some(columns) = self.db_columns.get_mut(&key) {
+                        columns.push(column.name.clone());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends normalized rows; `schema` is the normalizer's schema they were made against.
+    pub fn write(&mut self, schema: &Schema, rows: Rows) -> Result<()> {
+        let target_schema = if self.merging() {
+            self.staging.clone()
+        } else {
+            self.dataset.clone()
+        };
+        for (name, rows) in rows.tables {
+            let table = schema.tables.get(&name).ok_or_else(|| Error::Duckdb {
+                doing: format!("writing table {name}"),
+                message: "the table has no schema".into(),
+            })?;
+            let dataset = self.dataset.clone();
+            self.ensure_table(&dataset, table)?;
+            if target_schema != dataset {
+                self.ensure_table(&target_schema, table)?;
+            }
+            let db_columns = &self.db_columns[&(target_schema.clone(), name.clone())];
+            // DuckDB's column order may differ from the schema's (a file dlt made).
+            let positions: Vec<Option<usize>> = db_columns
+                .iter()
+                .map(|c| table.columns.get_index_of(c))
+                .collect();
+            let mut appender = self
+                .conn
+                .appender_to_db(&name, &target_schema)
+                .doing(|| format!("opening an appender on {name}"))?;
+            for row in &rows {
+                let cells = positions
+                    .iter()
+                    .map(|p| p.and_then(|i| row.get(i)).unwrap_or(&NULL));
+                appender
+                    .append_row(appender_params_from_iter(cells))
+                    .doing(|| format!("appending a row to {name}"))?;
+            }
+            appender
+                .flush()
+                .doing(|| format!("writing rows to {name}"))?;
+            *self.rows.entry(name).or_insert(0) += rows.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// Rows written so far, per table.
+    pub fn rows(&self) -> &IndexMap<String, u64> {
+        &self.rows
+    }
+
+    /// Applies the write disposition, stores the load record and state, and commits.
+    pub fn commit(mut self, record: &LoadRecord) -> Result<IndexMap<String, u64>> {
+        if self.merging() {
+            self.merge_staged()?;
+        }
+        self.write_system_tables(record)?;
+        self.exec("COMMIT", || "committing the load".into())?;
+        self.open = false;
+        Ok(std::mem::take(&mut self.rows))
+    }
+
+    fn staged_columns(&self, table: &str) -> Option<&Vec<String>> {
+        self.db_columns
+            .get(&(self.staging.clone(), table.to_owned()))
+    }
+
+    /// delete-insert (and upsert, insert-only) from the staging dataset, as dlt's SQL merge
+    /// job does it: rows whose key comes again are replaced with the newest staged version.
+    fn merge_staged(&mut self) -> Result<()> {
+        let ds = quote(&self.dataset);
+        let st = quote(&self.staging);
+        let root = self.plan.table.clone();
+        let Some(root_columns) = self.staged_columns(&root).cloned() else {
+            return Ok(()); // nothing was staged
+        };
+        let staged: Vec<String> = self.family_in(&self.staging)?;
+        let children: Vec<String> = staged.iter().filter(|t| **t != root).cloned().collect();
+        let keys = &self.plan.primary_key;
+        let merge_keys = &self.plan.merge_key;
+        let list = |columns: &[String]| {
+            columns
+                .iter()
+                .map(|c| quote(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let matches = |keys: &[String]| {
+            keys.iter()
+                .map(|k| format!("s.{k} IS NOT DISTINCT FROM d.{k}", k = quote(k)))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        };
+        let root_q = quote(&root);
+        let id = quote(C_DLT_ID);
+        let root_id = quote(C_DLT_ROOT_ID);
+        // The newest staged row of each key (staging order is arrival order).
+        let newest_roots = if keys.is_empty() {
+            format!("SELECT * FROM {st}.{root_q}")
+        } else {
+            format!(
+                "SELECT * EXCLUDE (_sluice_order) FROM (SELECT *, rowid AS _sluice_order FROM {st}.{root_q}) \
+                 QUALIFY row_number() OVER (PARTITION BY {} ORDER BY _sluice_order DESC) = 1 \
+                 ORDER BY _sluice_order",
+                list(keys)
+            )
+        };
+        let mut conditions = Vec::new();
+        if !keys.is_empty() {
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM {st}.{root_q} s WHERE {})",
+                matches(keys)
+            ));
+        }
+        if !merge_keys.is_empty() {
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM {st}.{root_q} s WHERE {})",
+                matches(merge_keys)
+            ));
+        }
+        let insert_only = self.plan.disposition == Disposition::InsertOnly;
+        let replaces = !conditions.is_empty() && !insert_only;
+        let condition = conditions.join(" OR ");
+        if replaces {
+            for child in &children {
+                let has_root_id = self
+                    .db_columns
+                    .get(&(self.dataset.clone(), child.clone()))
+                    .is_some_and(|c| c.iter().any(|n| n == C_DLT_ROOT_ID));
+                if has_root_id {
+                    self.exec(
+                        &format!(
+                            "DELETE FROM {ds}.{c} WHERE {root_id} IN \
+                             (SELECT d.{id} FROM {ds}.{root_q} d WHERE {condition})",
+                            c = quote(child)
+                        ),
+                        || format!("removing replaced rows of {child}"),
+                    )?;
+                }
+            }
+            self.exec(
+                &format!("DELETE FROM {ds}.{root_q} d WHERE {condition}"),
+                || format!("removing replaced rows of {root}"),
+            )?;
+        }
+        let skip_existing = if insert_only && !keys.is_empty() {
+            format!(
+                " WHERE NOT EXISTS (SELECT 1 FROM {ds}.{root_q} d WHERE {})",
+                matches(keys).replace("s.", "n.")
+            )
+        } else {
+            String::new()
+        };
+        self.exec(
+            &format!(
+                "CREATE TEMP TABLE _sluice_merged AS SELECT n.* FROM ({newest_roots}) n{skip_existing}"
+            ),
+            || format!("choosing the rows of {root} to insert"),
+        )?;
+        let columns = list(&root_columns);
+        self.exec(
+            &format!("INSERT INTO {ds}.{root_q} ({columns}) SELECT {columns} FROM _sluice_merged"),
+            || format!("inserting merged rows into {root}"),
+        )?;
+        for child in &children {
+            let Some(child_columns) = self.staged_columns(child).cloned() else {
+                continue;
+            };
+            let columns = list(&child_columns);
+            let filter = if child_columns.iter().any(|c| c == C_DLT_ROOT_ID) {
+                format!(" WHERE {root_id} IN (SELECT {id} FROM _sluice_merged)")
+            } else {
+                String::new()
+            };
+            self.exec(
+                &format!(
+                    "INSERT INTO {ds}.{c} ({columns}) SELECT {columns} FROM {st}.{c}{filter} ORDER BY rowid",
+                    c = quote(child)
+                ),
+                || format!("inserting merged rows into {child}"),
+            )?;
+        }
+        self.exec("DROP TABLE _sluice_merged", || "cleaning up".into())?;
+        for table in staged.iter().rev() {
+            self.exec(&format!("DROP TABLE {st}.{}", quote(table)), || {
+                format!("clearing staged {table}")
+            })?;
+        }
+        Ok(())
+    }
+
+    fn write_system_tables(&mut self, record: &LoadRecord) -> Result<()> {
+        let ds = quote(&self.dataset);
+        self.exec(
+            &format!(
+                "CREATE TABLE IF NOT EXISTS {ds}.{} (load_id VARCHAR NOT NULL, schema_name VARCHAR, \
+                 status BIGINT NOT NULL, inserted_at TIMESTAMP WITH TIME ZONE NOT NULL, \
+                 schema_version_hash VARCHAR); \
+                 CREATE TABLE IF NOT EXISTS {ds}.{} (version BIGINT NOT NULL, engine_version BIGINT NOT NULL, \
+                 inserted_at TIMESTAMP WITH TIME ZONE NOT NULL, schema_name VARCHAR NOT NULL, \
+                 version_hash VARCHAR NOT NULL, schema VARCHAR NOT NULL); \
+                 CREATE TABLE IF NOT EXISTS {ds}.{} (version BIGINT NOT NULL, engine_version BIGINT NOT NULL, \
+                 pipeline_name VARCHAR NOT NULL, state VARCHAR NOT NULL, \
+                 created_at TIMESTAMP WITH TIME ZONE NOT NULL, version_hash VARCHAR, \
+                 _dlt_load_id VARCHAR NOT NULL, _dlt_id VARCHAR NOT NULL)",
+                quote(LOADS_TABLE),
+                quote(VERSION_TABLE),
+                quote(STATE_TABLE)
+            ),
+            || "creating dlt's system tables".into(),
+        )?;
+        let run = |sql: String, values: &[&dyn duckdb::ToSql], doing: &str| -> Result<()> {
+            self.conn
+                .execute(&sql, values)
+                .map(|_| ())
+                .doing(|| doing.to_owned())
+        };
+        // One `_dlt_loads` row per sync: every resource of it shares the load id.
+        run(
+            format!("DELETE FROM {ds}.{} WHERE load_id = ?", quote(LOADS_TABLE)),
+            &[&record.load_id],
+            "recording the load",
+        )?;
+        run(
+            format!(
+                "INSERT INTO {ds}.{} VALUES (?, ?, 0, now(), ?)",
+                quote(LOADS_TABLE)
+            ),
+            &[&record.load_id, &record.schema_name, &record.schema_hash],
+            "recording the load",
+        )?;
+        let version_table = quote(VERSION_TABLE);
+        let mut schema = record.schema.clone();
+        run(
+            format!(
+                "INSERT INTO {ds}.{version_table} \
+                 SELECT coalesce(max(version), 0) + 1, {SCHEMA_ENGINE_VERSION}, now(), ?, ?, ? \
+                 FROM {ds}.{version_table} WHERE schema_name = ? \
+                 HAVING NOT bool_or(coalesce(version_hash = ?, false)) OR count(*) = 0"
+            ),
+            &[
+                &record.schema_name,
+                &record.schema_hash,
+                &{
+                    schema["version_hash"] = Value::String(record.schema_hash.clone());
+                    schema.to_string()
+                },
+                &record.schema_name,
+                &record.schema_hash,
+            ],
+            "storing the schema version",
+        )?;
+        let state_table = quote(STATE_TABLE);
+        run(
+            format!("DELETE FROM {ds}.{state_table} WHERE _dlt_load_id = ? AND pipeline_name = ?"),
+            &[&record.load_id, &record.pipeline_name],
+            "storing the pipeline state",
+        )?;
+        let state_version = record
+            .state
+            .get("_state_version")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        let encoded = crate::state::encode(&record.state);
+        let state_hash = crate::digest_base64(encoded.as_bytes());
+        run(
+            format!("INSERT INTO {ds}.{state_table} VALUES (?, ?, ?, ?, now(), ?, ?, ?)"),
+            &[
+                &state_version,
+                &crate::state::STATE_ENGINE_VERSION,
+                &record.pipeline_name,
+                &encoded,
+                &state_hash,
+                &record.load_id,
+                &crate::random_id(),
+            ],
+            "storing the pipeline state",
+        )?;
+        Ok(())
+    }
+}
+
+impl Drop for ResourceLoad<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Nothing of a failed load may stay; the error that got us here is the one to report.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+fn read_columns(conn: &Connection, schema: &str) -> Result<Vec<(String, Vec<String>)>> {
+    let mut statement = conn
+        .prepare(
+            "SELECT table_name, column_name FROM information_schema.columns \
+             WHERE table_schema = ? AND table_catalog = current_database() \
+             ORDER BY table_name, ordinal_position",
+        )
+        .doing(|| "reading columns".into())?;
+    let rows = statement
+        .query_map(params![schema], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })
+        .doing(|| "reading columns".into())?;
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for row in rows {
+        let (table, column) = row.doing(|| "reading columns".into())?;
+        match out.last_mut() {
+            Some((name, columns)) if *name == table => columns.push(column),
+            _ => out.push((table, vec![column])),
+        }
+    }
+    Ok(out)
+}

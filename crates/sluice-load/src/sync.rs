@@ -1,0 +1,440 @@
+//! A sync: each chosen resource extracted by the engine, normalized and loaded into the DuckDB
+//! file, one transaction per resource. Fetching runs on the async runtime while normalizing and
+//! writing run on a blocking thread, with a bounded page queue between them.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sluice_engine::{Engine, Event, IncrementalState, Summary};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::duck::{Destination, LoadRecord};
+use crate::error::{Error, Result};
+use crate::normalize::Normalizer;
+use crate::plan::{dataset_name, source_name, table_plan};
+use crate::schema::Schema;
+
+/// What to sync and where.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// The DuckDB file (default: the connector's, `<pipeline_name>.duckdb`).
+    pub db_path: Option<PathBuf>,
+    /// The dataset (default: the connector's, `<pipeline_name>_dataset`).
+    pub dataset: Option<String>,
+    /// Resources to run; empty: every selected resource.
+    pub resources: Vec<String>,
+    /// Drop the resources' tables and incremental state first.
+    pub full_refresh: bool,
+    /// DuckDB's memory cap during the load, e.g. `"512MB"` (default: DuckDB's own).
+    pub memory_limit: Option<String>,
+    /// Set to stop the sync: the resource being loaded rolls back, finished ones stay.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// Progress of a sync, in the order things happen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SyncEvent {
+    Started {
+        load_id: String,
+        db_path: String,
+        dataset: String,
+        resources: Vec<String>,
+    },
+    ResourceStarted {
+        resource: String,
+    },
+    /// After each page is written.
+    Progress {
+        resource: String,
+        pages: u64,
+        records: u64,
+        rows: u64,
+        seconds: f64,
+    },
+    /// What the engine reports (requests, retries, waits), already redacted.
+    Engine {
+        event: EngineEvent,
+    },
+    ResourceDone(ResourceSummary),
+}
+
+/// An engine event in a serializable shape.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EngineEvent {
+    pub resource: String,
+    pub kind: String,
+    pub message: String,
+}
+
+impl From<Event> for EngineEvent {
+    fn from(event: Event) -> EngineEvent {
+        EngineEvent {
+            resource: event.resource,
+            kind: format!("{:?}", event.kind),
+            message: event.message,
+        }
+    }
+}
+
+/// How one resource's load ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResourceSummary {
+    pub resource: String,
+    /// `None` when the load committed.
+    pub error: Option<String>,
+    pub pages: u64,
+    pub records: u64,
+    /// Rows written per table (zero for every table when the load rolled back).
+    pub tables: IndexMap<String, u64>,
+    pub stop_reason: Option<String>,
+    pub seconds: f64,
+}
+
+/// How a sync ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncSummary {
+    pub load_id: String,
+    pub db_path: String,
+    pub dataset: String,
+    pub resources: Vec<ResourceSummary>,
+    pub seconds: f64,
+}
+
+impl SyncSummary {
+    pub fn failed(&self) -> bool {
+        self.resources.iter().any(|r| r.error.is_some())
+    }
+}
+
+/// dlt's load id: the Unix time in seconds with a fraction, as text.
+pub fn new_load_id() -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}.{:06}", now.as_secs(), now.subsec_micros())
+}
+
+/// The resources a sync runs: the ones asked for, else every selected one.
+pub fn chosen_resources(engine: &Engine, asked: &[String]) -> Result<Vec<String>> {
+    let all = engine.config().resolved_resources();
+    if asked.is_empty() {
+        return Ok(all
+            .into_iter()
+            .filter(|r| r.settings.selected != Some(false))
+            .map(|r| r.name)
+            .collect());
+    }
+    for name in asked {
+        if !all.iter().any(|r| &r.name == name) {
+            return Err(Error::UnknownResource(name.clone()));
+        }
+    }
+    Ok(asked.to_vec())
+}
+
+/// Runs a sync. Resource failures do not stop the others; they are in the summary.
+pub async fn sync(
+    engine: &Engine,
+    options: &SyncOptions,
+    mut on_event: impl FnMut(SyncEvent) + Send,
+) -> Result<SyncSummary> {
+    let started = Instant::now();
+    let config = engine.config().clone();
+    let resources = chosen_resources(engine, &options.resources)?;
+    let plans = resources
+        .iter()
+        .map(|name| {
+            let resource = config
+                .resolved_resources()
+                .into_iter()
+                .find(|r| &r.name == name)
+                .ok_or_else(|| Error::UnknownResource(name.clone()))?;
+            table_plan(&config, &resource)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let db_path = options
+        .db_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config.effective_duckdb_file()));
+    let dataset = dataset_name(&config, options.dataset.as_deref());
+    let pipeline = config.effective_pipeline_name();
+    let source = source_name(&config);
+    let load_id = new_load_id();
+
+    let (mut destination, mut state) = {
+        let (db_path, dataset, pipeline, source, memory) = (
+            db_path.clone(),
+            dataset.clone(),
+            pipeline.clone(),
+            source.clone(),
+            options.memory_limit.clone(),
+        );
+        blocking(move || {
+            let destination = Destination::open(&db_path, &dataset)?;
+            if let Some(limit) = memory {
+                destination.set_memory_limit(&limit)?;
+            }
+            let state = destination
+                .stored_state(&pipeline)?
+                .unwrap_or_else(|| crate::state::new_state(&pipeline, &dataset, &source));
+            Ok((destination, state))
+        })
+        .await?
+    };
+    on_event(SyncEvent::Started {
+        load_id: load_id.clone(),
+        db_path: db_path.display().to_string(),
+        dataset: dataset.clone(),
+        resources: resources.clone(),
+    });
+
+    let mut summaries = Vec::new();
+    for plan in plans {
+        let resource = plan.resource.clone();
+        on_event(SyncEvent::ResourceStarted {
+            resource: resource.clone(),
+        });
+        let resource_started = Instant::now();
+        let previous = if options.full_refresh {
+            None
+        } else {
+            crate::state::incremental(&state, &source, &resource)
+        };
+        let (returned, summary, new_state) = load_resource(
+            engine,
+            destination,
+            plan,
+            LoadContext {
+                load_id: load_id.clone(),
+                pipeline: pipeline.clone(),
+                source: source.clone(),
+                state: state.clone(),
+                previous,
+                fresh: options.full_refresh,
+                cancel: options.cancel.clone(),
+                started: resource_started,
+            },
+            &mut on_event,
+        )
+        .await;
+        destination = returned;
+        if let Some(new_state) = new_state {
+            state = new_state;
+        }
+        on_event(SyncEvent::ResourceDone(summary.clone()));
+        summaries.push(summary);
+    }
+    drop(destination);
+    Ok(SyncSummary {
+        load_id,
+        db_path: db_path.display().to_string(),
+        dataset,
+        resources: summaries,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+struct LoadContext {
+    load_id: String,
+    pipeline: String,
+    source: String,
+    state: Value,
+    previous: Option<IncrementalState>,
+    fresh: bool,
+    cancel: Option<Arc<AtomicBool>>,
+    started: Instant,
+}
+
+enum Decision {
+    Commit(Option<IncrementalState>),
+    RollBack,
+}
+
+struct Progress {
+    pages: u64,
+    records: u64,
+    rows: u64,
+}
+
+/// Loads one resource; gives the destination back whatever happens.
+async fn load_resource(
+    engine: &Engine,
+    destination: Destination,
+    plan: crate::normalize::TablePlan,
+    context: LoadContext,
+    on_event: &mut (impl FnMut(SyncEvent) + Send),
+) -> (Destination, ResourceSummary, Option<Value>) {
+    let resource = plan.resource.clone();
+    let mut summary = ResourceSummary {
+        resource: resource.clone(),
+        error: None,
+        pages: 0,
+        records: 0,
+        tables: IndexMap::new(),
+        stop_reason: None,
+        seconds: 0.0,
+    };
+    let extraction = match engine.extract_with_state(&resource, context.previous.as_ref()) {
+        Ok(extraction) => extraction,
+        Err(error) => {
+            summary.error = Some(error.to_string());
+            return (destination, summary, None);
+        }
+    };
+    let mut pages = extraction.pages;
+    let mut events = extraction.events;
+    let (progress_tx, mut progress_rx) = mpsc::unbounded_channel::<Progress>();
+    let (decision_tx, decision_rx) = oneshot::channel::<Decision>();
+    let cancel = context.cancel.clone();
+    let load_id = context.load_id.clone();
+    let mut state = context.state.clone();
+    let source = context.source.clone();
+    let pipeline = context.pipeline.clone();
+    let fresh = context.fresh;
+
+    let writer = tokio::task::spawn_blocking(move || {
+        let mut destination = destination;
+        let outcome = (|| -> Result<(IndexMap<String, u64>, Option<Value>)> {
+            let existing = destination.schema()?;
+            let existing_for_plan = if fresh {
+                Schema::default()
+            } else {
+                existing.clone()
+            };
+            let mut normalizer = Normalizer::new(plan.clone(), &load_id, &existing_for_plan);
+            let mut load = destination.begin(&plan, fresh)?;
+            let (mut page_count, mut records) = (0u64, 0u64);
+            while let Some(page) = pages.blocking_recv() {
+                if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return Err(Error::Unsupported {
+                        resource: plan.resource.clone(),
+                        message: "the sync was cancelled".into(),
+                    });
+                }
+                normalizer.normalize(&page.records)?;
+                let rows = normalizer.take_rows();
+                load.write(&normalizer.schema(), rows)?;
+                page_count += 1;
+                records += page.records.len() as u64;
+                let _ = progress_tx.send(Progress {
+                    pages: page_count,
+                    records,
+                    rows: load.rows().values().sum(),
+                });
+            }
+            drop(pages);
+            match decision_rx.blocking_recv() {
+                Ok(Decision::Commit(incremental)) => {
+                    let mut full = existing;
+                    for (name, table) in normalizer.schema().tables {
+                        full.tables.insert(name, table);
+                    }
+                    crate::state::set_incremental(
+                        &mut state,
+                        &source,
+                        &plan.resource,
+                        incremental.as_ref(),
+                    );
+                    let schema = crate::schema_json(&source, &full);
+                    let schema_hash = crate::digest_base64(schema.to_string().as_bytes());
+                    let record = LoadRecord {
+                        load_id: load_id.clone(),
+                        schema_name: source.clone(),
+                        pipeline_name: pipeline.clone(),
+                        state: state.clone(),
+                        schema,
+                        schema_hash,
+                    };
+                    let rows = load.commit(&record)?;
+                    Ok((rows, Some(state)))
+                }
+                _ => Ok((IndexMap::new(), None)),
+            }
+        })();
+        (destination, outcome)
+    });
+
+    // Forward progress and engine events until the pages stop, then settle the outcome.
+    let mut done = extraction.done;
+    let extracted: sluice_engine::Result<Summary> = loop {
+        tokio::select! {
+            Some(progress) = progress_rx.recv() => {
+                summary.pages = progress.pages;
+                summary.records = progress.records;
+                on_event(SyncEvent::Progress {
+                    resource: resource.clone(),
+                    pages: progress.pages,
+                    records: progress.records,
+                    rows: progress.rows,
+                    seconds: context.started.elapsed().as_secs_f64(),
+                });
+            }
+            Some(event) = events.recv() => {
+                on_event(SyncEvent::Engine { event: event.into() });
+            }
+            outcome = &mut done => {
+                break outcome.unwrap_or_else(|error| Err(sluice_engine::Error::Config(
+                    format!("the extraction task failed: {error}"),
+                )));
+            }
+        }
+    };
+    let decision = match &extracted {
+        Ok(extracted) => {
+            summary.stop_reason = Some(extracted.stop_reason.clone());
+            Decision::Commit(extracted.incremental.clone())
+        }
+        Err(error) => {
+            summary.error = Some(error.to_string());
+            Decision::RollBack
+        }
+    };
+    let _ = decision_tx.send(decision);
+    let joined = writer.await;
+    while let Ok(progress) = progress_rx.try_recv() {
+        summary.pages = progress.pages;
+        summary.records = progress.records;
+    }
+    while let Ok(event) = events.try_recv() {
+        on_event(SyncEvent::Engine {
+            event: event.into(),
+        });
+    }
+    summary.seconds = context.started.elapsed().as_secs_f64();
+    match joined {
+        Ok((destination, Ok((rows, new_state)))) => {
+            summary.tables = rows;
+            (destination, summary, new_state)
+        }
+        Ok((destination, Err(error))) => {
+            if summary.error.is_none() {
+                summary.error = Some(error.to_string());
+            }
+            (destination, summary, None)
+        }
+        Err(error) => {
+            // The writer thread panicked: the destination went with it. Reopen the file.
+            summary.error = Some(format!("the loader failed: {error}"));
+            panic!("the loader thread failed: {error}");
+        }
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|error| {
+            Err(Error::Duckdb {
+                doing: "running the loader".into(),
+                message: error.to_string(),
+            })
+        })
+}

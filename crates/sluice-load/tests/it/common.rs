@@ -1,0 +1,100 @@
+//! The harness: a demo server per test, a temp folder per test for the DuckDB file, secrets from
+//! the demo's constants.
+
+use std::path::{Path, PathBuf};
+
+use duckdb::Connection;
+use serde_json::Value;
+use sluice_demo::{DemoOptions, DemoServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use sluice_engine::{Engine, EngineOptions};
+use sluice_load::{SyncOptions, SyncSummary};
+use sluice_secrets::{Redactor, SecretValue};
+
+pub async fn demo(records: u64, faults: &str) -> DemoServer {
+    DemoServer::start(DemoOptions {
+        records,
+        faults: faults.parse().expect("fault options"),
+        ..DemoOptions::default()
+    })
+    .await
+    .expect("demo server starts")
+}
+
+pub fn secret(name: &str) -> Result<SecretValue, String> {
+    match name {
+        "client_id" => Ok(SecretValue::new(DEMO_CLIENT_ID.to_owned())),
+        "client_secret" => Ok(SecretValue::new(DEMO_CLIENT_SECRET.to_owned())),
+        other => Err(format!("no secret named `{other}`")),
+    }
+}
+
+pub struct Db {
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+pub fn db() -> Db {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("test.duckdb");
+    Db { _dir: dir, path }
+}
+
+pub async fn sync(config: &Value, db: &Path, options: SyncOptions) -> SyncSummary {
+    let config = sluice_config::from_value(config).expect("valid connector");
+    let engine =
+        Engine::new(config, secret, Redactor::new(), EngineOptions::default()).expect("engine");
+    let options = SyncOptions {
+        db_path: Some(db.to_owned()),
+        ..options
+    };
+    sluice_load::sync(&engine, &options, |_| {})
+        .await
+        .expect("sync starts")
+}
+
+pub async fn sync_ok(config: &Value, db: &Path) -> SyncSummary {
+    let summary = sync(config, db, SyncOptions::default()).await;
+    for resource in &summary.resources {
+        assert_eq!(resource.error, None, "resource {}", resource.resource);
+    }
+    summary
+}
+
+pub fn open(path: &Path) -> Connection {
+    Connection::open(path).expect("the DuckDB file opens")
+}
+
+pub fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |row| row.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// `(column, type, nullable)` of a table, in order.
+pub fn columns(conn: &Connection, dataset: &str, table: &str) -> Vec<(String, String, bool)> {
+    let mut statement = conn
+        .prepare(
+            "SELECT column_name, data_type, is_nullable = 'YES' FROM information_schema.columns \
+             WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        )
+        .expect("query");
+    statement
+        .query_map([dataset, table], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .expect("columns")
+        .map(|r| r.expect("row"))
+        .collect()
+}
+
+pub fn tables(conn: &Connection, dataset: &str) -> Vec<String> {
+    let mut statement = conn
+        .prepare(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1",
+        )
+        .expect("query");
+    statement
+        .query_map([dataset], |row| row.get(0))
+        .expect("tables")
+        .map(|r| r.expect("row"))
+        .collect()
+}
