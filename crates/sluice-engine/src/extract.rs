@@ -206,6 +206,12 @@ impl Engine {
         &self.config
     }
 
+    /// Checks that the resource `name` can run (its config, its parents, its secrets) without
+    /// sending a request.
+    pub fn check(&self, name: &str) -> Result<()> {
+        self.plan(name, &[], None).map(|_| ())
+    }
+
     /// Starts extracting the resource `name` on the current Tokio runtime: a top-level
     /// resource, or a child fetched once per record of its parent. Problems with the config or
     /// its secrets are reported here, before any request.

@@ -74,9 +74,20 @@ pub struct EngineEvent {
 
 impl From<Event> for EngineEvent {
     fn from(event: Event) -> EngineEvent {
+        use sluice_engine::EventKind as K;
+        let kind = match event.kind {
+            K::Request { .. } => "request",
+            K::TokenRequest { .. } => "token_request",
+            K::Retry { .. } => "retry",
+            K::Wait { .. } => "wait",
+            K::Page { .. } => "page",
+            K::Detected { .. } => "detected",
+            K::Stopped { .. } => "stopped",
+            K::Exchange(_) => "exchange",
+        };
         EngineEvent {
             resource: event.resource,
-            kind: format!("{:?}", event.kind),
+            kind: kind.to_owned(),
             message: event.message,
         }
     }
@@ -158,6 +169,11 @@ pub async fn sync(
             table_plan(&config, &resource)
         })
         .collect::<Result<Vec<_>>>()?;
+    // Every resource's config and secrets are checked before anything is opened or requested,
+    // so a missing secret stops the sync with nothing done.
+    for name in &resources {
+        engine.check(name)?;
+    }
     let db_path = options
         .db_path
         .clone()

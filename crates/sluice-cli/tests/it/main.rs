@@ -2,6 +2,7 @@
 
 mod kill;
 mod preview;
+mod secrets;
 mod sync;
 
 use std::process::Command;
