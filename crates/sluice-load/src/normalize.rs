@@ -1,11 +1,11 @@
 //! The relational normalizer (spec §7.2-7.4): a resource's JSON records become rows of a root
 //! table and of child tables, with dlt's names, column order, row ids, types and variants.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use base64::Engine as _;
 use indexmap::IndexMap;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use sha3::digest::{ExtendableOutput, Update, XofReader};
 use sluice_config::{ColumnHints, DataType};
@@ -75,9 +75,11 @@ impl Rows {
 struct Node {
     /// Normalized, `__`-joined path: the column name.
     name: String,
-    children: HashMap<String, usize>,
+    children: FxHashMap<String, usize>,
     /// Index of the column in the table, once created.
     column: Option<usize>,
+    /// The child table an array under this key fills (`<table>__<name>`), once seen.
+    list_table: Option<Arc<str>>,
 }
 
 /// A table being filled: its schema, a cache of key paths, and the rows of the current page.
@@ -93,8 +95,9 @@ impl TableState {
     fn new(table: Table, nested: bool) -> TableState {
         let root = Node {
             name: String::new(),
-            children: HashMap::new(),
+            children: FxHashMap::default(),
             column: None,
+            list_table: None,
         };
         TableState {
             table,
@@ -123,11 +126,19 @@ impl TableState {
         let id = self.nodes.len();
         self.nodes.push(Node {
             name,
-            children: HashMap::new(),
+            children: FxHashMap::default(),
             column,
+            list_table: None,
         });
         self.nodes[parent].children.insert(key.to_owned(), id);
         id
+    }
+
+    fn list_table(&mut self, table: &str, node: usize) -> Arc<str> {
+        let node = &mut self.nodes[node];
+        node.list_table
+            .get_or_insert_with(|| Arc::from(format!("{table}__{}", node.name)))
+            .clone()
     }
 
     fn column_type(&self, name: &str) -> Option<DataType> {
@@ -188,20 +199,21 @@ impl Normalizer {
 
     /// Normalizes a page of records into rows held until [`Normalizer::take_rows`].
     pub fn normalize(&mut self, records: &[Value]) -> Result<()> {
-        let root = self.plan.table.clone();
+        self.normalize_owned(records.to_vec())
+    }
+
+    /// [`Normalizer::normalize`] for records the caller no longer needs: their strings move
+    /// into the rows instead of being copied.
+    pub fn normalize_owned(&mut self, records: Vec<Value>) -> Result<()> {
+        let root: Arc<str> = Arc::from(self.plan.table.as_str());
         let level = i64::from(self.plan.max_nesting);
         for record in records {
-            match record {
-                Value::Object(map) => {
-                    self.normalize_row(&root, None, map, None, None, level)?;
-                }
-                other => {
-                    // dlt wraps anything that is not an object as `{"value": ...}`.
-                    let mut map = Map::new();
-                    map.insert(C_VALUE.to_owned(), other.clone());
-                    self.normalize_row(&root, None, &map, None, None, level)?;
-                }
-            }
+            let map = match record {
+                Value::Object(map) => map,
+                // dlt wraps anything that is not an object as `{"value": ...}`.
+                other => wrap(C_VALUE, other),
+            };
+            self.normalize_row(&root, None, map, None, None, level)?;
         }
         Ok(())
     }
@@ -228,62 +240,62 @@ impl Normalizer {
     }
 
     /// One object of `table`: flattened into a row, arrays recursed into child tables.
-    /// `parent`: the parent row's id and this row's position in its array.
+    /// `parent`: the parent table and row id; `position`: this row's index in its array.
     fn normalize_row(
         &mut self,
-        table: &str,
-        root_id: Option<&str>,
-        row: &Map<String, Value>,
-        parent: Option<(&str, &str)>,
+        table: &Arc<str>,
+        root_id: Option<&Arc<str>>,
+        row: Map<String, Value>,
+        parent: Option<(&str, &Arc<str>)>,
         position: Option<usize>,
         level: i64,
     ) -> Result<()> {
         let parent_table = parent.map(|(table, _)| table).unwrap_or("");
-        let mut lists: Vec<(String, &Vec<Value>)> = Vec::new();
-        let mut scalars: Vec<(usize, &Value)> = Vec::with_capacity(row.len() + 8);
+        let mut lists: Vec<(Arc<str>, Vec<Value>)> = Vec::new();
+        let mut scalars: Vec<(usize, Value)> = Vec::with_capacity(row.len() + 8);
         {
             let state = self.state(table, parent_table);
             // dlt flattens with a stack: an object's plain values first, then the objects
             // inside it, last one first. Column order follows from that.
-            let mut stack: Vec<(&Map<String, Value>, i64, usize)> = vec![(row, level, 0)];
+            let mut stack: Vec<(Map<String, Value>, i64, usize)> = vec![(row, level, 0)];
             while let Some((object, object_level, node)) = stack.pop() {
                 for (key, value) in object {
-                    let id = state.child(node, key);
+                    let id = state.child(node, &key);
                     match value {
                         Value::Object(inner)
                             if !is_json(state, &state.nodes[id].name, object_level) =>
                         {
                             stack.push((inner, object_level - 1, id));
-                            continue;
                         }
                         Value::Array(items)
                             if !is_json(state, &state.nodes[id].name, object_level) =>
                         {
-                            lists.push((format!("{table}__{}", state.nodes[id].name), items));
-                            continue;
+                            if !items.is_empty() {
+                                lists.push((state.list_table(table, id), items));
+                            }
                         }
-                        _ => scalars.push((id, value)),
+                        value => scalars.push((id, value)),
                     }
                 }
             }
         }
         let mut cells = Vec::new();
         {
-            let state = &mut self.tables[table];
+            let state = &mut self.tables[&**table];
             cells.resize(state.table.columns.len(), Cell::Null);
-            for &(node, value) in &scalars {
+            for (node, value) in scalars {
                 set_value(state, &self.plan, node, value, &mut cells)?;
             }
         }
 
         let load_id = self.load_id.clone();
-        let state = &mut self.tables[table];
+        let state = &mut self.tables[&**table];
         if let Some(root_id) = root_id {
             set_system(
                 state,
                 C_DLT_ROOT_ID,
                 DataType::Text,
-                Cell::Text(root_id.to_owned()),
+                Cell::Shared(root_id.clone()),
                 &mut cells,
             );
         }
@@ -302,7 +314,7 @@ impl Normalizer {
                     state,
                     C_DLT_PARENT_ID,
                     DataType::Text,
-                    Cell::Text(parent_id.to_owned()),
+                    Cell::Shared((*parent_id).clone()),
                     &mut cells,
                 );
                 set_system(
@@ -319,11 +331,12 @@ impl Normalizer {
             }
             _ => random_row_id(),
         };
+        let row_id: Arc<str> = Arc::from(row_id);
         set_system(
             state,
             C_DLT_ID,
             DataType::Text,
-            Cell::Text(row_id.clone()),
+            Cell::Shared(row_id.clone()),
             &mut cells,
         );
         state.rows.push(cells);
@@ -331,50 +344,36 @@ impl Normalizer {
         // Nested rows of a merged resource point at their root row.
         let propagate =
             if parent.is_none() && (self.plan.disposition.is_merge() || self.plan.root_key) {
-                Some(row_id.as_str())
+                Some(row_id.clone())
             } else {
-                root_id
+                root_id.cloned()
             };
         for (child, items) in lists {
-            for (index, item) in items.iter().enumerate() {
-                match item {
-                    Value::Object(object) => self.normalize_row(
-                        &child,
-                        propagate,
-                        object,
-                        Some((table, &row_id)),
-                        Some(index),
-                        level - 1,
-                    )?,
-                    Value::Array(_) => {
-                        let mut wrapper = Map::new();
-                        wrapper.insert("list".to_owned(), item.clone());
-                        self.normalize_row(
-                            &child,
-                            propagate,
-                            &wrapper,
-                            Some((table, &row_id)),
-                            Some(index),
-                            level - 2,
-                        )?;
-                    }
-                    scalar => {
-                        let mut wrapper = Map::new();
-                        wrapper.insert(C_VALUE.to_owned(), scalar.clone());
-                        self.normalize_row(
-                            &child,
-                            propagate,
-                            &wrapper,
-                            Some((table, &row_id)),
-                            Some(index),
-                            level - 1,
-                        )?;
-                    }
-                }
+            for (index, item) in items.into_iter().enumerate() {
+                let (object, level) = match item {
+                    Value::Object(object) => (object, level - 1),
+                    // An array in an array: a row of its own whose elements go one table down.
+                    list @ Value::Array(_) => (wrap("list", list), level - 2),
+                    scalar => (wrap(C_VALUE, scalar), level - 1),
+                };
+                self.normalize_row(
+                    &child,
+                    propagate.as_ref(),
+                    object,
+                    Some((table, &row_id)),
+                    Some(index),
+                    level,
+                )?;
             }
         }
         Ok(())
     }
+}
+
+fn wrap(key: &str, value: Value) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.insert(key.to_owned(), value);
+    map
 }
 
 /// Whether an object or array under `name` stays whole, as a `json` value: past the nesting
@@ -423,7 +422,7 @@ fn set_value(
     state: &mut TableState,
     plan: &TablePlan,
     node: usize,
-    value: &Value,
+    value: Value,
     cells: &mut Vec<Cell>,
 ) -> Result<()> {
     if value.is_null() {
@@ -431,10 +430,19 @@ fn set_value(
     }
     if let Some(index) = state.nodes[node].column {
         let column = &state.table.columns[index];
-        if let Some(cell) = coerce(column.data_type, value) {
+        // The common case, a string into a text column, moves the string.
+        let value = match (column.data_type, value) {
+            (DataType::Text, Value::String(text)) => {
+                cells[index] = Cell::Text(text);
+                return Ok(());
+            }
+            (_, value) => value,
+        };
+        if let Some(cell) = coerce(column.data_type, &value) {
             cells[index] = cell;
             return Ok(());
         }
+        let value = &value;
         // Not coercible: a variant column named after the value's plain type.
         let plain = plain_type(value).unwrap_or(DataType::Text);
         let variant = format!("{}__v_{}", column.name, crate::schema::type_name(plain));
@@ -457,6 +465,7 @@ fn set_value(
         return Ok(());
     }
     // A new column: a hint without a type, or the value's inferred type.
+    let value = &value;
     let name = state.nodes[node].name.clone();
     let data_type = infer_type(value).unwrap_or(DataType::Text);
     let primary_key = plan.table == state.table.name
@@ -649,19 +658,14 @@ mod tests {
         assert_eq!(rows.tables["events__tags"].len(), 2);
         assert!(!rows.tables.contains_key("events__empty"));
         // The child rows point at their parent and their ids are dlt's digests.
-        let root_id = match &rows.tables["events"][0][6] {
-            Cell::Text(id) => id.clone(),
-            other => panic!("{other:?}"),
-        };
+        let text = |cell: &Cell| cell.to_json().as_str().expect("a text cell").to_owned();
+        let root_id = text(&rows.tables["events"][0][6]);
         assert_eq!(root_id.len(), 14);
-        assert_eq!(
-            rows.tables["events__tags"][1][1],
-            Cell::Text(root_id.clone())
-        );
+        assert_eq!(text(&rows.tables["events__tags"][1][1]), root_id);
         assert_eq!(rows.tables["events__tags"][1][2], Cell::Bigint(1));
         assert_eq!(
-            rows.tables["events__tags"][1][3],
-            Cell::Text(nested_row_id(&root_id, "events__tags", 1))
+            text(&rows.tables["events__tags"][1][3]),
+            nested_row_id(&root_id, "events__tags", 1)
         );
     }
 

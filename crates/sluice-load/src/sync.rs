@@ -19,6 +19,11 @@ use crate::normalize::Normalizer;
 use crate::plan::{dataset_name, source_name, table_plan};
 use crate::schema::Schema;
 
+/// DuckDB's memory cap during a sync unless told otherwise. DuckDB would otherwise keep up to
+/// 80% of the machine's memory as cache, so a sync's footprint would grow with the data; with a
+/// cap it spills to the file instead and stays flat.
+pub const DEFAULT_MEMORY_LIMIT: &str = "256MB";
+
 /// What to sync and where.
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
@@ -30,7 +35,7 @@ pub struct SyncOptions {
     pub resources: Vec<String>,
     /// Drop the resources' tables and incremental state first.
     pub full_refresh: bool,
-    /// DuckDB's memory cap during the load, e.g. `"512MB"` (default: DuckDB's own).
+    /// DuckDB's memory cap during the load, e.g. `"512MB"` (default: [`DEFAULT_MEMORY_LIMIT`]).
     pub memory_limit: Option<String>,
     /// Set to stop the sync: the resource being loaded rolls back, finished ones stay.
     pub cancel: Option<Arc<AtomicBool>>,
@@ -193,9 +198,7 @@ pub async fn sync(
         );
         blocking(move || {
             let destination = Destination::open(&db_path, &dataset)?;
-            if let Some(limit) = memory {
-                destination.set_memory_limit(&limit)?;
-            }
+            destination.set_memory_limit(memory.as_deref().unwrap_or(DEFAULT_MEMORY_LIMIT))?;
             let state = destination
                 .stored_state(&pipeline)?
                 .unwrap_or_else(|| crate::state::new_state(&pipeline, &dataset, &source));
@@ -333,11 +336,11 @@ async fn load_resource(
                         message: "the sync was cancelled".into(),
                     });
                 }
-                normalizer.normalize(&page.records)?;
+                records += page.records.len() as u64;
+                normalizer.normalize_owned(page.records)?;
                 let rows = normalizer.take_rows();
                 load.write(&normalizer.schema(), rows)?;
                 page_count += 1;
-                records += page.records.len() as u64;
                 let _ = progress_tx.send(Progress {
                     pages: page_count,
                     records,
