@@ -271,7 +271,8 @@ struct LoadContext {
 }
 
 enum Decision {
-    Commit(Option<IncrementalState>),
+    /// Boxed: the state is large and the decision travels through a channel.
+    Commit(Box<Option<IncrementalState>>),
     RollBack,
 }
 
@@ -350,6 +351,7 @@ async fn load_resource(
             drop(pages);
             match decision_rx.blocking_recv() {
                 Ok(Decision::Commit(incremental)) => {
+                    let incremental = *incremental;
                     let mut full = existing;
                     for (name, table) in normalizer.schema().tables {
                         full.tables.insert(name, table);
@@ -407,7 +409,7 @@ async fn load_resource(
     let decision = match &extracted {
         Ok(extracted) => {
             summary.stop_reason = Some(extracted.stop_reason.clone());
-            Decision::Commit(extracted.incremental.clone())
+            Decision::Commit(Box::new(extracted.incremental.clone()))
         }
         Err(error) => {
             summary.error = Some(error.to_string());

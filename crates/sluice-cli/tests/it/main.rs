@@ -1,5 +1,8 @@
 //! The `sluice` binary as a user runs it, against the demo API on loopback.
 
+// Helpers of these tests unwrap as the tests do: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
 mod kill;
 mod preview;
 mod secrets;

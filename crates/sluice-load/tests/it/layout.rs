@@ -26,7 +26,7 @@ fn events(base_url: &str, extra: serde_json::Value) -> serde_json::Value {
 async fn events_load_into_dlt_shaped_tables() {
     let server = demo(300, "").await;
     let db = db();
-    let summary = sync_ok(&events(&server.base_url(), json!({})), &db.path).await;
+    let summary = sync_ok(&events(server.base_url(), json!({})), &db.path).await;
     assert_eq!(summary.dataset, "bench_dataset");
     assert_eq!(summary.resources[0].records, 300);
     assert_eq!(summary.resources[0].tables["events"], 300);
@@ -144,7 +144,7 @@ async fn events_load_into_dlt_shaped_tables() {
 async fn appending_twice_keeps_both_loads_and_replace_keeps_one() {
     let server = demo(120, "").await;
     let db = db();
-    let config = events(&server.base_url(), json!({}));
+    let config = events(server.base_url(), json!({}));
     sync_ok(&config, &db.path).await;
     sync_ok(&config, &db.path).await;
     let conn = open(&db.path);
@@ -170,7 +170,7 @@ async fn appending_twice_keeps_both_loads_and_replace_keeps_one() {
     );
     drop(conn);
 
-    let replace = events(&server.base_url(), json!({"write_disposition": "replace"}));
+    let replace = events(server.base_url(), json!({"write_disposition": "replace"}));
     sync_ok(&replace, &db.path).await;
     let conn = open(&db.path);
     assert_eq!(
@@ -193,13 +193,13 @@ async fn appending_twice_keeps_both_loads_and_replace_keeps_one() {
 async fn a_failed_resource_leaves_the_previous_data_intact() {
     let server = demo(500, "").await;
     let db = db();
-    sync_ok(&events(&server.base_url(), json!({})), &db.path).await;
+    sync_ok(&events(server.base_url(), json!({})), &db.path).await;
     drop(server);
 
     // The same connector against an API that answers invalid JSON on every attempt.
     let broken = demo(500, "malformed=1,max-per-request=1000").await;
     let summary = sync(
-        &events(&broken.base_url(), json!({})),
+        &events(broken.base_url(), json!({})),
         &db.path,
         SyncOptions::default(),
     )
@@ -220,7 +220,7 @@ async fn a_failed_resource_leaves_the_previous_data_intact() {
 async fn full_refresh_drops_the_tables_first() {
     let server = demo(50, "").await;
     let db = db();
-    let config = events(&server.base_url(), json!({}));
+    let config = events(server.base_url(), json!({}));
     sync_ok(&config, &db.path).await;
     sync_ok(&config, &db.path).await;
     let options = SyncOptions {
@@ -240,7 +240,7 @@ async fn column_hints_and_nesting_limits_shape_the_tables() {
     let server = demo(20, "").await;
     let db = db();
     let config = events(
-        &server.base_url(),
+        server.base_url(),
         json!({"max_table_nesting": 0, "primary_key": "id",
                "columns": {"occurredAt": {"data_type": "text"}}}),
     );

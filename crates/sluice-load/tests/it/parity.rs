@@ -149,6 +149,6 @@ async fn assert_parity(config: Value) {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_benchmark_connector_makes_the_tables_dlt_makes() {
     let server = demo(450, "").await;
-    assert_parity(events(&server.base_url(), 100)).await;
-    assert_parity(events(&server.base_url(), 1000)).await;
+    assert_parity(events(server.base_url(), 100)).await;
+    assert_parity(events(server.base_url(), 1000)).await;
 }
