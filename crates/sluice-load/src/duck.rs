@@ -621,6 +621,8 @@ impl ResourceLoad<'_> {
         )?;
         let version_table = quote(VERSION_TABLE);
         let mut schema = record.schema.clone();
+        schema["version_hash"] = Value::String(record.schema_hash.clone());
+        let schema = schema.to_string();
         run(
             format!(
                 "INSERT INTO {ds}.{version_table} \
@@ -631,10 +633,7 @@ impl ResourceLoad<'_> {
             &[
                 &record.schema_name,
                 &record.schema_hash,
-                &{
-                    schema["version_hash"] = Value::String(record.schema_hash.clone());
-                    schema.to_string()
-                },
+                &schema,
                 &record.schema_name,
                 &record.schema_hash,
             ],

@@ -439,11 +439,8 @@ async fn load_resource(
             }
             (destination, summary, None)
         }
-        Err(error) => {
-            // The writer thread panicked: the destination went with it. Reopen the file.
-            summary.error = Some(format!("the loader failed: {error}"));
-            panic!("the loader thread failed: {error}");
-        }
+        // The writer thread panicked and took the destination with it: a bug, passed on as is.
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
     }
 }
 
