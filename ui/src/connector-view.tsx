@@ -10,8 +10,60 @@ function resourceRow(resource: ResourceLike): { name: string; path: string } {
   return { name: resource.name ?? "(unnamed)", path };
 }
 
-/** The selected connector's overview: where it points, what it reads, and its secrets' state. */
+/**
+ * The tabs of an open connector, in the order a user works: look at it, edit it, try a resource,
+ * see the tables it will make, run it, browse the data. Each tab is its own component that gets
+ * the connector's id; `key` remounts tabs when another connector opens.
+ */
+const TABS = [
+  { id: "overview", label: "Overview" },
+] as const satisfies readonly { id: string; label: string }[];
+
+type TabId = (typeof TABS)[number]["id"];
+
 export function ConnectorView({ id }: { id: number }) {
+  const [tab, setTab] = useState<TabId>("overview");
+  useEffect(() => setTab("overview"), [id]);
+  // Arrow keys move between tabs, as in every desktop tab strip (WAI-ARIA tabs pattern).
+  const onKeyDown = (e: KeyboardEvent) => {
+    const at = TABS.findIndex((t) => t.id === tab);
+    const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    const next = TABS[(at + step + TABS.length) % TABS.length];
+    if (!next) return;
+    setTab(next.id);
+    document.getElementById(`tab-${next.id}`)?.focus();
+  };
+  return (
+    <div class="connector-tabs">
+      <div class="tab-strip" role="tablist" aria-label="Connector" onKeyDown={onKeyDown}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            type="button"
+            role="tab"
+            class="tab"
+            data-testid={`tab-${t.id}`}
+            aria-selected={t.id === tab}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={t.id === tab ? 0 : -1}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div class="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "overview" && <Overview id={id} />}
+      </div>
+    </div>
+  );
+}
+
+/** The selected connector's overview: where it points, what it reads, and its secrets' state. */
+function Overview({ id }: { id: number }) {
   const [connector, setConnector] = useState<Connector | null>(null);
   const [secrets, setSecrets] = useState<SecretStatus[] | null>(null);
   const [secretsError, setSecretsError] = useState<string | null>(null);

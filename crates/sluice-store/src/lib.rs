@@ -13,7 +13,11 @@ use rusqlite_migration::{Migrations, M};
 pub use connectors::{Connector, ConnectorSummary};
 pub use error::{Error, Result};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/001_connectors.sql"))];
+// Never edit a migration that has shipped: add the next one.
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_connectors.sql")),
+    M::up(include_str!("migrations/002_versions_and_runs.sql")),
+];
 
 /// One open app database. A `Connection` is not `Sync`; the app keeps the store behind a mutex
 /// and calls it from blocking threads.
