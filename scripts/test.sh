@@ -43,7 +43,8 @@ if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git status --porc
 fi
 
 step "The real app through WebDriver"
-cargo build --locked -p sluice-app
+# --workspace, not -p: a -p build can see another feature set and recompile DuckDB (minutes).
+cargo build --workspace --locked
 export SLUICE_APP_BIN="$CARGO_TARGET_DIR/debug/sluice-app"
 # The app keeps connector secrets in the keychain, so it runs against a real one here too.
 bash scripts/with-keyring.sh xvfb-run -a --server-args="-screen 0 1280x800x24" npm run --silent test:e2e
