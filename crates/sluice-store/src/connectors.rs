@@ -129,10 +129,87 @@ impl Store {
             params![name, serde_json::to_string(config)?, is_demo],
         );
         match inserted {
-            Ok(_) => self.connector(self.conn.last_insert_rowid()),
+            Ok(_) => {
+                let connector = self.connector(self.conn.last_insert_rowid())?;
+                // The first version, so the user can always go back to how the connector began.
+                self.add_version(&connector, "Created")?;
+                Ok(connector)
+            }
             Err(e) if is_unique_violation(&e) => Err(Error::NameTaken(name.to_owned())),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Gives a connector a new display name. Its uid, and so its keychain secrets, stay.
+    pub fn rename_connector(&self, id: i64, name: &str) -> Result<Connector> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::NameEmpty);
+        }
+        let renamed = self.conn.execute(
+            "UPDATE connectors SET name = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1 AND deleted_at IS NULL",
+            params![id, name],
+        );
+        match renamed {
+            Ok(0) => Err(Error::ConnectorNotFound(id)),
+            Ok(_) => self.connector(id),
+            Err(e) if is_unique_violation(&e) => Err(Error::NameTaken(name.to_owned())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A copy of a connector under the next free "<name> (copy)" name, with a new uid. The copy
+    /// is never the demo connector. The caller copies the keychain secrets to the new uid's
+    /// scope: the store holds no secret values.
+    pub fn duplicate_connector(&self, id: i64) -> Result<Connector> {
+        let original = self.connector(id)?;
+        self.create_connector_with_free_name(&format!("{} (copy)", original.name), &original.config)
+    }
+
+    /// Hides a connector from the list; [`Store::restore_connector`] brings it back (the undo of
+    /// the list's delete). Its versions and runs stay with it.
+    pub fn delete_connector(&self, id: i64) -> Result<()> {
+        let deleted = self.conn.execute(
+            "UPDATE connectors SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1 AND deleted_at IS NULL",
+            [id],
+        )?;
+        if deleted == 0 {
+            return Err(Error::ConnectorNotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Undoes [`Store::delete_connector`]. When another connector took the name in between, the
+    /// restored one gets the next free "<name> (n)" so the undo never fails on a name.
+    pub fn restore_connector(&self, id: i64) -> Result<Connector> {
+        let name: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT name FROM connectors WHERE id = ?1 AND deleted_at IS NOT NULL",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let name = name.ok_or(Error::ConnectorNotFound(id))?;
+        for n in 1..1000 {
+            let candidate = if n == 1 {
+                name.clone()
+            } else {
+                format!("{name} ({n})")
+            };
+            let restored = self.conn.execute(
+                "UPDATE connectors SET deleted_at = NULL, name = ?2 WHERE id = ?1",
+                params![id, candidate],
+            );
+            match restored {
+                Ok(_) => return self.connector(id),
+                Err(e) if is_unique_violation(&e) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Error::NameTaken(name))
     }
 
     /// Saves a new connector under `name`, or `name (2)`, `name (3)`... when that is taken, so an

@@ -104,3 +104,86 @@ fn every_connector_gets_its_own_uid_even_across_database_files() -> sluice_store
     assert_eq!(first.uid.len(), 32);
     Ok(())
 }
+
+#[test]
+fn renaming_keeps_the_uid_and_refuses_taken_or_blank_names() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    let crm = store.create_connector("crm", &config("https://c.example", &[]), false)?;
+    store.create_connector("billing", &config("https://b.example", &[]), false)?;
+    let renamed = store.rename_connector(crm.id, "  Sales CRM ")?;
+    assert_eq!(renamed.name, "Sales CRM");
+    assert_eq!(renamed.uid, crm.uid, "the keychain scope stays");
+    assert!(matches!(
+        store.rename_connector(crm.id, "billing"),
+        Err(Error::NameTaken(n)) if n == "billing"
+    ));
+    assert!(matches!(
+        store.rename_connector(crm.id, " "),
+        Err(Error::NameEmpty)
+    ));
+    assert!(matches!(
+        store.rename_connector(999, "x"),
+        Err(Error::ConnectorNotFound(999))
+    ));
+    Ok(())
+}
+
+#[test]
+fn a_duplicate_has_the_same_config_a_free_name_and_its_own_uid() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    let cfg = config("https://c.example", &["deals"]);
+    let demo = store.create_connector("Demo", &cfg, true)?;
+    let first = store.duplicate_connector(demo.id)?;
+    let second = store.duplicate_connector(demo.id)?;
+    assert_eq!(first.name, "Demo (copy)");
+    assert_eq!(second.name, "Demo (copy) (2)");
+    assert_eq!(first.config, cfg);
+    assert!(
+        !first.is_demo,
+        "a copy of the demo is an ordinary connector"
+    );
+    assert_ne!(first.uid, demo.uid);
+    assert_ne!(first.uid, second.uid);
+    assert_eq!(store.list_connectors()?.len(), 3);
+    Ok(())
+}
+
+#[test]
+fn a_deleted_connector_leaves_the_list_and_comes_back_on_restore() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    let crm = store.create_connector("crm", &config("https://c.example", &[]), false)?;
+    store.delete_connector(crm.id)?;
+    assert_eq!(store.list_connectors()?, vec![]);
+    assert!(matches!(
+        store.connector(crm.id),
+        Err(Error::ConnectorNotFound(_))
+    ));
+    assert!(matches!(
+        store.delete_connector(crm.id),
+        Err(Error::ConnectorNotFound(_))
+    ));
+    let restored = store.restore_connector(crm.id)?;
+    assert_eq!(restored.uid, crm.uid);
+    assert_eq!(restored.name, "crm");
+    assert_eq!(store.list_connectors()?.len(), 1);
+    assert!(
+        matches!(
+            store.restore_connector(crm.id),
+            Err(Error::ConnectorNotFound(_))
+        ),
+        "a live connector cannot be restored"
+    );
+    Ok(())
+}
+
+#[test]
+fn restoring_takes_a_free_name_when_its_own_was_reused() -> sluice_store::Result<()> {
+    let store = Store::open_in_memory()?;
+    let old = store.create_connector("crm", &config("https://old.example", &[]), false)?;
+    store.delete_connector(old.id)?;
+    store.create_connector("crm", &config("https://new.example", &[]), false)?;
+    let restored = store.restore_connector(old.id)?;
+    assert_eq!(restored.name, "crm (2)");
+    assert_eq!(store.list_connectors()?.len(), 2);
+    Ok(())
+}

@@ -1,3 +1,4 @@
 //! Integration tests of the app store against real SQLite files.
 
 mod connectors;
+mod versions;
