@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
-use sluice_engine::{Engine, EngineOptions, EventKind, Preview, StoreSecrets};
+use sluice_engine::{Engine, EngineOptions, Preview, StoreSecrets};
 use sluice_secrets::{Redactor, SecretStore, SecretValue};
 
 #[derive(Debug, clap::Args)]
@@ -67,52 +67,46 @@ pub async fn preview(args: PreviewArgs) -> anyhow::Result<()> {
 
     let mut report = Vec::new();
     for name in &names {
-        let mut run = engine
-            .extract(name)
-            .with_context(|| format!("resource `{name}` cannot run"))?;
-        let mut records = Vec::new();
-        while let Some(page) = run.pages.recv().await {
-            records.extend(page.records);
-        }
-        let outcome = run.done.await.context("the preview task failed")?;
-        let mut requests = Vec::new();
-        let mut notes = Vec::new();
-        while let Ok(event) = run.events.try_recv() {
-            match event.kind {
-                EventKind::Exchange(exchange) => requests.push(json!({
+        let found = sluice_engine::preview_resource(&engine, name).await;
+        let requests: Vec<Value> = found
+            .requests
+            .iter()
+            .map(|exchange| {
+                json!({
                     "method": exchange.method,
                     "url": exchange.url,
                     "status": exchange.status,
                     "request_headers": exchange.request_headers,
                     "response_headers": exchange.response_headers,
                     "response_body": exchange.response_body,
-                })),
-                // The stop reason is reported once, from the summary.
-                EventKind::Request { .. } | EventKind::Page { .. } | EventKind::Stopped { .. } => {}
-                _ => notes.push(event.message),
-            }
-        }
-        let (stop_reason, error) = match outcome {
-            Ok(summary) => (Some(summary.stop_reason), None),
-            Err(err) => (None, Some(err.to_string())),
-        };
+                })
+            })
+            .collect();
+        let notes: Vec<String> = found
+            .detected
+            .iter()
+            .map(|d| d.reason.clone())
+            .chain(found.notes.iter().cloned())
+            .collect();
         if !args.json {
             print_text(
                 name,
-                &records,
+                &found.records,
                 &requests,
                 &notes,
-                stop_reason.as_deref(),
-                error.as_deref(),
+                found.stop_reason.as_deref(),
+                found.error.as_deref(),
             );
         }
         report.push(json!({
             "resource": name,
-            "records": records,
+            "records": found.records,
             "requests": requests,
             "notes": notes,
-            "stop_reason": stop_reason,
-            "error": error,
+            "detected": found.detected,
+            "stop_reason": found.stop_reason,
+            "sample_limit_reached": found.sample_limit_reached,
+            "error": found.error,
         }));
     }
 

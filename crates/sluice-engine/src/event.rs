@@ -31,8 +31,13 @@ pub enum EventKind {
     Wait { duration: Duration, reason: String },
     /// A page of records arrived (`number` counts from 1).
     Page { number: usize, records: usize },
-    /// The paginator or data selector was detected from the first response, and why.
-    Detected { reason: String },
+    /// The paginator or data selector was detected from the first response, and why. `config`
+    /// is the endpoint fragment that makes it explicit (`{"paginator": {...}}` or
+    /// `{"data_selector": "..."}`), for the test panel's "adopt" button.
+    Detected {
+        reason: String,
+        config: serde_json::Value,
+    },
     /// Paging ended normally.
     Stopped { reason: String },
     /// Preview only: one request and its answer as they went over the wire, redacted.
@@ -111,7 +116,10 @@ impl Events {
                 reason: r(&reason),
             },
             EventKind::Stopped { reason } => EventKind::Stopped { reason: r(&reason) },
-            EventKind::Detected { reason } => EventKind::Detected { reason: r(&reason) },
+            EventKind::Detected { reason, config } => EventKind::Detected {
+                reason: r(&reason),
+                config,
+            },
             EventKind::Exchange(exchange) => {
                 let pairs = |pairs: Vec<(String, String)>| {
                     pairs.into_iter().map(|(k, v)| (k, r(&v))).collect()
@@ -160,7 +168,7 @@ fn describe(kind: &EventKind) -> String {
             format!("waiting {:.3} s: {reason}", duration.as_secs_f64())
         }
         EventKind::Page { number, records } => format!("page {number}: {records} records"),
-        EventKind::Stopped { reason } | EventKind::Detected { reason } => reason.clone(),
+        EventKind::Stopped { reason } | EventKind::Detected { reason, .. } => reason.clone(),
         EventKind::Exchange(e) => match e.status {
             Some(status) => format!("{} {} → HTTP {status}", e.method, e.url),
             None => format!("{} {} → no answer", e.method, e.url),

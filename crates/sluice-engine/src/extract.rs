@@ -90,6 +90,8 @@ pub struct Summary {
     pub records: usize,
     /// Why paging stopped, in words.
     pub stop_reason: String,
+    /// Preview only: a page or record limit ended the run while the API had more to give.
+    pub sample_limit_reached: bool,
     /// The incremental state to store with the data; `None` without an incremental cursor or
     /// with an `end_value` (such runs are stateless, as in dlt).
     pub incremental: Option<IncrementalState>,
@@ -777,6 +779,7 @@ impl Run {
                 )))
             }
         };
+        let sample_limit_reached = preview_stop.is_some();
         let stop_reason = preview_stop.unwrap_or_else(|| {
             format!(
                 "fetched once for each of {parent_records} `{parent_name}` records; the last \
@@ -787,6 +790,7 @@ impl Run {
             pages: totals.pages,
             records: totals.records,
             stop_reason,
+            sample_limit_reached,
             incremental: self.incremental_state(),
         })
     }
@@ -819,10 +823,14 @@ impl Run {
         let stop_reason = self
             .sequence(request, &pages, &events, &[], &mut totals)
             .await?;
+        // A paginator that stops on the page that reaches the limit has nothing more to give.
+        let sample_limit_reached =
+            self.preview_reached(&totals).as_deref() == Some(stop_reason.as_str());
         Ok(Summary {
             pages: totals.pages,
             records: totals.records,
             stop_reason,
+            sample_limit_reached,
             incremental: self.incremental_state(),
         })
     }
@@ -893,6 +901,7 @@ impl Run {
                     let detected = detect_data_selector(&body);
                     events.emit(EventKind::Detected {
                         reason: format!("detected data_selector `{detected}`"),
+                        config: serde_json::json!({ "data_selector": detected }),
                     });
                     let selector = Path::parse(&detected)?;
                     data_selector = Some(selector.clone());
@@ -907,8 +916,11 @@ impl Run {
                 headers: &response.headers,
                 body: &body,
             };
-            if let Some(reason) = paginator.detect(&view) {
-                events.emit(EventKind::Detected { reason });
+            if let Some((reason, config)) = paginator.detect(&view) {
+                events.emit(EventKind::Detected {
+                    reason,
+                    config: serde_json::json!({ "paginator": config }),
+                });
             }
             let next = paginator.advance(&view, &records, number, &mut request)?;
             // Paging decides on the page as it came; the incremental range is applied after.

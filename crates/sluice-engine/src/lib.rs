@@ -29,6 +29,7 @@ mod placeholder;
 mod request;
 mod retry;
 pub mod selector;
+pub mod tryout;
 pub mod url;
 
 pub use auth::{refresh_margin, SecretResolver, StoreSecrets};
@@ -37,3 +38,4 @@ pub use event::{Event, EventKind, Exchange};
 pub use extract::{Engine, EngineOptions, Extraction, Extractions, Page, Preview, Summary};
 pub use incremental::IncrementalState;
 pub use retry::{backoff, retry_after, Sleeper, TokioSleeper, MIN_RETRY_AFTER_WAIT};
+pub use tryout::{preview_resource, Detection, ExchangeView, ResourcePreview};

@@ -3,7 +3,7 @@
 
 use reqwest::header::{HeaderMap, LINK};
 use reqwest::Url;
-use serde_json::Value;
+use serde_json::{json, Value};
 use sluice_config::{Paginator as PaginatorModel, PaginatorConfig, PaginatorType};
 
 use crate::error::{Error, Result};
@@ -242,13 +242,15 @@ impl Paginator {
 
     /// Replaces `auto` with what the first response suggests, by dlt's detectors in their order.
     /// Returns a sentence saying what was chosen and why.
-    pub(crate) fn detect(&mut self, response: &PageResponse<'_>) -> Option<String> {
+    /// With the reason comes the paginator's config, for the user to adopt it into the endpoint.
+    pub(crate) fn detect(&mut self, response: &PageResponse<'_>) -> Option<(String, Value)> {
         if !matches!(self, Paginator::Auto) {
             return None;
         }
         let (paginator, why) = detect(response);
+        let config = detected_config(&paginator);
         *self = paginator;
-        Some(why)
+        Some((why, config))
     }
 
     /// Reads page `page` (counted from 1) and prepares the request of the next one.
@@ -616,6 +618,31 @@ fn detect(response: &PageResponse<'_>) -> (Paginator, String) {
         Paginator::SinglePage,
         "detected single_page: the first response shows no sign of more pages".into(),
     )
+}
+
+/// The endpoint `paginator` config that makes the detected paginator explicit. A detected
+/// page_number paginator counts from page 0 without sending it first, as dlt's does; written out
+/// it sends `page=0` on the first request, which APIs counting from 0 read the same way.
+fn detected_config(paginator: &Paginator) -> Value {
+    match paginator {
+        Paginator::HeaderLink { rel } => json!({ "type": "header_link", "links_next_key": rel }),
+        Paginator::JsonLink { next_url_path } => {
+            json!({ "type": "json_link", "next_url_path": next_url_path.text() })
+        }
+        Paginator::Range(range) => {
+            let mut config = json!({ "type": "page_number", "base_page": 0, "page_param": "page" });
+            if let Some(total) = &range.total_path {
+                config["total_path"] = json!(total.text());
+            }
+            config
+        }
+        Paginator::Cursor(cursor) => json!({
+            "type": "cursor",
+            "cursor_path": cursor.cursor_path.text(),
+            "cursor_param": "cursor",
+        }),
+        _ => json!({ "type": "single_page" }),
+    }
 }
 
 fn path_text(keys: &[String]) -> String {

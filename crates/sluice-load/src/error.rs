@@ -20,6 +20,14 @@ pub enum Error {
     Unsupported { resource: String, message: String },
     #[error("the pipeline state stored in the DuckDB file cannot be read: {0}")]
     State(String),
+    #[error("the file has no table `{0}` in this dataset")]
+    NoTable(String),
+    #[error("table `{table}` has no column `{column}`")]
+    NoColumn { table: String, column: String },
+    #[error("the query failed: {0}")]
+    Query(String),
+    #[error("cannot export to {path}: {message}")]
+    Export { path: PathBuf, message: String },
     #[error("no resource named `{0}` in this connector")]
     UnknownResource(String),
     #[error(transparent)]

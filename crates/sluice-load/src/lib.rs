@@ -14,6 +14,7 @@
 //!
 //! No Tauri here: the CLI, the app and the tests drive the same functions.
 
+pub mod browse;
 mod duck;
 mod error;
 pub mod naming;
@@ -29,6 +30,10 @@ use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use sha3::Digest as _;
 
+pub use browse::{
+    ExportFormat, ExportSource, Filter, FilterOp, GridColumn, Sort, TableSummary, Viewer, Window,
+    WindowQuery,
+};
 pub use duck::{Destination, LoadRecord, ResourceLoad};
 pub use error::{Error, Result};
 pub use normalize::{Normalizer, Rows, TablePlan, DEFAULT_MAX_NESTING};

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sluice_config::ConnectorConfig;
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::normalize::Normalizer;
@@ -16,26 +17,30 @@ use crate::value::Cell;
 
 const SAMPLES: usize = 3;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "load/")]
 pub struct SchemaPreview {
     pub tables: Vec<TablePreview>,
     /// Against the existing file; everything is new when there is none.
     pub difference: SchemaDifference,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "load/")]
 pub struct TablePreview {
     pub name: String,
     pub parent: Option<String>,
     pub resource: String,
     /// Rows the sample records made.
+    #[ts(type = "number")]
     pub rows: u64,
     /// Whether the existing file already has this table.
     pub exists: bool,
     pub columns: Vec<ColumnPreview>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "load/")]
 pub struct ColumnPreview {
     pub name: String,
     /// dlt's type name (`text`, `bigint`, ...).
@@ -46,11 +51,15 @@ pub struct ColumnPreview {
     pub primary_key: bool,
     /// Whether the existing file lacks this column.
     pub is_new: bool,
+    #[ts(type = "unknown[]")]
     pub samples: Vec<Value>,
     /// Share of sample rows with no value, 0 to 1.
     pub null_share: f64,
+    #[ts(type = "number")]
     pub distinct: u64,
+    #[ts(type = "unknown")]
     pub min: Option<Value>,
+    #[ts(type = "unknown")]
     pub max: Option<Value>,
 }
 

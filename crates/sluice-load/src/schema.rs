@@ -229,7 +229,8 @@ impl Schema {
 }
 
 /// What a load would change in an existing DuckDB file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "load/")]
 pub struct SchemaDifference {
     pub new_tables: Vec<String>,
     pub new_columns: Vec<ColumnChange>,
@@ -242,7 +243,8 @@ impl SchemaDifference {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "load/")]
 pub struct ColumnChange {
     pub table: String,
     pub column: String,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sluice_engine::{Engine, Event, IncrementalState, Summary};
 use tokio::sync::{mpsc, oneshot};
+use ts_rs::TS;
 
 use crate::duck::{Destination, LoadRecord};
 use crate::error::{Error, Result};
@@ -42,8 +43,9 @@ pub struct SyncOptions {
 }
 
 /// Progress of a sync, in the order things happen.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export, export_to = "load/")]
 pub enum SyncEvent {
     Started {
         load_id: String,
@@ -57,8 +59,11 @@ pub enum SyncEvent {
     /// After each page is written.
     Progress {
         resource: String,
+        #[ts(type = "number")]
         pages: u64,
+        #[ts(type = "number")]
         records: u64,
+        #[ts(type = "number")]
         rows: u64,
         seconds: f64,
     },
@@ -70,7 +75,8 @@ pub enum SyncEvent {
 }
 
 /// An engine event in a serializable shape.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "load/")]
 pub struct EngineEvent {
     pub resource: String,
     pub kind: String,
@@ -99,21 +105,26 @@ impl From<Event> for EngineEvent {
 }
 
 /// How one resource's load ended.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "load/")]
 pub struct ResourceSummary {
     pub resource: String,
     /// `None` when the load committed.
     pub error: Option<String>,
+    #[ts(type = "number")]
     pub pages: u64,
+    #[ts(type = "number")]
     pub records: u64,
     /// Rows written per table (zero for every table when the load rolled back).
+    #[ts(type = "Record<string, number>")]
     pub tables: IndexMap<String, u64>,
     pub stop_reason: Option<String>,
     pub seconds: f64,
 }
 
 /// How a sync ended.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "load/")]
 pub struct SyncSummary {
     pub load_id: String,
     pub db_path: String,

@@ -287,7 +287,7 @@ async fn auto_detects_each_paginator_and_the_data_selector() {
             .events
             .iter()
             .filter_map(|e| match &e.kind {
-                EventKind::Detected { reason } => Some(reason.as_str()),
+                EventKind::Detected { reason, .. } => Some(reason.as_str()),
                 _ => None,
             })
             .collect();

@@ -1,0 +1,568 @@
+//! Reading a DuckDB file for the table viewer: the tables of a dataset, windows of rows fetched on
+//! demand (sorted and filtered by DuckDB, never in memory here), ad-hoc SQL, and export to CSV or
+//! Parquet. The file is opened read-only, so nothing here can change the data.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use duckdb::{params_from_iter, AccessMode, Config, Connection};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Doing, Error, Result};
+use crate::schema::quote;
+
+/// Rows a single window may hold; the grid asks for a screenful or two at a time.
+pub const MAX_WINDOW: u32 = 2_000;
+
+/// One table of the dataset, as the viewer's table picker shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "load/")]
+pub struct TableSummary {
+    pub name: String,
+    /// The table whose rows this one's rows belong to (`tickets` for `tickets__tags`).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Tables holding this one's nested lists.
+    pub children: Vec<String>,
+    #[ts(type = "number")]
+    pub rows: u64,
+    pub columns: Vec<GridColumn>,
+    /// dlt's bookkeeping tables (`_dlt_loads`, `_dlt_version`, `_dlt_pipeline_state`).
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "load/")]
+pub struct GridColumn {
+    pub name: String,
+    /// DuckDB's type name (`VARCHAR`, `BIGINT`, `TIMESTAMP WITH TIME ZONE`, ...).
+    pub data_type: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "load/")]
+pub enum FilterOp {
+    /// The value's text contains the filter text, ignoring case.
+    Contains,
+    Equals,
+    NotEquals,
+    GreaterThan,
+    LessThan,
+    IsEmpty,
+    IsNotEmpty,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "load/")]
+pub struct Filter {
+    pub column: String,
+    pub op: FilterOp,
+    #[serde(default)]
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "load/")]
+pub struct Sort {
+    pub column: String,
+    #[serde(default)]
+    pub descending: bool,
+}
+
+/// Which rows of a table to fetch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "load/")]
+pub struct WindowQuery {
+    pub table: String,
+    #[ts(type = "number")]
+    pub offset: u64,
+    pub limit: u32,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Sort>,
+    #[serde(default)]
+    pub filters: Vec<Filter>,
+}
+
+/// A window of rows. Values are DuckDB's own text for them; `None` is SQL NULL.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "load/")]
+pub struct Window {
+    pub columns: Vec<GridColumn>,
+    #[ts(type = "number")]
+    pub offset: u64,
+    pub rows: Vec<Vec<Option<String>>>,
+    /// Rows matching the filters (the grid's scroll height). For ad-hoc SQL: the rows returned,
+    /// with `more` set when the limit cut the result.
+    #[ts(type = "number")]
+    pub total: u64,
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "load/")]
+pub enum ExportFormat {
+    Csv,
+    Parquet,
+}
+
+/// What to export: a table (with the viewer's sort and filters) or an ad-hoc query's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export, export_to = "load/")]
+pub enum ExportSource {
+    Table {
+        table: String,
+        #[ts(optional)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sort: Option<Sort>,
+        #[serde(default)]
+        filters: Vec<Filter>,
+    },
+    Query {
+        sql: String,
+    },
+}
+
+/// A read-only view of one dataset in a DuckDB file.
+pub struct Viewer {
+    conn: Connection,
+    path: PathBuf,
+    dataset: String,
+    /// Per table: its columns and whether its row ids run 0..n with no gaps (no deleted rows),
+    /// which lets an unsorted, unfiltered window be read by row id instead of by skipping rows.
+    tables: HashMap<String, TableLayout>,
+    /// Filtered row counts by their WHERE clause, so scrolling does not count again.
+    counts: HashMap<(String, String, Vec<String>), u64>,
+}
+
+struct TableLayout {
+    columns: Vec<GridColumn>,
+    rows: u64,
+    dense_row_ids: bool,
+}
+
+impl Viewer {
+    /// Opens `path` read-only. A sync must not be writing the file from this process.
+    pub fn open(path: &Path, dataset: &str) -> Result<Viewer> {
+        if !path.exists() {
+            return Err(Error::Open {
+                path: path.to_owned(),
+                message: "there is no such file yet; run a sync to create it".into(),
+            });
+        }
+        let open_error = |error: duckdb::Error| Error::Open {
+            path: path.to_owned(),
+            message: error.to_string(),
+        };
+        let config = Config::default()
+            .access_mode(AccessMode::ReadOnly)
+            .map_err(open_error)?;
+        let conn = Connection::open_with_flags(path, config).map_err(open_error)?;
+        Ok(Viewer {
+            conn,
+            path: path.to_owned(),
+            dataset: dataset.to_owned(),
+            tables: HashMap::new(),
+            counts: HashMap::new(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn dataset(&self) -> &str {
+        &self.dataset
+    }
+
+    /// The dataset's tables: data tables in name order (each parent before its children), then
+    /// dlt's own tables.
+    pub fn tables(&mut self) -> Result<Vec<TableSummary>> {
+        let names: Vec<String> = {
+            let mut statement = self
+                .conn
+                .prepare(
+                    "SELECT table_name FROM information_schema.tables \
+                     WHERE table_schema = ? AND table_catalog = current_database() \
+                     ORDER BY table_name",
+                )
+                .doing(|| "listing tables".into())?;
+            let rows = statement
+                .query_map([&self.dataset], |row| row.get(0))
+                .doing(|| "listing tables".into())?;
+            rows.collect::<duckdb::Result<_>>()
+                .doing(|| "listing tables".into())?
+        };
+        let mut summaries = Vec::new();
+        for name in &names {
+            let layout = self.layout(name)?;
+            let has_parent_id = layout.columns.iter().any(|c| c.name == "_dlt_parent_id");
+            let parent = has_parent_id
+                .then(|| {
+                    names
+                        .iter()
+                        .filter(|p| *p != name && name.starts_with(&format!("{p}__")))
+                        .max_by_key(|p| p.len())
+                        .cloned()
+                })
+                .flatten();
+            summaries.push(TableSummary {
+                name: name.clone(),
+                parent,
+                children: Vec::new(),
+                rows: layout.rows,
+                columns: layout.columns.clone(),
+                internal: name.starts_with("_dlt_"),
+            });
+        }
+        let links: Vec<(String, String)> = summaries
+            .iter()
+            .filter_map(|t| Some((t.parent.clone()?, t.name.clone())))
+            .collect();
+        for (parent, child) in links {
+            if let Some(table) = summaries.iter_mut().find(|t| t.name == parent) {
+                table.children.push(child);
+            }
+        }
+        summaries.sort_by_key(|t| t.internal);
+        Ok(summaries)
+    }
+
+    /// A window of a table's rows, sorted and filtered by DuckDB.
+    pub fn window(&mut self, query: &WindowQuery) -> Result<Window> {
+        let limit = query.limit.clamp(1, MAX_WINDOW);
+        let layout = self.layout(&query.table)?;
+        let columns = layout.columns.clone();
+        let dense = layout.dense_row_ids;
+        let table_rows = layout.rows;
+        let (clause, values) = where_clause(&query.table, &columns, &query.filters)?;
+        let order = order_clause(&query.table, &columns, query.sort.as_ref())?;
+        let from = self.qualified(&query.table);
+        let select = select_list(&columns);
+
+        let total = if clause.is_empty() {
+            table_rows
+        } else {
+            let key = (query.table.clone(), clause.clone(), values.clone());
+            match self.counts.get(&key) {
+                Some(count) => *count,
+                None => {
+                    let count: i64 = self
+                        .conn
+                        .query_row(
+                            &format!("SELECT count(*) FROM {from} {clause}"),
+                            params_from_iter(values.iter()),
+                            |row| row.get(0),
+                        )
+                        .doing(|| format!("counting the rows of {}", query.table))?;
+                    let count = count.max(0) as u64;
+                    self.counts.insert(key, count);
+                    count
+                }
+            }
+        };
+
+        // Unsorted and unfiltered with row ids 0..n: read the window by row id, which DuckDB
+        // answers from the row groups that hold it instead of skipping `offset` rows.
+        let sql = if clause.is_empty() && order.is_empty() && dense {
+            format!(
+                "SELECT {select} FROM {from} WHERE rowid >= {start} AND rowid < {end} ORDER BY rowid",
+                start = query.offset,
+                end = query.offset.saturating_add(u64::from(limit)),
+            )
+        } else {
+            let order = if order.is_empty() {
+                "ORDER BY rowid".to_owned()
+            } else {
+                format!("{order}, rowid")
+            };
+            format!(
+                "SELECT {select} FROM {from} {clause} {order} LIMIT {limit} OFFSET {offset}",
+                offset = query.offset
+            )
+        };
+        let rows = self.fetch_text_rows(&sql, &values, columns.len())?;
+        Ok(Window {
+            columns,
+            offset: query.offset,
+            more: query.offset + (rows.len() as u64) < total,
+            rows,
+            total,
+        })
+    }
+
+    /// Runs an ad-hoc query and returns its first `limit` rows. The file is read-only, so a
+    /// statement that would change it fails with DuckDB's own message.
+    pub fn query(&mut self, sql: &str, limit: u32) -> Result<Window> {
+        let sql = clean_sql(sql)?;
+        let limit = limit.clamp(1, MAX_WINDOW);
+        self.use_dataset()?;
+        let columns = self.describe(&sql)?;
+        let fetch = format!(
+            "SELECT COLUMNS(*)::VARCHAR FROM ({sql}) AS query LIMIT {}",
+            u64::from(limit) + 1
+        );
+        let mut rows = self.fetch_text_rows(&fetch, &[], columns.len())?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        Ok(Window {
+            columns,
+            offset: 0,
+            total: rows.len() as u64,
+            rows,
+            more,
+        })
+    }
+
+    /// Writes a table (with sort and filters) or a query's whole result to `target`; returns the
+    /// rows written.
+    pub fn export(
+        &mut self,
+        source: &ExportSource,
+        target: &Path,
+        format: ExportFormat,
+    ) -> Result<u64> {
+        let (select, values) = match source {
+            ExportSource::Table {
+                table,
+                sort,
+                filters,
+            } => {
+                let columns = self.layout(table)?.columns.clone();
+                let (clause, values) = where_clause(table, &columns, filters)?;
+                let order = order_clause(table, &columns, sort.as_ref())?;
+                (
+                    format!("SELECT * FROM {} {clause} {order}", self.qualified(table)),
+                    values,
+                )
+            }
+            ExportSource::Query { sql } => {
+                self.use_dataset()?;
+                (clean_sql(sql)?, Vec::new())
+            }
+        };
+        if let Some(folder) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !folder.is_dir() {
+                return Err(Error::Export {
+                    path: target.to_owned(),
+                    message: "its folder does not exist".into(),
+                });
+            }
+        }
+        let options = match format {
+            ExportFormat::Csv => "FORMAT csv, HEADER true",
+            ExportFormat::Parquet => "FORMAT parquet",
+        };
+        let sql = format!(
+            "COPY ({select}) TO '{}' ({options})",
+            target.display().to_string().replace('\'', "''")
+        );
+        let written = self
+            .conn
+            .execute(&sql, params_from_iter(values.iter()))
+            .map_err(|error| Error::Export {
+                path: target.to_owned(),
+                message: error.to_string(),
+            })?;
+        Ok(written as u64)
+    }
+
+    fn qualified(&self, table: &str) -> String {
+        format!("{}.{}", quote(&self.dataset), quote(table))
+    }
+
+    /// Unqualified names in ad-hoc SQL mean the dataset's tables, as in dlt's `sql_client`.
+    fn use_dataset(&self) -> Result<()> {
+        self.conn
+            .execute_batch(&format!(
+                "SET search_path = '{}'",
+                self.dataset.replace('\'', "")
+            ))
+            .doing(|| "choosing the dataset".into())
+    }
+
+    fn describe(&self, sql: &str) -> Result<Vec<GridColumn>> {
+        let mut statement = self
+            .conn
+            .prepare(&format!("DESCRIBE SELECT * FROM ({sql}) AS query"))
+            .map_err(|error| Error::Query(error.to_string()))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(GridColumn {
+                    name: row.get(0)?,
+                    data_type: row.get(1)?,
+                })
+            })
+            .map_err(|error| Error::Query(error.to_string()))?;
+        rows.collect::<duckdb::Result<_>>()
+            .map_err(|error| Error::Query(error.to_string()))
+    }
+
+    fn layout(&mut self, table: &str) -> Result<&TableLayout> {
+        if !self.tables.contains_key(table) {
+            let layout = self.read_layout(table)?;
+            self.tables.insert(table.to_owned(), layout);
+        }
+        self.tables
+            .get(table)
+            .ok_or_else(|| Error::NoTable(table.to_owned()))
+    }
+
+    fn read_layout(&self, table: &str) -> Result<TableLayout> {
+        let columns: Vec<GridColumn> = {
+            let mut statement = self
+                .conn
+                .prepare(
+                    "SELECT column_name, data_type FROM information_schema.columns \
+                     WHERE table_schema = ? AND table_name = ? AND table_catalog = current_database() \
+                     ORDER BY ordinal_position",
+                )
+                .doing(|| format!("reading the columns of {table}"))?;
+            let rows = statement
+                .query_map([&self.dataset, table], |row| {
+                    Ok(GridColumn {
+                        name: row.get(0)?,
+                        data_type: row.get(1)?,
+                    })
+                })
+                .doing(|| format!("reading the columns of {table}"))?;
+            rows.collect::<duckdb::Result<_>>()
+                .doing(|| format!("reading the columns of {table}"))?
+        };
+        if columns.is_empty() {
+            return Err(Error::NoTable(table.to_owned()));
+        }
+        let (rows, max_row_id): (i64, Option<i64>) = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*), max(rowid) FROM {}", self.qualified(table)),
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .doing(|| format!("counting the rows of {table}"))?;
+        Ok(TableLayout {
+            columns,
+            rows: rows.max(0) as u64,
+            dense_row_ids: max_row_id.map_or(true, |max| max + 1 == rows),
+        })
+    }
+
+    fn fetch_text_rows(
+        &self,
+        sql: &str,
+        values: &[String],
+        width: usize,
+    ) -> Result<Vec<Vec<Option<String>>>> {
+        let mut statement = self
+            .conn
+            .prepare(sql)
+            .map_err(|error| Error::Query(error.to_string()))?;
+        let mut rows = statement
+            .query(params_from_iter(values.iter()))
+            .map_err(|error| Error::Query(error.to_string()))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows
+            .next()
+            .map_err(|error| Error::Query(error.to_string()))?
+        {
+            let mut cells = Vec::with_capacity(width);
+            for i in 0..width {
+                cells.push(
+                    row.get::<_, Option<String>>(i)
+                        .map_err(|error| Error::Query(error.to_string()))?,
+                );
+            }
+            out.push(cells);
+        }
+        Ok(out)
+    }
+}
+
+/// Every column as DuckDB's text for it, so the grid shows values exactly as DuckDB prints them.
+fn select_list(columns: &[GridColumn]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("CAST({} AS VARCHAR)", quote(&c.name)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn column<'a>(table: &str, columns: &'a [GridColumn], name: &str) -> Result<&'a GridColumn> {
+    columns
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| Error::NoColumn {
+            table: table.to_owned(),
+            column: name.to_owned(),
+        })
+}
+
+/// The WHERE clause of the filters, with the filter texts as bound parameters (never spliced).
+fn where_clause(
+    table: &str,
+    columns: &[GridColumn],
+    filters: &[Filter],
+) -> Result<(String, Vec<String>)> {
+    let mut terms = Vec::new();
+    let mut values = Vec::new();
+    for filter in filters {
+        let col = column(table, columns, &filter.column)?;
+        let name = quote(&col.name);
+        let term = match filter.op {
+            FilterOp::Contains => {
+                values.push(filter.value.clone());
+                format!("contains(lower(CAST({name} AS VARCHAR)), lower(?))")
+            }
+            FilterOp::Equals | FilterOp::NotEquals | FilterOp::GreaterThan | FilterOp::LessThan => {
+                let op = match filter.op {
+                    FilterOp::Equals => "=",
+                    FilterOp::NotEquals => "<>",
+                    FilterOp::GreaterThan => ">",
+                    _ => "<",
+                };
+                values.push(filter.value.clone());
+                // Compared as the column's type, so 9 < 10 for numbers and dates order as dates;
+                // a text that is not of that type matches nothing.
+                format!("{name} {op} TRY_CAST(? AS {})", col.data_type)
+            }
+            FilterOp::IsEmpty => format!("{name} IS NULL"),
+            FilterOp::IsNotEmpty => format!("{name} IS NOT NULL"),
+        };
+        terms.push(term);
+    }
+    if terms.is_empty() {
+        Ok((String::new(), values))
+    } else {
+        Ok((format!("WHERE {}", terms.join(" AND ")), values))
+    }
+}
+
+fn order_clause(table: &str, columns: &[GridColumn], sort: Option<&Sort>) -> Result<String> {
+    let Some(sort) = sort else {
+        return Ok(String::new());
+    };
+    let col = column(table, columns, &sort.column)?;
+    Ok(format!(
+        "ORDER BY {} {} NULLS LAST",
+        quote(&col.name),
+        if sort.descending { "DESC" } else { "ASC" }
+    ))
+}
+
+/// One statement, without the trailing semicolon, so it can be wrapped in a subquery.
+fn clean_sql(sql: &str) -> Result<String> {
+    let trimmed = sql.trim().trim_end_matches(';').trim();
+    if trimmed.is_empty() {
+        return Err(Error::Query("the query is empty".into()));
+    }
+    Ok(trimmed.to_owned())
+}
