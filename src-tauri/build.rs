@@ -9,6 +9,18 @@ fn main() {
             "open_demo_connector",
             "import_connector",
             "secret_status",
+            "save_connector_config",
+            "check_connector_config",
+            "rename_connector",
+            "duplicate_connector",
+            "delete_connector",
+            "restore_connector",
+            "connector_versions",
+            "revert_connector",
+            "default_export_path",
+            "export_connector",
+            "set_connector_secret",
+            "delete_connector_secret",
         ]),
     ))
     .expect("tauri-build failed");

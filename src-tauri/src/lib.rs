@@ -4,6 +4,7 @@
 
 mod commands;
 mod demo;
+mod editor;
 mod error;
 
 use std::path::PathBuf;
@@ -93,6 +94,18 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::open_demo_connector,
             commands::import_connector,
             commands::secret_status,
+            editor::save_connector_config,
+            editor::check_connector_config,
+            editor::rename_connector,
+            editor::duplicate_connector,
+            editor::delete_connector,
+            editor::restore_connector,
+            editor::connector_versions,
+            editor::revert_connector,
+            editor::default_export_path,
+            editor::export_connector,
+            editor::set_connector_secret,
+            editor::delete_connector_secret,
         ])
 }
 
