@@ -35,4 +35,38 @@ export const api = {
   importConnector: (text: string) => call<ImportOutcome>("import_connector", { text }),
   openDemoConnector: () => call<DemoOpened>("open_demo_connector"),
   secretStatus: (id: number) => call<SecretStatus[]>("secret_status", { id }),
+  ...editorApi(),
 };
+
+// The editor's commands (src-tauri/src/editor.rs).
+import type { Duplicated } from "./bindings/app/Duplicated";
+import type { ExportRequest } from "./bindings/app/ExportRequest";
+import type { SaveOutcome } from "./bindings/app/SaveOutcome";
+import type { ExportFormat } from "./bindings/config/ExportFormat";
+import type { Problem } from "./bindings/config/Problem";
+import type { ConnectorVersion } from "./bindings/store/ConnectorVersion";
+
+export type { ConnectorVersion, Duplicated, ExportFormat, ExportRequest, Problem, SaveOutcome };
+
+function editorApi() {
+  return {
+    saveConnectorConfig: (id: number, config: unknown) =>
+      call<SaveOutcome>("save_connector_config", { id, config }),
+    checkConnectorConfig: (config: unknown) => call<Problem[]>("check_connector_config", { config }),
+    renameConnector: (id: number, name: string) =>
+      call<ConnectorSummary>("rename_connector", { id, name }),
+    duplicateConnector: (id: number) => call<Duplicated>("duplicate_connector", { id }),
+    deleteConnector: (id: number) => call<null>("delete_connector", { id }),
+    restoreConnector: (id: number) => call<ConnectorSummary>("restore_connector", { id }),
+    connectorVersions: (id: number) => call<ConnectorVersion[]>("connector_versions", { id }),
+    revertConnector: (id: number, versionId: number) =>
+      call<Connector>("revert_connector", { id, versionId }),
+    defaultExportPath: (id: number, format: ExportFormat) =>
+      call<string>("default_export_path", { id, format }),
+    exportConnector: (request: ExportRequest) => call<string>("export_connector", { request }),
+    setConnectorSecret: (id: number, name: string, value: string) =>
+      call<null>("set_connector_secret", { id, name, value }),
+    deleteConnectorSecret: (id: number, name: string) =>
+      call<boolean>("delete_connector_secret", { id, name }),
+  };
+}

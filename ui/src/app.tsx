@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, type CommandError, type ConnectorSummary, type ImportOutcome } from "./api";
 import { ConnectorView } from "./connector-view";
+import { ConnectorActions, UndoToast } from "./editor/connector-actions";
 import { EmptyState } from "./empty-state";
 import { ImportDialog } from "./import-dialog";
 import { NewConnectorDialog } from "./new-connector-dialog";
@@ -18,6 +19,7 @@ export function App() {
   const [importing, setImporting] = useState(false);
   const [openingDemo, setOpeningDemo] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [deleted, setDeleted] = useState<ConnectorSummary | null>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -30,6 +32,22 @@ export function App() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // After a rename, duplicate, delete or restore: reload the list and select `select` (null: none).
+  const changed = async (select?: number | null) => {
+    await refresh();
+    if (select !== undefined) setSelected(select);
+  };
+
+  const undoDelete = async (connector: ConnectorSummary) => {
+    setDeleted(null);
+    try {
+      const restored = await api.restoreConnector(connector.id);
+      await changed(restored.id);
+    } catch (error) {
+      setNotice((error as CommandError).message);
+    }
+  };
 
   const created = async (connector: ConnectorSummary) => {
     setCreating(false);
@@ -115,6 +133,15 @@ export function App() {
                   <span class="connector-name">{c.name}</span>
                   <span class="connector-meta">{c.baseUrl ?? "no base URL"}</span>
                 </button>
+                {c.id === selected && (
+                  <ConnectorActions
+                    key={c.id}
+                    connector={c}
+                    onChanged={changed}
+                    onDeleted={setDeleted}
+                    onNotice={setNotice}
+                  />
+                )}
               </li>
             ))}
           </ul>
@@ -147,8 +174,11 @@ export function App() {
         {load.state === "ready" && connectors.length > 0 && current === null && (
           <p class="muted center">Pick a connector on the left, or create a new one.</p>
         )}
-        {current !== null && <ConnectorView id={current.id} />}
+        {current !== null && <ConnectorView id={current.id} onChanged={() => void refresh()} />}
       </main>
+      {deleted && (
+        <UndoToast connector={deleted} onUndo={() => void undoDelete(deleted)} onClose={() => setDeleted(null)} />
+      )}
       {importing && <ImportDialog onImported={imported} onCancel={() => setImporting(false)} />}
       {creating && (
         <NewConnectorDialog onCreated={created} onCancel={() => setCreating(false)} />

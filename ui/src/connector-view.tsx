@@ -1,5 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type CommandError, type Connector, type SecretStatus } from "./api";
+import { Editor } from "./editor/editor";
+import { ExportPanel } from "./editor/export-panel";
+import { History } from "./editor/history";
 
 type ResourceLike = string | { name?: string; endpoint?: string | { path?: string } };
 
@@ -17,11 +20,14 @@ function resourceRow(resource: ResourceLike): { name: string; path: string } {
  */
 const TABS = [
   { id: "overview", label: "Overview" },
+  { id: "edit", label: "Edit" },
+  { id: "history", label: "History" },
+  { id: "export", label: "Export" },
 ] as const satisfies readonly { id: string; label: string }[];
 
 type TabId = (typeof TABS)[number]["id"];
 
-export function ConnectorView({ id }: { id: number }) {
+export function ConnectorView({ id, onChanged }: { id: number; onChanged?: () => void }) {
   const [tab, setTab] = useState<TabId>("overview");
   useEffect(() => setTab("overview"), [id]);
   // Arrow keys move between tabs, as in every desktop tab strip (WAI-ARIA tabs pattern).
@@ -57,6 +63,9 @@ export function ConnectorView({ id }: { id: number }) {
       </div>
       <div class="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === "overview" && <Overview id={id} />}
+        {tab === "edit" && <Editor id={id} onSaved={onChanged} />}
+        {tab === "history" && <History id={id} onReverted={onChanged} />}
+        {tab === "export" && <ExportPanel id={id} />}
       </div>
     </div>
   );

@@ -1,0 +1,120 @@
+// What the editor tests do as a user: fill fields by their labels' inputs, pick from selects,
+// store secrets, wait for autosave. Field ids come from the config path (`f-client-base_url`).
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { Browser } from "./harness.ts";
+
+export const seedsDir = resolve(import.meta.dirname, "../../../shared/seeds");
+
+export function seedFiles(): string[] {
+  return readdirSync(seedsDir)
+    .filter((f) => f.endsWith(".txt"))
+    .sort()
+    .map((f) => join(seedsDir, f));
+}
+
+export const readSeed = (path: string) => readFileSync(path, "utf8");
+
+/** The `sluice` CLI next to the app binary: the reference for what importing a seed gives. */
+function cliBinary(): string {
+  if (process.env.SLUICE_CLI_BIN) return process.env.SLUICE_CLI_BIN;
+  const app = process.env.SLUICE_APP_BIN;
+  if (app) return join(dirname(app), "sluice");
+  const target = process.env.CARGO_TARGET_DIR ?? resolve(import.meta.dirname, "../../target");
+  return join(target, "debug", "sluice");
+}
+
+/** The config `sluice import` makes of a seed document. */
+export function importedConfig(seedPath: string): Record<string, unknown> {
+  const cli = cliBinary();
+  assert.ok(existsSync(cli), `the sluice CLI is built at ${cli}`);
+  return JSON.parse(execFileSync(cli, ["import", seedPath], { encoding: "utf8" })) as Record<string, unknown>;
+}
+
+export const fieldSelector = (path: (string | number)[]) => `#f-${path.join("-")}`;
+
+export async function fill(browser: Browser, path: (string | number)[], value: string) {
+  const input = await browser.$(fieldSelector(path));
+  await input.waitForDisplayed();
+  await input.setValue(value);
+  assert.equal(await input.getValue(), value, `${path.join(".")} holds what was typed`);
+}
+
+export async function choose(browser: Browser, path: (string | number)[], value: string) {
+  const select = await browser.$(fieldSelector(path));
+  await select.waitForDisplayed();
+  await select.selectByAttribute("value", value);
+  assert.equal(await select.getValue(), value, `${path.join(".")} shows the choice`);
+}
+
+export async function openSection(browser: Browser, id: string) {
+  await (await browser.$(`[data-testid="section-${id}"]`)).click();
+}
+
+export async function openTab(browser: Browser, id: string) {
+  const tab = await browser.$(`[data-testid="tab-${id}"]`);
+  await tab.waitForDisplayed({ timeout: 20_000 });
+  await tab.click();
+}
+
+/** Waits until autosave has written everything typed so far. */
+export async function waitSaved(browser: Browser) {
+  const state = await browser.$('[data-testid="save-state"]');
+  await browser.waitUntil(
+    async () => {
+      const s = await state.getAttribute("data-state");
+      return s === "saved" || s === "idle";
+    },
+    { timeout: 10_000, timeoutMsg: "autosave did not finish" },
+  );
+}
+
+/** Types a secret into its keychain field, stores it and waits for the field to say so. */
+export async function storeSecret(browser: Browser, path: (string | number)[], name: string, value: string, optional: boolean) {
+  if (optional) {
+    const keep = await browser.$(`${fieldSelector(path)}-keychain`);
+    await keep.waitForDisplayed();
+    await keep.click();
+  }
+  const input = await browser.$(fieldSelector(path));
+  await input.waitForDisplayed();
+  assert.equal(await input.getAttribute("type"), "password", `${name} is typed into a password field`);
+  await input.setValue(value);
+  await (await browser.$(`[data-testid="f-${path.join("-")}-store"]`)).click();
+  const state = await browser.$(`[data-testid="secret-state-${name}"]`);
+  await browser.waitUntil(async () => (await state.getText()) === "set in keychain", {
+    timeout: 10_000,
+    timeoutMsg: `${name} was not stored in the keychain`,
+  });
+  assert.equal(await input.getValue(), "", "the typed value is not kept in the form");
+}
+
+/** Pastes text into a textarea in one go, as a paste does (typing kilobytes key by key is slow). */
+export async function paste(browser: Browser, selector: string, text: string) {
+  await browser.execute(
+    (sel: string, value: string) => {
+      const box = document.querySelector<HTMLTextAreaElement>(sel);
+      if (!box) throw new Error(`no ${sel}`);
+      box.value = value;
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    selector,
+    text,
+  );
+}
+
+/** Exports the open connector in `format` to `path` through the Export tab. */
+export async function exportTo(browser: Browser, format: string, path: string) {
+  await openTab(browser, "export");
+  await (await browser.$(`[data-testid="export-format-${format}"]`)).click();
+  const field = await browser.$("#export-path");
+  // The field is prefilled with a default; wait for it so it does not overwrite what is typed.
+  await browser.waitUntil(async () => (await field.getValue()) !== "", { timeoutMsg: "no default export path" });
+  await field.setValue(path);
+  await (await browser.$('[data-testid="export-submit"]')).click();
+  const done = await browser.$('[data-testid="export-done"]');
+  await done.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await done.getText(), new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+}

@@ -1,0 +1,366 @@
+// The Edit tab: every key of the connector config as forms, grouped the way users think, plus a
+// raw JSON view of the same document. Changes save themselves after a short pause (and at once
+// when the tab closes, another connector opens or the window closes); each save returns the
+// validation problems, which the fields show next to themselves.
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { api, type CommandError, type Problem, type SecretStatus } from "../api";
+import { AuthForm } from "./auth";
+import { EditorContext, type EditorState } from "./context";
+import { Group, KeyValueField, ListField, NumberField, TextField, BoolField, JsonField } from "./fields";
+import { pathText, sameJson, setIn, type Json, type Path } from "./json-path";
+import { JsonView } from "./json-view";
+import { PaginatorForm } from "./paginator";
+import { ResourceSettings, ResourcesSection } from "./resources";
+
+/** How long typing may pause before the editor saves. */
+export const AUTOSAVE_DELAY_MS = 600;
+
+export const SECTIONS = [
+  { id: "client", label: "Client" },
+  { id: "auth", label: "Auth" },
+  { id: "defaults", label: "Defaults" },
+  { id: "resources", label: "Resources" },
+  { id: "pipeline", label: "Pipeline & retry" },
+  { id: "json", label: "JSON" },
+] as const;
+type SectionId = (typeof SECTIONS)[number]["id"];
+
+/** Which section a problem's path belongs to, for the counts on the section buttons. */
+function sectionOf(path: string): SectionId {
+  if (path.startsWith("client.auth")) return "auth";
+  if (path.startsWith("client")) return "client";
+  if (path.startsWith("resource_defaults")) return "defaults";
+  if (path.startsWith("resources")) return "resources";
+  if (path.startsWith("sluice")) return "pipeline";
+  return "json";
+}
+
+type SaveState =
+  | { state: "idle" }
+  | { state: "pending" }
+  | { state: "saving" }
+  | { state: "saved"; version?: number }
+  | { state: "refused" }
+  | { state: "failed"; message: string };
+
+export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
+  const [config, setConfig] = useState<Json | null>(null);
+  const [loadError, setLoadError] = useState<CommandError | null>(null);
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [secrets, setSecrets] = useState<SecretStatus[]>([]);
+  const [save, setSave] = useState<SaveState>({ state: "idle" });
+  const [section, setSection] = useState<SectionId>("client");
+  // The latest document and whether it still has to be saved, read by the timer and the flushes.
+  const latest = useRef<Json | null>(null);
+  const dirty = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const inFlight = useRef<Promise<void>>(Promise.resolve());
+  const onSavedRef = useRef(onSaved);
+  onSavedRef.current = onSaved;
+
+  const refreshSecrets = useCallback(async () => {
+    try {
+      setSecrets(await api.secretStatus(id));
+    } catch {
+      setSecrets([]);
+    }
+  }, [id]);
+
+  useEffect(() => {
+    let live = true;
+    api.getConnector(id).then(
+      async (c) => {
+        if (!live) return;
+        latest.current = c.config as Json;
+        setConfig(c.config as Json);
+        try {
+          const found = await api.checkConnectorConfig(c.config);
+          if (live) setProblems(found);
+        } catch {
+          // problems appear with the first save
+        }
+      },
+      (e: CommandError) => live && setLoadError(e),
+    );
+    void refreshSecrets();
+    return () => {
+      live = false;
+    };
+  }, [id, refreshSecrets]);
+
+  const flush = useCallback(async () => {
+    if (timer.current) {
+      clearTimeout(timer.current);
+      timer.current = null;
+    }
+    // One save at a time, in order: the last one written is the last one typed.
+    const run = inFlight.current.then(async () => {
+      if (!dirty.current || latest.current === null) return;
+      const doc = latest.current;
+      dirty.current = false;
+      setSave({ state: "saving" });
+      try {
+        const outcome = await api.saveConnectorConfig(id, doc);
+        setProblems(outcome.problems);
+        setSave(outcome.saved ? { state: "saved", version: outcome.version } : { state: "refused" });
+        if (outcome.saved) onSavedRef.current?.();
+      } catch (err) {
+        dirty.current = true;
+        setSave({ state: "failed", message: (err as CommandError).message });
+      }
+    });
+    inFlight.current = run;
+    await run;
+  }, [id]);
+
+  // Save what is pending when the editor goes away (tab change, another connector) and before
+  // the window closes, so nothing typed is lost.
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    let gone = false;
+    try {
+      getCurrentWindow()
+        .onCloseRequested(async () => {
+          await flush();
+        })
+        .then((u) => (gone ? u() : (unlisten = u)))
+        .catch(() => undefined);
+    } catch {
+      // not inside Tauri (unit tests)
+    }
+    const onHide = () => {
+      if (document.visibilityState === "hidden") void flush();
+    };
+    document.addEventListener("visibilitychange", onHide);
+    return () => {
+      gone = true;
+      unlisten?.();
+      document.removeEventListener("visibilitychange", onHide);
+      void flush();
+    };
+  }, [flush]);
+
+  const replace = useCallback(
+    (next: Json) => {
+      if (latest.current !== null && sameJson(latest.current, next)) return;
+      latest.current = next;
+      dirty.current = true;
+      setConfig(next);
+      setSave({ state: "pending" });
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => void flush(), AUTOSAVE_DELAY_MS);
+    },
+    [flush],
+  );
+
+  const set = useCallback(
+    (path: Path, value: Json | undefined) => {
+      if (latest.current === null) return;
+      replace(setIn(latest.current, path, value));
+    },
+    [replace],
+  );
+
+  const byPath = useMemo(() => {
+    const map = new Map<string, Problem[]>();
+    for (const p of problems) map.set(p.path, [...(map.get(p.path) ?? []), p]);
+    return map;
+  }, [problems]);
+
+  const state: EditorState | null = useMemo(
+    () =>
+      config === null
+        ? null
+        : {
+            connectorId: id,
+            config,
+            set,
+            flush,
+            secrets,
+            refreshSecrets,
+            problemsAt: (path: Path, within?: boolean) => {
+              const key = pathText(path);
+              if (!within) return byPath.get(key) ?? [];
+              return problems.filter((p) => p.path === key || p.path.startsWith(`${key}.`) || p.path.startsWith(`${key}[`));
+            },
+          },
+    [config, id, set, flush, secrets, refreshSecrets, byPath, problems],
+  );
+
+  if (loadError) {
+    return (
+      <div class="notice error" role="alert">
+        {loadError.message}
+      </div>
+    );
+  }
+  if (!state) return <p class="muted center">Opening…</p>;
+
+  const counts = new Map<SectionId, number>();
+  for (const p of problems) counts.set(sectionOf(p.path), (counts.get(sectionOf(p.path)) ?? 0) + 1);
+
+  const onNavKey = (e: KeyboardEvent) => {
+    const at = SECTIONS.findIndex((s) => s.id === section);
+    const step = e.key === "ArrowDown" || e.key === "ArrowRight" ? 1 : e.key === "ArrowUp" || e.key === "ArrowLeft" ? -1 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    const next = SECTIONS[(at + step + SECTIONS.length) % SECTIONS.length];
+    if (!next) return;
+    setSection(next.id);
+    document.getElementById(`section-${next.id}`)?.focus();
+  };
+
+  return (
+    <EditorContext.Provider value={state}>
+      <div class="editor" data-testid="editor">
+        <div class="editor-bar">
+          <div class="section-strip" role="tablist" aria-label="Editor sections" onKeyDown={onNavKey}>
+            {SECTIONS.map((s) => (
+              <button
+                key={s.id}
+                id={`section-${s.id}`}
+                type="button"
+                role="tab"
+                class="section-tab"
+                data-testid={`section-${s.id}`}
+                aria-selected={s.id === section}
+                tabIndex={s.id === section ? 0 : -1}
+                onClick={() => setSection(s.id)}
+              >
+                {s.label}
+                {(counts.get(s.id) ?? 0) > 0 && (
+                  <span class="count" aria-label={`${counts.get(s.id)} problems`}>
+                    {counts.get(s.id)}
+                  </span>
+                )}
+              </button>
+            ))}
+          </div>
+          <SaveIndicator save={save} />
+        </div>
+        {save.state === "refused" && (
+          <div class="notice error" role="alert" data-testid="save-refused">
+            Not saved: a secret value is written in the connector. Store it in the keychain with the secret field instead.
+          </div>
+        )}
+        <div class="editor-body" role="tabpanel" aria-labelledby={`section-${section}`}>
+          {section === "client" && <ClientSection />}
+          {section === "auth" && (
+            <Section title="Auth" intro="How Sluice signs in to the API. Secret values go to your system keychain, never into the connector.">
+              <AuthForm path={["client", "auth"]} />
+            </Section>
+          )}
+          {section === "defaults" && (
+            <Section title="Defaults for every resource" intro="Each resource uses these unless it sets its own.">
+              <ResourceSettings base={["resource_defaults"]} resourceName="the resource name" isDefaults />
+            </Section>
+          )}
+          {section === "resources" && <ResourcesSection />}
+          {section === "pipeline" && <PipelineSection />}
+          {section === "json" && <JsonView />}
+          <OtherProblems problems={problems} section={section} />
+        </div>
+      </div>
+    </EditorContext.Provider>
+  );
+}
+
+function SaveIndicator({ save }: { save: SaveState }) {
+  const text =
+    save.state === "pending" || save.state === "saving"
+      ? "Saving…"
+      : save.state === "saved"
+        ? save.version
+          ? `Saved · version ${save.version}`
+          : "Saved"
+        : save.state === "refused"
+          ? "Not saved"
+          : save.state === "failed"
+            ? `Not saved: ${save.message}`
+            : "All changes saved";
+  return (
+    <span class={save.state === "failed" || save.state === "refused" ? "save-state bad" : "save-state"} role="status" data-testid="save-state" data-state={save.state}>
+      {text}
+    </span>
+  );
+}
+
+function Section({ title, intro, children }: { title: string; intro?: string; children: ComponentChildren }) {
+  return (
+    <section class="editor-section">
+      <h2>{title}</h2>
+      {intro && <p class="hint">{intro}</p>}
+      {children}
+    </section>
+  );
+}
+
+function ClientSection() {
+  return (
+    <Section title="Client" intro="Where the API is and what every request carries.">
+      <TextField
+        path={["client", "base_url"]}
+        label="Base URL"
+        required
+        placeholder="https://api.example.com/v1"
+        hint="Every endpoint path is joined onto it."
+      />
+      <KeyValueField path={["client", "headers"]} label="Headers sent with every request" keyLabel="Header" />
+      <Group title="Pagination for every resource">
+        <PaginatorForm path={["client", "paginator"]} unset="Default (detect automatically)" />
+      </Group>
+    </Section>
+  );
+}
+
+function PipelineSection() {
+  return (
+    <Section title="Pipeline and retry" intro="Sluice's settings around the source: where data lands and how failed requests are retried.">
+      <Group title="Pipeline" columns testid="pipeline-group">
+        <TextField path={["sluice", "pipeline", "pipeline_name"]} label="Pipeline name" placeholder="the connector name in snake_case" />
+        <TextField path={["sluice", "pipeline", "dataset_name"]} label="Dataset name" placeholder="<pipeline name>_dataset" />
+        <TextField path={["sluice", "pipeline", "duckdb_file"]} label="DuckDB file" placeholder="<pipeline name>.duckdb" />
+      </Group>
+      <Group title="Source" columns>
+        <TextField path={["sluice", "source", "name"]} label="Source name" placeholder="rest_api" />
+        <NumberField path={["sluice", "source", "max_table_nesting"]} label="Nesting depth of child tables" placeholder="dlt's default" />
+        <BoolField path={["sluice", "source", "root_key"]} label="Root key in child tables" defaultText="no" />
+        <BoolField path={["sluice", "source", "parallelized"]} label="Fetch resources in parallel" defaultText="no" />
+        <JsonField path={["sluice", "source", "schema_contract"]} label="Schema contract (JSON)" placeholder='"evolve"' />
+      </Group>
+      <Group title="Retry policy" columns testid="retry-group">
+        <ListField path={["sluice", "retry", "statuses"]} label="Retry on HTTP statuses" numbers alwaysList placeholder="429, 500, 502, 503, 504" />
+        <NumberField path={["sluice", "retry", "max_retries"]} label="Retries after the first attempt" placeholder="3" />
+        <NumberField path={["sluice", "retry", "backoff_factor"]} label="Backoff factor (seconds)" placeholder="2" hint="Waits 2, 4, 8… seconds with factor 2." />
+        <NumberField path={["sluice", "retry", "max_delay_seconds"]} label="Longest wait (seconds)" placeholder="300" />
+        <NumberField path={["sluice", "retry", "request_timeout_seconds"]} label="Request timeout (seconds)" placeholder="60" />
+      </Group>
+    </Section>
+  );
+}
+
+/** Problems of the current section that no visible field shows (and document-level ones). */
+function OtherProblems({ problems, section }: { problems: Problem[]; section: SectionId }) {
+  const shown = problems.filter((p) => sectionOf(p.path) === section || p.path === "");
+  const [visible, setVisible] = useState<Problem[]>([]);
+  useEffect(() => {
+    // After the fields render, keep only problems none of them shows.
+    const shownIds = new Set(Array.from(document.querySelectorAll(".editor-body .field-error")).map((e) => e.textContent ?? ""));
+    setVisible(shown.filter((p) => ![...shownIds].some((t) => t.includes(p.message))));
+  }, [problems, section]);
+  if (visible.length === 0 || section === "json") return null;
+  return (
+    <div class="notice error other-problems" role="alert" data-testid="other-problems">
+      <strong>Still to fix here:</strong>
+      <ul>
+        {visible.map((p) => (
+          <li key={`${p.path}:${p.message}`}>
+            {p.path ? <code>{p.path}</code> : "The connector"}: {p.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
