@@ -43,8 +43,9 @@ if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git status --porc
 fi
 
 step "The real app through WebDriver"
-# --workspace, not -p: a -p build can see another feature set and recompile DuckDB (minutes).
-cargo build --workspace --locked
+# --all-targets: the same dependency features as the test build above (dev-dependencies
+# included), so DuckDB, which compiles from source for many minutes, is not built a second time.
+cargo build --workspace --all-targets --locked
 export SLUICE_APP_BIN="$CARGO_TARGET_DIR/debug/sluice-app"
 # The app keeps connector secrets in the keychain, so it runs against a real one here too.
 bash scripts/with-keyring.sh xvfb-run -a --server-args="-screen 0 1280x800x24" npm run --silent test:e2e

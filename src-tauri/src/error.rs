@@ -51,7 +51,7 @@ impl From<sluice_store::Error> for CommandError {
         let message = err.to_string();
         match err {
             E::NameTaken(_) | E::NameEmpty => Self::invalid("name", message),
-            E::ConnectorNotFound(_) | E::VersionNotFound(_) => Self {
+            E::ConnectorNotFound(_) | E::VersionNotFound(_) | E::RunNotFound(_) => Self {
                 kind: ErrorKind::NotFound,
                 message,
                 field: None,

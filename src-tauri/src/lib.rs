@@ -6,6 +6,8 @@ mod commands;
 mod demo;
 mod editor;
 mod error;
+mod sync;
+mod viewer;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -22,6 +24,10 @@ pub struct AppState {
     store: Arc<Mutex<Store>>,
     secrets: SecretStore,
     demo: demo::DemoApi,
+    /// The app's data folder: its database, and connectors' DuckDB files under `data/`.
+    data_dir: PathBuf,
+    syncs: sync::Running,
+    viewer: viewer::ViewerCache,
 }
 
 /// The keychain scope of a connector's secrets: its random uid, not its name (renaming keeps the
@@ -32,11 +38,14 @@ pub fn secret_scope(connector: &sluice_store::Connector) -> String {
 }
 
 impl AppState {
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, data_dir: PathBuf) -> Self {
         Self {
             store: Arc::new(Mutex::new(store)),
             secrets: SecretStore::new(),
             demo: demo::DemoApi::default(),
+            data_dir,
+            syncs: sync::Running::default(),
+            viewer: viewer::ViewerCache::default(),
         }
     }
 
@@ -84,7 +93,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             let dir = data_dir(app)?;
             std::fs::create_dir_all(&dir)?;
             let store = Store::open(&dir.join("sluice.sqlite"))?;
-            app.manage(AppState::new(store));
+            // Runs a killed app left `running` never finished; the history says so.
+            store.mark_interrupted_runs()?;
+            app.manage(AppState::new(store, dir));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -106,6 +117,19 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             editor::export_connector,
             editor::set_connector_secret,
             editor::delete_connector_secret,
+            sync::sync_target,
+            sync::set_sync_path,
+            sync::preview_resource,
+            sync::preview_schema,
+            sync::start_sync,
+            sync::cancel_sync,
+            sync::list_runs,
+            sync::run_log,
+            viewer::data_tables,
+            viewer::data_window,
+            viewer::data_query,
+            viewer::data_export,
+            viewer::data_export_folder,
         ])
 }
 

@@ -36,6 +36,7 @@ export const api = {
   openDemoConnector: () => call<DemoOpened>("open_demo_connector"),
   secretStatus: (id: number) => call<SecretStatus[]>("secret_status", { id }),
   ...editorApi(),
+  ...runApi(),
 };
 
 // The editor's commands (src-tauri/src/editor.rs).
@@ -68,5 +69,59 @@ function editorApi() {
       call<null>("set_connector_secret", { id, name, value }),
     deleteConnectorSecret: (id: number, name: string) =>
       call<boolean>("delete_connector_secret", { id, name }),
+  };
+}
+
+// Trying, syncing and browsing a connector (src-tauri/src/sync.rs and viewer.rs).
+import { Channel } from "@tauri-apps/api/core";
+import type { DataTables } from "./bindings/app/DataTables";
+import type { SchemaOutcome } from "./bindings/app/SchemaOutcome";
+import type { SyncRequest } from "./bindings/app/SyncRequest";
+import type { SyncTarget } from "./bindings/app/SyncTarget";
+import type { ResourcePreview } from "./bindings/engine/ResourcePreview";
+import type { ExportFormat as DataExportFormat } from "./bindings/load/ExportFormat";
+import type { ExportSource } from "./bindings/load/ExportSource";
+import type { SyncEvent } from "./bindings/load/SyncEvent";
+import type { Window as DataWindow } from "./bindings/load/Window";
+import type { WindowQuery } from "./bindings/load/WindowQuery";
+import type { Run } from "./bindings/store/Run";
+
+export type {
+  DataExportFormat,
+  DataTables,
+  DataWindow,
+  ExportSource,
+  ResourcePreview,
+  Run,
+  SchemaOutcome,
+  SyncEvent,
+  SyncRequest,
+  SyncTarget,
+  WindowQuery,
+};
+
+function runApi() {
+  return {
+    syncTarget: (id: number) => call<SyncTarget>("sync_target", { id }),
+    setSyncPath: (id: number, path: string | null) => call<SyncTarget>("set_sync_path", { id, path }),
+    previewResource: (id: number, resource: string, pages: number) =>
+      call<ResourcePreview>("preview_resource", { id, resource, pages }),
+    previewSchema: (id: number, pages: number) => call<SchemaOutcome>("preview_schema", { id, pages }),
+    /** Runs a sync; `onEvent` sees its progress as it happens. Resolves with the finished run. */
+    startSync: (request: SyncRequest, onEvent: (event: SyncEvent) => void) => {
+      const channel = new Channel<SyncEvent>();
+      channel.onmessage = onEvent;
+      return call<Run>("start_sync", { request, onEvent: channel });
+    },
+    cancelSync: (id: number) => call<boolean>("cancel_sync", { id }),
+    listRuns: (id: number) => call<Run[]>("list_runs", { id }),
+    runLog: (runId: number) => call<string>("run_log", { runId }),
+    dataTables: (id: number) => call<DataTables>("data_tables", { id }),
+    dataWindow: (id: number, query: WindowQuery) => call<DataWindow>("data_window", { id, query }),
+    dataQuery: (id: number, sql: string, limit: number) =>
+      call<DataWindow>("data_query", { id, sql, limit }),
+    dataExport: (id: number, source: ExportSource, path: string, format: DataExportFormat) =>
+      call<number>("data_export", { id, source, path, format }),
+    dataExportFolder: () => call<string>("data_export_folder"),
   };
 }

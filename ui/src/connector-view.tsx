@@ -3,6 +3,10 @@ import { api, type CommandError, type Connector, type SecretStatus } from "./api
 import { Editor } from "./editor/editor";
 import { ExportPanel } from "./editor/export-panel";
 import { History } from "./editor/history";
+import { DataPanel } from "./panels/data-panel";
+import { SchemaPanel } from "./panels/schema-panel";
+import { SyncPanel } from "./panels/sync-panel";
+import { TestPanel } from "./panels/test-panel";
 
 type ResourceLike = string | { name?: string; endpoint?: string | { path?: string } };
 
@@ -21,6 +25,10 @@ function resourceRow(resource: ResourceLike): { name: string; path: string } {
 const TABS = [
   { id: "overview", label: "Overview" },
   { id: "edit", label: "Edit" },
+  { id: "test", label: "Test" },
+  { id: "schema", label: "Schema" },
+  { id: "sync", label: "Sync" },
+  { id: "data", label: "Data" },
   { id: "history", label: "History" },
   { id: "export", label: "Export" },
 ] as const satisfies readonly { id: string; label: string }[];
@@ -64,6 +72,10 @@ export function ConnectorView({ id, onChanged }: { id: number; onChanged?: () =>
       <div class="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === "overview" && <Overview id={id} />}
         {tab === "edit" && <Editor id={id} onSaved={onChanged} />}
+        {tab === "test" && <TestPanel id={id} onConfigChanged={() => onChanged?.()} />}
+        {tab === "schema" && <SchemaPanel id={id} />}
+        {tab === "sync" && <SyncPanel id={id} onSynced={() => undefined} />}
+        {tab === "data" && <DataPanel id={id} />}
         {tab === "history" && <History id={id} onReverted={onChanged} />}
         {tab === "export" && <ExportPanel id={id} />}
       </div>

@@ -105,20 +105,39 @@ pub async fn preview(args: PreviewArgs) -> anyhow::Result<()> {
             "notes": notes,
             "detected": found.detected,
             "stop_reason": found.stop_reason,
+            "next_step": found.next_step,
             "sample_limit_reached": found.sample_limit_reached,
             "error": found.error,
         }));
     }
 
-    let failed = report.iter().filter(|r| !r["error"].is_null()).count();
+    let failures: Vec<String> = report
+        .iter()
+        .filter_map(|r| {
+            let error = r["error"].as_str()?;
+            let step = r["next_step"]
+                .as_str()
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default();
+            Some(format!(
+                "  {}: {error}.{step}",
+                r["resource"].as_str().unwrap_or("?")
+            ))
+        })
+        .collect();
     if args.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&json!({ "resources": report }))?
         );
     }
-    if failed > 0 {
-        bail!("{failed} of {} resource(s) failed", report.len());
+    if !failures.is_empty() {
+        bail!(
+            "{} of {} resource(s) failed:\n{}",
+            failures.len(),
+            report.len(),
+            failures.join("\n")
+        );
     }
     Ok(())
 }

@@ -71,6 +71,65 @@ impl Error {
     }
 }
 
+impl Error {
+    /// What the user can do about it, in words that point at the form holding the fix.
+    pub fn next_step(&self) -> Option<String> {
+        let step = match self {
+            Error::Auth { auth, status, .. } => {
+                let fields = match *auth {
+                    "bearer" => "the token",
+                    "api_key" => "the API key and where it is sent",
+                    "http_basic" => "the username and password",
+                    a if a.starts_with("oauth2") => "the client ID, client secret and token URL",
+                    _ => "the credentials",
+                };
+                format!("The API answered {status}: check {fields} under Auth.")
+            }
+            Error::Status { status: 401, .. } => {
+                "The API answered 401 (not signed in): check the sign-in type and its secrets under Auth.".into()
+            }
+            Error::Status { status: 403, .. } => {
+                "The API answered 403 (forbidden): the credentials under Auth work but may lack access to this endpoint.".into()
+            }
+            Error::Status { status: 404, .. } => {
+                "The API answered 404 (not found): check the resource's endpoint path and the base URL under Client.".into()
+            }
+            Error::Status { status: 429, .. } => {
+                "The API still answered 429 (too many requests) after every retry: try again later, or allow more attempts under Retry policy.".into()
+            }
+            Error::Status { status, .. } if *status >= 500 => format!(
+                "The API failed with {status} after every retry: try again later, or allow more attempts under Retry policy."
+            ),
+            Error::Status { status, .. } => format!(
+                "The API rejected the request with {status}: check the resource's params and body."
+            ),
+            Error::Connection { .. } => {
+                "Sluice could not reach the API: check the base URL under Client and this computer's network connection.".into()
+            }
+            Error::Secret { name, .. } => {
+                format!("Set the secret `{name}` under Auth; it is kept in your system keychain.")
+            }
+            Error::JsonPath { path, .. } => {
+                format!("Fix the path `{path}` in the resource's data selector or paginator.")
+            }
+            Error::Response { .. } => {
+                "Check the resource's data selector, or open the test panel to see what the API returned.".into()
+            }
+            Error::Paginator(_) | Error::Guard(_) => {
+                "Check the resource's paginator settings; the test panel shows each page's request.".into()
+            }
+            Error::Incremental(_) => {
+                "Check the incremental cursor path of this resource against a record in the test panel.".into()
+            }
+            Error::Config(_) | Error::UnknownResource(_) => {
+                "Fix the field named in the message in the connector's editor.".into()
+            }
+            Error::Cancelled => return None,
+        };
+        Some(step)
+    }
+}
+
 fn body_excerpt(body: &str) -> String {
     if body.is_empty() {
         String::new()

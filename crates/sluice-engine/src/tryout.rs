@@ -30,6 +30,10 @@ pub struct ResourcePreview {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What to do about the error, pointing at the form that holds the fix.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
     /// The preview's page or record limit ended it while the API had more to give.
     pub sample_limit_reached: bool,
 }
@@ -87,12 +91,14 @@ pub async fn preview_resource(engine: &Engine, resource: &str) -> ResourcePrevie
         detected: Vec::new(),
         stop_reason: None,
         error: None,
+        next_step: None,
         sample_limit_reached: false,
     };
     let mut run = match engine.extract(resource) {
         Ok(run) => run,
         Err(error) => {
             report.error = Some(error.to_string());
+            report.next_step = error.next_step();
             return report;
         }
     };
@@ -118,7 +124,10 @@ pub async fn preview_resource(engine: &Engine, resource: &str) -> ResourcePrevie
             report.stop_reason = Some(summary.stop_reason);
             report.sample_limit_reached = summary.sample_limit_reached;
         }
-        Ok(Err(error)) => report.error = Some(error.to_string()),
+        Ok(Err(error)) => {
+            report.error = Some(error.to_string());
+            report.next_step = error.next_step();
+        }
         Err(error) => report.error = Some(format!("the preview task failed: {error}")),
     }
     report

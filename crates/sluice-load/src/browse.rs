@@ -452,7 +452,7 @@ impl Viewer {
         Ok(TableLayout {
             columns,
             rows: rows.max(0) as u64,
-            dense_row_ids: max_row_id.map_or(true, |max| max + 1 == rows),
+            dense_row_ids: max_row_id.is_none_or(|max| max + 1 == rows),
         })
     }
 

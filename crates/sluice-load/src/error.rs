@@ -30,8 +30,32 @@ pub enum Error {
     Export { path: PathBuf, message: String },
     #[error("no resource named `{0}` in this connector")]
     UnknownResource(String),
+    #[error("cancelled: nothing of this resource was loaded")]
+    Cancelled,
     #[error(transparent)]
     Engine(#[from] sluice_engine::Error),
+}
+
+impl Error {
+    /// What the user can do about it, pointing at the form or tab that holds the fix.
+    pub fn next_step(&self) -> Option<String> {
+        match self {
+            Error::Engine(error) => error.next_step(),
+            Error::Open { .. } => Some(
+                "Check the DuckDB file's path on the Sync tab; another program may hold the file open."
+                    .into(),
+            ),
+            Error::Coercion { column, .. } => Some(format!(
+                "Give column `{column}` a data type under the resource's columns, or run a full refresh to rebuild the table."
+            )),
+            Error::Unsupported { .. } => Some("Change the setting named in the message in the resource's editor.".into()),
+            Error::State(_) => Some("Run a full refresh to start the incremental state over.".into()),
+            Error::UnknownResource(_) => Some("Pick one of the connector's resources.".into()),
+            Error::NoTable(_) | Error::NoColumn { .. } => Some("Reload the table list; the file changed.".into()),
+            Error::Export { .. } => Some("Pick a folder that exists and that you can write to.".into()),
+            Error::Query(_) | Error::Duckdb { .. } | Error::Cancelled => None,
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -44,7 +44,7 @@ pub use schema::{
 };
 pub use sync::{
     chosen_resources, new_load_id, sync, EngineEvent, ResourceSummary, SyncEvent, SyncOptions,
-    SyncSummary,
+    SyncSummary, CANCELLED,
 };
 
 /// base64 of the SHA3-256 of `bytes`, the shape of dlt's version hashes.

@@ -25,6 +25,9 @@ use crate::schema::Schema;
 /// cap it spills to the file instead and stays flat.
 pub const DEFAULT_MEMORY_LIMIT: &str = "256MB";
 
+/// A cancelled resource's error: its rows were rolled back, the file holds what it held.
+pub const CANCELLED: &str = "cancelled: nothing of this resource was loaded";
+
 /// What to sync and where.
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
@@ -111,6 +114,10 @@ pub struct ResourceSummary {
     pub resource: String,
     /// `None` when the load committed.
     pub error: Option<String>,
+    /// What the user can do about the error, pointing at the form that holds the fix.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
     #[ts(type = "number")]
     pub pages: u64,
     #[ts(type = "number")]
@@ -227,6 +234,27 @@ pub async fn sync(
     let mut summaries = Vec::new();
     for plan in plans {
         let resource = plan.resource.clone();
+        if options
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            // Resources after a cancel are not started; they are reported so the summary
+            // lists every resource that was asked for.
+            let skipped = ResourceSummary {
+                resource,
+                error: Some(CANCELLED.into()),
+                next_step: None,
+                pages: 0,
+                records: 0,
+                tables: IndexMap::new(),
+                stop_reason: None,
+                seconds: 0.0,
+            };
+            on_event(SyncEvent::ResourceDone(skipped.clone()));
+            summaries.push(skipped);
+            continue;
+        }
         on_event(SyncEvent::ResourceStarted {
             resource: resource.clone(),
         });
@@ -305,6 +333,7 @@ async fn load_resource(
     let mut summary = ResourceSummary {
         resource: resource.clone(),
         error: None,
+        next_step: None,
         pages: 0,
         records: 0,
         tables: IndexMap::new(),
@@ -315,6 +344,7 @@ async fn load_resource(
         Ok(extraction) => extraction,
         Err(error) => {
             summary.error = Some(error.to_string());
+            summary.next_step = error.next_step();
             return (destination, summary, None);
         }
     };
@@ -343,10 +373,7 @@ async fn load_resource(
             let (mut page_count, mut records) = (0u64, 0u64);
             while let Some(page) = pages.blocking_recv() {
                 if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
-                    return Err(Error::Unsupported {
-                        resource: plan.resource.clone(),
-                        message: "the sync was cancelled".into(),
-                    });
+                    return Err(Error::Cancelled);
                 }
                 records += page.records.len() as u64;
                 normalizer.normalize_owned(page.records)?;
@@ -392,10 +419,20 @@ async fn load_resource(
         (destination, outcome)
     });
 
-    // Forward progress and engine events until the pages stop, then settle the outcome.
+    // Forward progress and engine events until the pages stop, then settle the outcome. A
+    // cancel is noticed within a tick even while the engine waits on a slow or rate-limited API.
     let mut done = extraction.done;
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    let mut cancelled = false;
     let extracted: sluice_engine::Result<Summary> = loop {
         tokio::select! {
+            _ = tick.tick() => {
+                if context.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    done.abort();
+                    cancelled = true;
+                    break Err(sluice_engine::Error::Cancelled);
+                }
+            }
             Some(progress) = progress_rx.recv() => {
                 summary.pages = progress.pages;
                 summary.records = progress.records;
@@ -422,8 +459,13 @@ async fn load_resource(
             summary.stop_reason = Some(extracted.stop_reason.clone());
             Decision::Commit(Box::new(extracted.incremental.clone()))
         }
+        Err(_) if cancelled => {
+            summary.error = Some(CANCELLED.into());
+            Decision::RollBack
+        }
         Err(error) => {
             summary.error = Some(error.to_string());
+            summary.next_step = error.next_step();
             Decision::RollBack
         }
     };
@@ -447,6 +489,7 @@ async fn load_resource(
         Ok((destination, Err(error))) => {
             if summary.error.is_none() {
                 summary.error = Some(error.to_string());
+                summary.next_step = error.next_step();
             }
             (destination, summary, None)
         }

@@ -10,6 +10,8 @@ pub enum Error {
     NameEmpty,
     #[error("no connector with id {0}")]
     ConnectorNotFound(i64),
+    #[error("no run with id {0}")]
+    RunNotFound(i64),
     #[error("no saved version with id {0} for this connector")]
     VersionNotFound(i64),
     #[error("the app database could not be read or written: {0}")]

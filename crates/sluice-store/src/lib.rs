@@ -4,6 +4,7 @@
 
 mod connectors;
 mod error;
+mod runs;
 mod versions;
 
 use std::path::Path;
@@ -13,6 +14,7 @@ use rusqlite_migration::{Migrations, M};
 
 pub use connectors::{Connector, ConnectorSummary};
 pub use error::{Error, Result};
+pub use runs::{Run, RunOutcome, RunStatus};
 pub use versions::{ConnectorVersion, Saved, EDITED};
 
 // Never edit a migration that has shipped: add the next one.

@@ -157,3 +157,78 @@ async fn append_with_incremental_loads_each_change_once() {
         api.len() as i64
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_sync_rolls_back_the_running_resource_and_skips_the_rest() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    // Slow pages, so the cancel lands while the first resource is still loading.
+    let server = demo(2_000, "slow=1,slow-delay=300ms").await;
+    let db = db();
+    let mut config = tickets(&server, json!("append"));
+    let second = config["resources"][0].clone();
+    config["resources"].as_array_mut().expect("resources").push(
+        json!({"name": "more_tickets", "endpoint": second["endpoint"].clone(),
+                     "primary_key": "id", "write_disposition": "append"}),
+    );
+    config["resources"][0]["endpoint"]["params"]["limit"] = json!(100);
+
+    let engine = sluice_engine::Engine::new(
+        sluice_config::from_value(&config).expect("config"),
+        crate::common::secret,
+        sluice_secrets::Redactor::new(),
+        sluice_engine::EngineOptions::default(),
+    )
+    .expect("engine");
+    let cancel = Arc::new(AtomicBool::new(false));
+    let options = sluice_load::SyncOptions {
+        db_path: Some(db.path.clone()),
+        cancel: Some(Arc::clone(&cancel)),
+        ..sluice_load::SyncOptions::default()
+    };
+    let flag = Arc::clone(&cancel);
+    let started = std::time::Instant::now();
+    let summary = sluice_load::sync(&engine, &options, move |event| {
+        if let sluice_load::SyncEvent::Progress { pages: 2, .. } = event {
+            flag.store(true, Ordering::Relaxed);
+        }
+    })
+    .await
+    .expect("sync runs");
+    assert!(
+        cancel.load(Ordering::Relaxed),
+        "the sync got to its second page"
+    );
+    // 20 slow pages would take 6 s or more; the cancel stops it within a page or a tick.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(summary.resources.len(), 2);
+    for resource in &summary.resources {
+        assert_eq!(
+            resource.error.as_deref(),
+            Some(sluice_load::CANCELLED),
+            "{}",
+            resource.resource
+        );
+        assert!(resource.tables.values().all(|rows| *rows == 0));
+    }
+    // Nothing of the cancelled load is in the file.
+    let conn = open(&db.path);
+    let loaded: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'tickets'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("query");
+    if loaded > 0 {
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM support_dataset.tickets"),
+            0
+        );
+    }
+}

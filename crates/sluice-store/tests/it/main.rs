@@ -1,4 +1,5 @@
 //! Integration tests of the app store against real SQLite files.
 
 mod connectors;
+mod runs;
 mod versions;

@@ -20,6 +20,10 @@ detected: Array<Detection>, stopReason?: string,
  */
 error?: string, 
 /**
+ * What to do about the error, pointing at the form that holds the fix.
+ */
+nextStep?: string, 
+/**
  * The preview's page or record limit ended it while the API had more to give.
  */
 sampleLimitReached: boolean, };

@@ -7,7 +7,11 @@ export type ResourceSummary = { resource: string,
 /**
  * `None` when the load committed.
  */
-error: string | null, pages: number, records: number, 
+error: string | null, 
+/**
+ * What the user can do about the error, pointing at the form that holds the fix.
+ */
+next_step?: string, pages: number, records: number, 
 /**
  * Rows written per table (zero for every table when the load rolled back).
  */

@@ -1,0 +1,197 @@
+// The demo connector end to end, as a first-time user goes: test a resource, preview the schema,
+// sync into DuckDB, then open a table, sort it, filter it, open a child table and run a query.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { launchApp, type AppSession, type Browser } from "./harness.ts";
+
+let app: AppSession;
+
+before(async () => {
+  app = await launchApp();
+  const { browser } = app;
+  const open = await browser.$('[data-testid="open-demo"]');
+  await open.waitForDisplayed({ timeout: 20_000 });
+  await open.click();
+  await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed({ timeout: 20_000 });
+});
+
+after(async () => {
+  await app?.close();
+});
+
+async function openTab(browser: Browser, tab: string) {
+  await (await browser.$(`[data-testid="tab-${tab}"]`)).click();
+}
+
+async function text(browser: Browser, selector: string): Promise<string> {
+  const el = await browser.$(selector);
+  await el.waitForDisplayed({ timeout: 30_000 });
+  return el.getText();
+}
+
+/** The grid's cells of one column, top to bottom, as shown. */
+async function column(browser: Browser, name: string): Promise<string[]> {
+  return browser.execute((col: string) => {
+    const heads = [...document.querySelectorAll('[data-testid="grid"] .grid-head [role="columnheader"]')];
+    const at = heads.findIndex((h) => h.querySelector(".col-name")?.textContent === col);
+    if (at < 0) throw new Error(`no column ${col}`);
+    return [...document.querySelectorAll('[data-testid="grid-row"]')].map(
+      (row) => (row.children[at] as HTMLElement).textContent ?? "",
+    );
+  }, name);
+}
+
+async function gridSettled(browser: Browser) {
+  await browser.waitUntil(
+    async () => {
+      const status = await (await browser.$('[data-testid="grid-status"]')).getText();
+      const loading = await browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="grid-row"] [role="gridcell"]')].some((c) => c.textContent === "…"),
+      );
+      return status.startsWith("Rows") && !loading;
+    },
+    { timeout: 20_000, timeoutMsg: "the grid did not show its rows" },
+  );
+}
+
+test("the test panel shows a resource's records, requests and why paging stopped", async () => {
+  const { browser } = app;
+  await openTab(browser, "test");
+  const select = await browser.$('[data-testid="test-resource"]');
+  await select.waitForDisplayed();
+  await select.selectByVisibleText("organizations");
+  await (await browser.$('[data-testid="run-test"]')).click();
+  const summary = await text(browser, '[data-testid="test-summary"]');
+  assert.match(summary, /^\d+ record\(s\) from \d+ request\(s\)/);
+  const [records, requests] = summary.match(/\d+/g)!.map(Number);
+  assert.ok(records! > 0 && requests! >= 1, summary);
+  // Two pages by default and the demo has more: the panel says the preview was cut short.
+  assert.match(await text(browser, '[data-testid="sample-limit"]'), /page limit/);
+  assert.match(await text(browser, '[data-testid="stop-reason"]'), /preview: stopped after 2 pages/);
+  const exchanges = await text(browser, '[data-testid="exchanges"]');
+  assert.match(exchanges, /GET http:\/\/127\.0\.0\.1:\d+\/v1\/support\/organizations/);
+  // The OAuth2 client secret never reaches the screen.
+  const page = await browser.execute(() => document.body.innerText);
+  assert.doesNotMatch(page, /sluice-demo-secret/);
+  assert.ok((await browser.$$('[data-testid="records-table"] tbody tr').length) > 0);
+  await app.screenshot("20-test-panel");
+});
+
+test("the schema preview lists the tables a first sync creates", async () => {
+  const { browser } = app;
+  await openTab(browser, "schema");
+  await (await browser.$('[data-testid="run-schema"]')).click();
+  assert.match(await text(browser, '[data-testid="schema-difference"]'), /No DuckDB file yet/);
+  const tickets = await text(browser, '[data-testid="schema-table-tickets"]');
+  assert.match(tickets, /new table/);
+  assert.match(tickets, /updated_at\s+timestamp/);
+  await (await browser.$('[data-testid="schema-table-tickets__tags"]')).waitForDisplayed();
+  await app.screenshot("21-schema-preview");
+});
+
+test("a sync shows progress per resource, a summary and a run in the history", async () => {
+  const { browser } = app;
+  await openTab(browser, "sync");
+  const dbPath = await text(browser, '[data-testid="db-path"]');
+  assert.ok(dbPath.startsWith(app.dataDir), `${dbPath} is in the app's data folder`);
+  await (await browser.$('[data-testid="run-sync"]')).click();
+  const summary = await browser.$('[data-testid="sync-summary"]');
+  await summary.waitForDisplayed({ timeout: 120_000 });
+  assert.equal(await summary.getAttribute("data-status"), "succeeded", await summary.getText());
+  assert.match(await summary.getText(), /Sync finished: \d+ row\(s\) written/);
+  for (const resource of ["marketing_data", "organizations", "members", "tickets"]) {
+    const row = await browser.$(`[data-testid="progress-${resource}"]`);
+    assert.equal(await row.getAttribute("data-state"), "done", resource);
+  }
+  assert.ok(existsSync(dbPath), "the DuckDB file exists");
+  const runs = await browser.$$('[data-testid="run-row"]');
+  assert.equal(runs.length, 1);
+  assert.equal(await runs[0]!.getAttribute("data-status"), "succeeded");
+  await (await runs[0]!.$("button")).click();
+  assert.match(await text(browser, '[data-testid="run-log"]'), /tickets: \d+ records, \d+ rows/);
+  await app.screenshot("22-sync-done");
+});
+
+test("the data tab opens a table, sorts, filters and follows a row to its child rows", async () => {
+  const { browser } = app;
+  await openTab(browser, "data");
+  await (await browser.$('[data-testid="table-tickets"]')).click();
+  await gridSettled(browser);
+  assert.match(await text(browser, '[data-testid="grid-status"]'), /Rows 1–\d+ of \d+/);
+  await app.screenshot("23-data-table");
+
+  // Sorting by id, descending on the second click.
+  await (await browser.$('[data-testid="sort-id"]')).click();
+  await gridSettled(browser);
+  const ascending = (await column(browser, "id")).map(Number);
+  assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
+  await (await browser.$('[data-testid="sort-id"]')).click();
+  await gridSettled(browser);
+  const descending = (await column(browser, "id")).map(Number);
+  assert.deepEqual(descending, [...descending].sort((a, b) => b - a));
+  assert.ok(descending[0]! > ascending[0]!);
+  await app.screenshot("24-data-sorted");
+
+  // A comparison filter on a number column, then a text filter.
+  await (await browser.$('[data-testid="filter-id"]')).setValue("<11");
+  await browser.waitUntil(async () => (await text(browser, '[data-testid="grid-status"]')).includes("of 10 matching"), {
+    timeout: 20_000,
+    timeoutMsg: "the id filter did not narrow to 10 rows",
+  });
+  await (await browser.$('[data-testid="filter-id"]')).clearValue();
+  await (await browser.$('[data-testid="filter-status"]')).setValue("open");
+  await browser.waitUntil(async () => (await text(browser, '[data-testid="grid-status"]')).includes("matching"), {
+    timeout: 20_000,
+  });
+  await gridSettled(browser);
+  for (const status of await column(browser, "status")) assert.match(status, /open/i);
+  await app.screenshot("25-data-filtered");
+
+  // A ticket's tags are one click away, and Back returns to the tickets as they were.
+  const first = (await browser.$$('[data-testid="open-child-tickets__tags"]'))[0]!;
+  await first.click();
+  await browser.waitUntil(async () => (await text(browser, '[data-testid="grid-title"]')) === "tickets__tags", {
+    timeout: 20_000,
+  });
+  await gridSettled(browser);
+  const parents = new Set(await column(browser, "_dlt_parent_id"));
+  assert.equal(parents.size, 1, "every shown tag belongs to the one ticket");
+  assert.match(await text(browser, '[data-testid="grid-status"]'), /matching/);
+  await app.screenshot("26-data-child-rows");
+  await (await browser.$('[data-testid="back-to-parent"]')).click();
+  await browser.waitUntil(async () => (await text(browser, '[data-testid="grid-title"]')) === "tickets");
+  assert.equal(await (await browser.$('[data-testid="filter-status"]')).getValue(), "open");
+});
+
+test("an ad-hoc query runs against the dataset and its result exports to CSV", async () => {
+  const { browser } = app;
+  await (await browser.$('[data-testid="sql-box"] summary')).click();
+  await (await browser.$('[data-testid="sql-input"]')).setValue(
+    "SELECT status, count(*) AS tickets FROM tickets GROUP BY status ORDER BY status",
+  );
+  await (await browser.$('[data-testid="sql-run"]')).click();
+  const result = await text(browser, '[data-testid="sql-result"]');
+  assert.match(result, /status\s+VARCHAR/);
+  assert.match(result, /tickets\s+BIGINT/);
+
+  const target = join(app.dataDir, "by-status.csv");
+  const path = await browser.$('[data-testid="export-path-query"]');
+  await path.clearValue();
+  await path.setValue(target);
+  await (await browser.$('[data-testid="export-query"]')).click();
+  await browser.waitUntil(
+    async () => {
+      const messages = await browser.$$('[data-testid="export-message"]').map((m) => m.getText());
+      return messages.some((m) => m.includes("Wrote"));
+    },
+    { timeout: 20_000, timeoutMsg: "the export did not report the rows it wrote" },
+  );
+  assert.ok(existsSync(target), `${target} was written`);
+  await app.screenshot("27-data-query");
+
+  await (await browser.$('[data-testid="sql-input"]')).setValue("DELETE FROM tickets");
+  await (await browser.$('[data-testid="sql-run"]')).click();
+  assert.match(await text(browser, '[data-testid="sql-error"]'), /the query failed/);
+});

@@ -1,0 +1,36 @@
+import { describe, expect, test } from "vitest";
+import { parseFilter, ROW_HEIGHT, visibleRange } from "./grid";
+
+describe("filter boxes", () => {
+  test("read comparisons, emptiness and plain text", () => {
+    expect(parseFilter("id", " >10 ")).toEqual({ column: "id", op: "greater_than", value: "10" });
+    expect(parseFilter("id", "<5")).toEqual({ column: "id", op: "less_than", value: "5" });
+    expect(parseFilter("id", "=7")).toEqual({ column: "id", op: "equals", value: "7" });
+    expect(parseFilter("id", "!= 3")).toEqual({ column: "id", op: "not_equals", value: "3" });
+    expect(parseFilter("note", "Empty")).toEqual({ column: "note", op: "is_empty", value: "" });
+    expect(parseFilter("note", "not empty")).toEqual({ column: "note", op: "is_not_empty", value: "" });
+    expect(parseFilter("status", "open")).toEqual({ column: "status", op: "contains", value: "open" });
+    expect(parseFilter("status", "   ")).toBeNull();
+  });
+});
+
+describe("the virtual scroll", () => {
+  test("maps pixels to rows one to one for tables that fit", () => {
+    const r = visibleRange(ROW_HEIGHT * 50 + 3, 280, 1000);
+    expect(r.first).toBe(50);
+    expect(r.top).toBe(ROW_HEIGHT * 50);
+    expect(r.height).toBe(ROW_HEIGHT * 1000);
+    expect(r.count).toBe(11);
+  });
+
+  test("maps the scrollbar proportionally for millions of rows and reaches the last row", () => {
+    const total = 10_000_000;
+    const top = visibleRange(0, 280, total);
+    expect(top.first).toBe(0);
+    expect(top.height).toBeLessThan(total * ROW_HEIGHT);
+    const bottom = visibleRange(top.height - 280, 280, total);
+    expect(bottom.first + bottom.count - 1).toBe(total);
+    const middle = visibleRange((top.height - 280) / 2, 280, total);
+    expect(Math.abs(middle.first - total / 2)).toBeLessThan(10);
+  });
+});
