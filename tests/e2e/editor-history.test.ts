@@ -174,3 +174,25 @@ test("every editor control is reachable by keyboard", async () => {
   const next = await browser.execute(() => document.activeElement?.id);
   assert.equal(next, "f-client-auth-type", "Tab leaves the section strip into the form");
 });
+
+test("an edit typed just before leaving the Edit tab is saved, not lost", async () => {
+  const { browser } = app;
+  await openTab(browser, "edit");
+  await openSection(browser, "client");
+  const url = await browser.$("#f-client-base_url");
+  await url.setValue("https://quick.example.com");
+  // No wait for autosave: leaving the tab must save what was typed.
+  await openTab(browser, "history");
+  const newest = await browser.$(".version-list > li:first-child");
+  await newest.waitForDisplayed();
+  assert.match(await newest.getText(), /https:\/\/quick\.example\.com/);
+  // The list's base URLs are ellipsised text, which WebDriver's getText leaves out: read the DOM.
+  const listText = () => browser.execute(() => document.querySelector('[data-testid="connector-list"]')?.textContent ?? "");
+  let seen = "";
+  await browser
+    .waitUntil(async () => /quick\.example\.com/.test((seen = await listText())), { timeout: 5_000 })
+    .catch(async () => {
+      await app.screenshot("editor-debug-list");
+      assert.fail(`the list shows the saved base URL; it shows:\n${seen}`);
+    });
+});

@@ -54,7 +54,7 @@ export function ConnectorActions({ connector, onChanged, onDeleted, onNotice }: 
       <button type="button" class="button small ghost" data-testid="duplicate-connector" disabled={busy} onClick={() => void duplicate()}>
         Duplicate
       </button>
-      <button type="button" class="button small ghost danger" data-testid="delete-connector" disabled={busy} onClick={() => void remove()}>
+      <button type="button" class="button small ghost danger-text" data-testid="delete-connector" disabled={busy} onClick={() => void remove()}>
         Delete
       </button>
     </div>

@@ -14,6 +14,16 @@ import { JsonView } from "./json-view";
 import { PaginatorForm } from "./paginator";
 import { ResourceSettings, ResourcesSection } from "./resources";
 
+/**
+ * Settles once every save the editor has started is written. Views that read the connector (the
+ * History and Export tabs) wait for it, so they never show the state from before the last edit:
+ * leaving the Edit tab starts a save that would otherwise race their first read.
+ */
+let pendingSaves: Promise<void> = Promise.resolve();
+export function whenSaved(): Promise<void> {
+  return pendingSaves;
+}
+
 /** How long typing may pause before the editor saves. */
 export const AUTOSAVE_DELAY_MS = 600;
 
@@ -112,6 +122,7 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
       }
     });
     inFlight.current = run;
+    pendingSaves = run;
     await run;
   }, [id]);
 

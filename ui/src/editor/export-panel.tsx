@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type CommandError, type ExportFormat } from "../api";
 import { Field } from "../field";
+import { whenSaved } from "./editor";
 
 const FORMATS: { value: ExportFormat; label: string; hint: string }[] = [
   { value: "dlt", label: "dlt pipeline script", hint: "A Python file that runs this connector with dlt into DuckDB." },
@@ -35,6 +36,7 @@ export function ExportPanel({ id }: { id: number }) {
     setError(null);
     setWritten(null);
     try {
+      await whenSaved();
       setWritten(await api.exportConnector({ id, format, path }));
     } catch (err) {
       setError(err as CommandError);

@@ -2,6 +2,7 @@
 // from the one before it, and a revert that saves the old config as a new version.
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, type CommandError, type ConnectorVersion } from "../api";
+import { whenSaved } from "./editor";
 import { getIn, isObject, pathText, sameJson, type Json, type Path } from "./json-path";
 
 export function History({ id, onReverted }: { id: number; onReverted?: () => void }) {
@@ -12,6 +13,7 @@ export function History({ id, onReverted }: { id: number; onReverted?: () => voi
 
   const load = useCallback(async () => {
     try {
+      await whenSaved();
       setVersions(await api.connectorVersions(id));
     } catch (err) {
       setError((err as CommandError).message);
