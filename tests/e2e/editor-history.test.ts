@@ -3,6 +3,8 @@
 // messages next to their fields as the user types, the raw JSON view in sync with the forms both
 // ways, and the list's rename, duplicate (secrets included) and delete with undo.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
   fill,
@@ -127,15 +129,18 @@ test("rename, duplicate with its secrets, delete and undo from the connector lis
 
   await (await browser.$('[data-testid="rename-connector"]')).click();
   const input = await browser.$("#rename-input");
+  // The form focuses and selects the old name once it is on screen; type after that, as a person would.
+  await browser.waitUntil(async () => (await browser.execute(() => document.activeElement?.id)) === "rename-input");
   await input.setValue("Marketing API");
+  assert.equal(await input.getValue(), "Marketing API");
   await browser.keys("Enter");
   const list = await browser.$('[data-testid="connector-list"]');
   await browser.waitUntil(async () => /Marketing API/.test(await list.getText()));
 
   await (await browser.$('[data-testid="duplicate-connector"]')).click();
   await browser.waitUntil(async () => /Marketing API \(copy\)/.test(await list.getText()));
-  const selected = await browser.$('.connector-item[aria-current="page"]');
-  assert.match(await selected.getText(), /Marketing API \(copy\)/, "the copy opens");
+  const selected = await browser.execute(() => document.querySelector('.connector-item[aria-current="page"]')?.textContent ?? "");
+  assert.match(selected, /Marketing API \(copy\)/, "the copy opens");
   await openTab(browser, "overview");
   const secrets = await browser.$('[data-testid="secret-list"]');
   await secrets.waitForDisplayed();
@@ -195,4 +200,24 @@ test("an edit typed just before leaving the Edit tab is saved, not lost", async 
       await app.screenshot("editor-debug-list");
       assert.fail(`the list shows the saved base URL; it shows:\n${seen}`);
     });
+});
+
+test("a connector is imported by opening a JSON file", async () => {
+  const { browser } = app;
+  const json = importedConfig(seed);
+  const file = join(app.dataDir, "connector.json");
+  writeFileSync(file, JSON.stringify({ ...json, sluice: { ...(json.sluice as object), name: "From a file" } }));
+  await (await browser.$('[data-testid="import-connector"]')).click();
+  await (await browser.$('[data-testid="import-dialog"]')).waitForDisplayed();
+  await (await browser.$('[data-testid="import-file"]')).setValue(file);
+  const box = await browser.$("#import-text");
+  await browser.waitUntil(async () => (await box.getValue()).includes("From a file"), { timeoutMsg: "the file's text is in the box" });
+  await (await browser.$('[data-testid="import-dialog"] button[type="submit"]')).click();
+  // Query the selected item afresh each time: the element selected before the import stays in
+  // the list, no longer selected.
+  const selectedName = () => browser.execute(() => document.querySelector('.connector-item[aria-current="page"]')?.textContent ?? "");
+  await browser.waitUntil(async () => /From a file/.test(await selectedName()), { timeout: 5_000 }).catch(async () => {
+    await app.screenshot("editor-debug-import-file");
+    assert.fail("the imported connector opens");
+  });
 });

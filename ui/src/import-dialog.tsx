@@ -59,6 +59,23 @@ export function ImportDialog({ onImported, onCancel }: Props) {
             Secret values written in the text are moved into your keychain; the connector keeps
             only their names.
           </small>
+          <label class="file-pick">
+            Or open a file (JSON, YAML, Python or markdown):{" "}
+            <input
+              type="file"
+              data-testid="import-file"
+              accept=".json,.yaml,.yml,.py,.md,.txt"
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                if (!file) return;
+                // The file's text goes into the box, so the user sees what will be imported.
+                void file.text().then((content) => {
+                  setText(content);
+                  setError(null);
+                });
+              }}
+            />
+          </label>
           {error && (
             <pre class="field-error problems" role="alert" data-testid="import-error">
               {error.message}

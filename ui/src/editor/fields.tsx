@@ -5,7 +5,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { Field } from "../field";
 import { fieldId, useEditor } from "./context";
-import { getIn, isObject, pathText, type Json, type Path } from "./json-path";
+import { getIn, isObject, type Json, type Path } from "./json-path";
 
 export function useProblemText(path: Path): string | undefined {
   const { problemsAt } = useEditor();
@@ -313,7 +313,7 @@ export function KeyValueField({
             onName={(name) => write(entries.map((e, i) => (i === index ? [name, e[1]] : e)))}
             onValue={(text) => write(entries.map((e, i) => (i === index ? [e[0], parseValue(text)] : e)))}
             onRemove={() => write(entries.filter((_, i) => i !== index))}
-            pathOf={pathText([...path, key])}
+            problemPath={[...path, key]}
           />
         ),
       )}
@@ -345,13 +345,13 @@ function KeyValueRow(props: {
   name: string;
   value: string;
   problem: string | undefined;
-  pathOf: string;
+  problemPath: Path;
   onName: (name: string) => void;
   onValue: (value: string) => void;
   onRemove: () => void;
 }) {
   const { problemsAt } = useEditor();
-  const problems = problemsAt([props.pathOf]);
+  const problems = problemsAt(props.problemPath, true);
   return (
     <div class="kv-row">
       <input

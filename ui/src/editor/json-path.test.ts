@@ -7,6 +7,7 @@ describe("json paths", () => {
       "resources[0].endpoint.paginator.limit",
     );
     expect(pathText(["client", "base_url"])).toBe("client.base_url");
+    expect(pathText(["client", "headers", "X-Api-Key"])).toBe('client.headers["X-Api-Key"]');
   });
 
   it("sets nested values without touching the original", () => {

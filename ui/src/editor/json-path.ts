@@ -9,11 +9,16 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `resources[0].endpoint.paginator.limit`: keys joined with dots, list positions in brackets. */
+/**
+ * `resources[0].endpoint.paginator.limit`: keys joined with dots, list positions in brackets, and
+ * keys that are not plain names quoted in brackets (`client.headers["X-Api-Key"]`), exactly as
+ * sluice-config writes problem paths (`key_path` in parse.rs).
+ */
 export function pathText(path: Path): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
+    else if (!/^[A-Za-z0-9_$]+$/.test(part)) out += `[${JSON.stringify(part)}]`;
     else out += out === "" ? part : `.${part}`;
   }
   return out;
