@@ -180,7 +180,7 @@ function Overview({ id }: { id: number }) {
       )}
       {secrets && secrets.some((s) => !s.isSet) && (
         <p class="hint" data-testid="secret-hint">
-          Until the Auth form can set them, store a value from a terminal:{" "}
+          Set them on the Edit tab under Auth, or from a terminal:{" "}
           <code>
             sluice secrets set connector-{connector.uid} NAME
           </code>
