@@ -115,6 +115,9 @@ export async function exportTo(browser: Browser, format: string, path: string) {
   await field.setValue(path);
   await (await browser.$('[data-testid="export-submit"]')).click();
   const done = await browser.$('[data-testid="export-done"]');
-  await done.waitForDisplayed({ timeout: 10_000 });
+  await done.waitForDisplayed({ timeout: 10_000 }).catch(async () => {
+    const error = await browser.execute(() => document.querySelector('[data-testid="export"]')?.textContent ?? "");
+    assert.fail(`the export did not finish; the Export tab says: ${error}`);
+  });
   assert.match(await done.getText(), new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
 }

@@ -1,6 +1,6 @@
 // The Export tab: the connector as a dlt pipeline script, a secrets.toml template, JSON or YAML,
 // written to a file the user names (prefilled with one in the Downloads folder).
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type CommandError, type ExportFormat } from "../api";
 import { Field } from "../field";
 import { whenSaved } from "./editor";
@@ -19,10 +19,13 @@ export function ExportPanel({ id }: { id: number }) {
   const [written, setWritten] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // Once the user has typed a path, it is theirs: a default that arrives later never replaces it.
+  const typed = useRef(false);
+
   useEffect(() => {
     let live = true;
     api.defaultExportPath(id, format).then(
-      (p) => live && setPath(p),
+      (p) => live && !typed.current && setPath(p),
       () => undefined,
     );
     return () => {
@@ -71,7 +74,10 @@ export function ExportPanel({ id }: { id: number }) {
           id="export-path"
           label="Save to file"
           value={path}
-          onInput={setPath}
+          onInput={(p) => {
+            typed.current = true;
+            setPath(p);
+          }}
           hint="An existing file is replaced. ~ means your home folder."
           error={error?.field === "exportPath" ? error.message : undefined}
         />
