@@ -1,6 +1,7 @@
 // The Resources section: a list with add, reorder and remove, and the form of the selected one.
 // The same endpoint and load fields, without the name, are the Defaults section.
 import { useState } from "preact/hooks";
+import { api, type CommandError } from "../api";
 import { AuthForm } from "./auth";
 import { fieldId, useEditor } from "./context";
 import { BoolField, Group, JsonField, KeyValueField, ListField, NumberField, SelectField, TextField, useProblemText } from "./fields";
@@ -368,7 +369,33 @@ function SmartValueField({ path, label, placeholder }: { path: Path; label: stri
 
 /** Parent links: query parameters filled from each record of another resource (dlt's `resolve`). */
 function ParentLinks({ base }: { base: Path }) {
-  const { config, set, problemsAt } = useEditor();
+  const { config, set, problemsAt, connectorId, flush } = useEditor();
+  // Field names read from a sample of each parent's records, on request (it calls the API).
+  const [sampled, setSampled] = useState<Record<string, string[]>>({});
+  const [sampling, setSampling] = useState<string | null>(null);
+  const [sampleNote, setSampleNote] = useState<string | null>(null);
+  const sample = async (parent: string) => {
+    setSampling(parent);
+    setSampleNote(null);
+    try {
+      await flush();
+      const preview = await api.previewResource(connectorId, parent, 1);
+      const names = new Set<string>();
+      for (const record of preview.records.slice(0, 50)) {
+        if (isObject(record)) Object.keys(record).forEach((k) => names.add(k));
+      }
+      setSampled((s) => ({ ...s, [parent]: [...names] }));
+      setSampleNote(
+        preview.error
+          ? `Could not read ${parent}: ${preview.error}`
+          : `${names.size} fields found in ${preview.records.length} records of ${parent}.`,
+      );
+    } catch (err) {
+      setSampleNote((err as CommandError).message);
+    } finally {
+      setSampling(null);
+    }
+  };
   const resourcesRaw = getIn(config, ["resources"]);
   const resources: Json[] = Array.isArray(resourcesRaw) ? resourcesRaw : [];
   const selfIndex = base[1] as number;
@@ -377,6 +404,15 @@ function ParentLinks({ base }: { base: Path }) {
   const params = getIn(config, paramsPath);
   const entries = isObject(params) ? Object.entries(params) : [];
   const links = entries.filter(([, v]) => isObject(v) && v.type === "resolve");
+  // dlt's other way to name a parent: `{resources.<parent>.<field>}` inside the endpoint path.
+  const pathAt: Path = [...base, "endpoint", "path"];
+  const rawPath = getIn(config, pathAt);
+  const endpointPath = typeof rawPath === "string" ? rawPath : "";
+  const placeholders = [...endpointPath.matchAll(/\{resources\.([A-Za-z0-9_-]+)\.([^}]*)\}/g)].map((m) => ({
+    text: m[0],
+    parent: m[1] ?? "",
+    field: m[2] ?? "",
+  }));
   const write = (next: [string, Json][]) => set(paramsPath, next.length === 0 ? undefined : Object.fromEntries(next));
   const update = (key: string, change: (link: JsonObject) => [string, Json]) =>
     write(entries.map((entry) => (entry[0] === key && isObject(entry[1]) ? change(entry[1]) : entry)));
@@ -384,14 +420,59 @@ function ParentLinks({ base }: { base: Path }) {
   return (
     <Group title="Parent resource" testid="parent-group">
       <p class="hint">Read this endpoint once per record of another resource, passing a field of that record.</p>
-      {links.map(([param, link]) => {
+      {placeholders.map((ph, n) => {
+        const rowId = `${id}-path-${n}`;
+        const rewrite = (parent: string, field: string) =>
+          set(pathAt, endpointPath.replace(ph.text, `{resources.${parent}.${field}}`));
+        return (
+          <div class="form-grid parent-link" key={n} data-testid="parent-path-link">
+            <div class="field">
+              <label for={`${rowId}-resource`}>Parent resource (in the path)</label>
+              <select id={`${rowId}-resource`} value={ph.parent} onChange={(e) => rewrite(e.currentTarget.value, ph.field)}>
+                {!others.includes(ph.parent) && <option value={ph.parent}>{ph.parent}</option>}
+                {others.map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for={`${rowId}-field`}>Parent field</label>
+              <input
+                id={`${rowId}-field`}
+                list={`${rowId}-fields`}
+                value={ph.field}
+                spellcheck={false}
+                onInput={(e) => rewrite(ph.parent, e.currentTarget.value)}
+              />
+              <datalist id={`${rowId}-fields`} data-testid="parent-fields">
+                {[...new Set([...parentFields(config, ph.parent), ...(sampled[ph.parent] ?? [])])].map((f) => (
+                  <option key={f} value={f} />
+                ))}
+              </datalist>
+              <button
+                type="button"
+                class="link"
+                data-testid="sample-parent-fields"
+                disabled={sampling !== null}
+                onClick={() => void sample(ph.parent)}
+              >
+                {sampling === ph.parent ? "Reading…" : `Read ${ph.parent}'s fields from the API`}
+              </button>
+            </div>
+          </div>
+        );
+      })}
+      {links.map(([param, link], linkIndex) => {
         const l = link as JsonObject;
         const parent = typeof l.resource === "string" ? l.resource : "";
         const field = typeof l.field === "string" ? l.field : "";
         const at = (k: string) => problemsAt([...paramsPath, param, k]).map((p) => p.message).join("; ");
         const rowId = `${id}-${param}`.replace(/[^A-Za-z0-9_-]/g, "_");
         return (
-          <div class="form-grid parent-link" key={param}>
+          // Keyed by position: renaming the parameter must not remount the row under the cursor.
+          <div class="form-grid parent-link" key={linkIndex}>
             <div class="field">
               <label for={`${rowId}-param`}>Parameter</label>
               <input
@@ -422,12 +503,21 @@ function ParentLinks({ base }: { base: Path }) {
                 spellcheck={false}
                 onInput={(e) => update(param, (v) => [param, { ...v, field: e.currentTarget.value }])}
               />
-              <datalist id={`${rowId}-fields`}>
-                {parentFields(config, parent).map((f) => (
+              <datalist id={`${rowId}-fields`} data-testid="parent-fields">
+                {[...new Set([...parentFields(config, parent), ...(sampled[parent] ?? [])])].map((f) => (
                   <option key={f} value={f} />
                 ))}
               </datalist>
               {at("field") && <small class="field-error">{at("field")}</small>}
+              <button
+                type="button"
+                class="link"
+                data-testid="sample-parent-fields"
+                disabled={sampling !== null || parent === ""}
+                onClick={() => void sample(parent)}
+              >
+                {sampling === parent ? "Reading…" : `Read ${parent || "the parent"}'s fields from the API`}
+              </button>
             </div>
             <button type="button" class="button small ghost" onClick={() => write(entries.filter(([k]) => k !== param))}>
               Remove link
@@ -435,6 +525,11 @@ function ParentLinks({ base }: { base: Path }) {
           </div>
         );
       })}
+      {sampleNote && (
+        <small class="hint" role="status" data-testid="sample-note">
+          {sampleNote}
+        </small>
+      )}
       <button
         type="button"
         class="button small"
@@ -448,7 +543,7 @@ function ParentLinks({ base }: { base: Path }) {
       >
         Link to a parent resource
       </button>
-      {links.length > 0 && (
+      {links.length + placeholders.length > 0 && (
         <ListField path={[...base, "include_from_parent"]} label="Copy parent fields into each record" alwaysList placeholder="none" />
       )}
     </Group>
