@@ -12,6 +12,10 @@ use ts_rs::TS;
 use crate::error::{Doing, Error, Result};
 use crate::schema::quote;
 
+/// Offsets below this are read by skipping rows even in tables with deleted rows: cheaper than
+/// mapping positions to row ids, so the first rows of a merged table show at once.
+const SKIP_CHEAPLY: u64 = 20_000;
+
 /// Rows a single window may hold; the grid asks for a screenful or two at a time.
 pub const MAX_WINDOW: u32 = 2_000;
 
@@ -148,6 +152,9 @@ struct TableLayout {
     columns: Vec<GridColumn>,
     rows: u64,
     dense_row_ids: bool,
+    /// For a table with gaps in its row ids: a temp table whose row `i` holds the row id of the
+    /// table's `i`-th row, made on the first unsorted window.
+    positions: Option<String>,
 }
 
 impl Viewer {
@@ -271,13 +278,25 @@ impl Viewer {
             }
         };
 
-        // Unsorted and unfiltered with row ids 0..n: read the window by row id, which DuckDB
-        // answers from the row groups that hold it instead of skipping `offset` rows.
-        let sql = if clause.is_empty() && order.is_empty() && dense {
+        // Unsorted and unfiltered: read the window by row id, which DuckDB answers from the row
+        // groups that hold it instead of skipping `offset` rows. Row ids 0..n are positions; a
+        // table with deleted rows (every merge) maps positions to row ids once.
+        let range = if clause.is_empty() && order.is_empty() && query.offset < total {
+            let last = (query.offset + u64::from(limit)).min(total) - 1;
+            if dense {
+                Some((query.offset, last))
+            } else if query.offset < SKIP_CHEAPLY {
+                // Near the top skipping is cheaper than mapping every row first.
+                None
+            } else {
+                self.row_ids_at(&query.table, query.offset, last)?
+            }
+        } else {
+            None
+        };
+        let sql = if let Some((first, last)) = range {
             format!(
-                "SELECT {select} FROM {from} WHERE rowid >= {start} AND rowid < {end} ORDER BY rowid",
-                start = query.offset,
-                end = query.offset.saturating_add(u64::from(limit)),
+                "SELECT {select} FROM {from} WHERE rowid >= {first} AND rowid <= {last} ORDER BY rowid"
             )
         } else {
             let order = if order.is_empty() {
@@ -376,6 +395,45 @@ impl Viewer {
         Ok(written as u64)
     }
 
+    /// The row ids at positions `first` and `last` of a table with gaps in its row ids.
+    fn row_ids_at(&mut self, table: &str, first: u64, last: u64) -> Result<Option<(u64, u64)>> {
+        let from = self.qualified(table);
+        let made = self.tables.get(table).and_then(|t| t.positions.clone());
+        let positions = match made {
+            Some(name) => name,
+            None => {
+                let name = format!("sluice_positions_{}", self.tables.len());
+                self.conn
+                    .execute_batch(&format!(
+                        "CREATE OR REPLACE TEMP TABLE {name} AS SELECT rowid AS r FROM {from} ORDER BY rowid"
+                    ))
+                    .doing(|| format!("indexing the rows of {table}"))?;
+                if let Some(layout) = self.tables.get_mut(table) {
+                    layout.positions = Some(name.clone());
+                }
+                name
+            }
+        };
+        let ids: Vec<i64> = {
+            let mut statement = self
+                .conn
+                .prepare(&format!(
+                    "SELECT r FROM {positions} WHERE rowid = {first} OR rowid = {last} ORDER BY rowid"
+                ))
+                .doing(|| format!("finding rows of {table}"))?;
+            let rows = statement
+                .query_map([], |row| row.get(0))
+                .doing(|| format!("finding rows of {table}"))?;
+            rows.collect::<duckdb::Result<_>>()
+                .doing(|| format!("finding rows of {table}"))?
+        };
+        Ok(match ids.as_slice() {
+            [only] => Some((*only as u64, *only as u64)),
+            [a, b] => Some((*a as u64, *b as u64)),
+            _ => None,
+        })
+    }
+
     fn qualified(&self, table: &str) -> String {
         format!("{}.{}", quote(&self.dataset), quote(table))
     }
@@ -453,6 +511,7 @@ impl Viewer {
             columns,
             rows: rows.max(0) as u64,
             dense_row_ids: max_row_id.is_none_or(|max| max + 1 == rows),
+            positions: None,
         })
     }
 
