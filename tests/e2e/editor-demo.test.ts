@@ -2,7 +2,7 @@
 // members: the form shows the link and reads the parent's field names from the running demo API.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { openSection, openTab } from "./editor-helpers.ts";
+import { choose, openSection, openTab } from "./editor-helpers.ts";
 import { launchApp, type AppSession } from "./harness.ts";
 
 let app: AppSession;
@@ -54,4 +54,54 @@ test("the parent link's field picker offers the fields of the parent's records",
   await field.setValue("name");
   const path = await browser.$("#f-resources-2-endpoint-path");
   await browser.waitUntil(async () => (await path.getValue()).includes("{resources.organizations.name}"));
+});
+
+test("every auth type and every paginator type shows its own fields", async () => {
+  const { browser } = app;
+  await openSection(browser, "auth");
+  const authFields: Record<string, string[]> = {
+    bearer: ["token"],
+    api_key: ["name", "location", "api_key"],
+    http_basic: ["username", "password"],
+    oauth2_client_credentials: ["access_token_url", "client_id", "client_secret", "client_auth", "default_token_expiration"],
+  };
+  for (const [type, fields] of Object.entries(authFields)) {
+    await choose(browser, ["client", "auth", "type"], type);
+    for (const f of fields) {
+      const el = await browser.$(`#f-client-auth-${f}, #f-client-auth-${f}-keychain`);
+      assert.ok(await el.isExisting(), `${type} has a ${f} field`);
+    }
+    await app.screenshot(`editor-auth-form-${type}`);
+  }
+
+  await openSection(browser, "client");
+  // Every key of each paginator in the config model (ui/src/bindings/config/*Paginator.ts).
+  const stop = ["stop_after_empty_page", "has_more_path"];
+  const paginatorFields: Record<string, string[]> = {
+    auto: [],
+    single_page: [],
+    offset: ["limit", "offset", "offset_param", "offset_body_path", "limit_param", "limit_body_path", "total_path", "maximum_offset", ...stop],
+    page_number: ["base_page", "page", "page_param", "page_body_path", "total_path", "maximum_page", ...stop],
+    cursor: ["cursor_path", "cursor_param", "cursor_body_path", ...stop],
+    json_link: ["next_url_path"],
+    header_link: ["links_next_key"],
+    header_cursor: ["cursor_key", "cursor_param"],
+  };
+
+  for (const [type, fields] of Object.entries(paginatorFields)) {
+    await choose(browser, ["client", "paginator", "type"], type);
+    const shown = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[id^="f-client-paginator-"]'))
+        .map((e) => e.id.replace("f-client-paginator-", ""))
+        .filter((id) => id !== "type" && !id.includes("-")),
+    );
+    assert.deepEqual(shown.sort(), [...fields].sort(), `${type} shows exactly its fields`);
+    await app.screenshot(`editor-paginator-${type}`);
+  }
+
+  await openSection(browser, "resources");
+  await (await browser.$("button.resource-pick=tickets")).click();
+  const incremental = await browser.$('[data-testid="incremental-group"]');
+  await incremental.scrollIntoView({ block: "start" });
+  await app.screenshot("editor-incremental");
 });

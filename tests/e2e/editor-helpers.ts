@@ -50,6 +50,8 @@ export async function choose(browser: Browser, path: (string | number)[], value:
 }
 
 export async function openSection(browser: Browser, id: string) {
+  // Back to the top first, as a person scrolls up to the section buttons after a long form.
+  await browser.execute(() => document.querySelectorAll(".main, .tab-panel").forEach((e) => e.scrollTo(0, 0)));
   await (await browser.$(`[data-testid="section-${id}"]`)).click();
 }
 

@@ -167,7 +167,8 @@ export function ResourceSettings({ base, resourceName: name, isDefaults }: { bas
               path={e("params")}
               label="Query parameters"
               keyLabel="Parameter"
-              skip={(v) => isObject(v) && (v.type === "resolve" || v.type === "incremental")}
+              hint="A value may use {incremental.start_value}; an incremental binding shows as JSON."
+              skip={(v) => isObject(v) && v.type === "resolve"}
             />
             <KeyValueField path={e("headers")} label="Headers for this endpoint" keyLabel="Header" />
             <JsonField path={e("json")} label="JSON request body" placeholder={'{"filter": "active"}'} />
