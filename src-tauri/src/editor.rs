@@ -26,8 +26,11 @@ const CONTINUE_EDIT_WITHIN: Duration = Duration::from_secs(60);
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "app/")]
 pub struct SaveOutcome {
-    /// False when the config was refused because it holds a secret value; nothing was written.
+    /// False when the config was refused because it holds a secret value, or when a newer save
+    /// of the same connector was already written (`superseded`); nothing was written then.
     pub saved: bool,
+    /// A save the editor sent later was written first: this one is older and was dropped.
+    pub superseded: bool,
     pub connector: ConnectorSummary,
     /// Everything still wrong with the config, each with the path of its field.
     pub problems: Vec<Problem>,
@@ -39,15 +42,50 @@ pub struct SaveOutcome {
 
 /// Saves the config the editor holds (autosave), valid or not: a half-filled form is still the
 /// user's work. A config holding a secret value is the one thing never saved.
+///
+/// The editor sends every change at once without waiting for the previous save, so a window closed
+/// right after a keystroke still gets it; commands may then run out of order. `seq` (increasing
+/// per editor, microseconds since the epoch) lets the newest document win: a save older than the
+/// last one written for that connector is dropped. A save without `seq` is always written.
 #[tauri::command]
 pub async fn save_connector_config(
     state: State<'_, AppState>,
     id: i64,
     config: serde_json::Value,
+    seq: Option<u64>,
 ) -> CommandResult<SaveOutcome> {
     state
-        .with_store(move |store| save_config(store, id, &config))
+        .with_store(move |store| {
+            // Checked and recorded under the store's lock, so no other save runs in between.
+            // Saves from elsewhere (the test panel adopting a detection) carry no number.
+            if seq.is_some_and(|seq| !newest_save(id, seq)) {
+                return Ok(SaveOutcome {
+                    saved: false,
+                    superseded: true,
+                    connector: store.connector(id)?.summary(),
+                    problems: Vec::new(),
+                    version: None,
+                });
+            }
+            save_config(store, id, &config)
+        })
         .await
+}
+
+/// The newest `seq` written per connector, for [`save_connector_config`].
+static LAST_SAVE: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<i64, u64>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Records `seq` for the connector and says whether it is newer than every save before it.
+fn newest_save(id: i64, seq: u64) -> bool {
+    let mut last = LAST_SAVE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let newest = last.get(&id).is_none_or(|&before| seq > before);
+    if newest {
+        last.insert(id, seq);
+    }
+    newest
 }
 
 fn save_config(
@@ -65,6 +103,7 @@ fn save_config(
     if problems.iter().any(|p| p.kind == ProblemKind::SecretValue) {
         return Ok(SaveOutcome {
             saved: false,
+            superseded: false,
             connector: store.connector(id)?.summary(),
             problems,
             version: None,
@@ -73,6 +112,7 @@ fn save_config(
     let saved = store.save_config(id, config, CONTINUE_EDIT_WITHIN)?;
     Ok(SaveOutcome {
         saved: true,
+        superseded: false,
         connector: saved.connector.summary(),
         problems,
         version: saved.version.map(|v| v.number),
@@ -449,6 +489,16 @@ mod tests {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn only_saves_newer_than_the_last_written_one_go_through() {
+        // Connector ids of their own: the record is process-wide.
+        assert!(newest_save(-1, 10));
+        assert!(!newest_save(-1, 9), "an older save that arrives late is dropped");
+        assert!(!newest_save(-1, 10), "the same save twice is written once");
+        assert!(newest_save(-1, 11));
+        assert!(newest_save(-2, 1), "each connector counts on its own");
     }
 
     #[test]

@@ -51,8 +51,9 @@ export type { ConnectorVersion, Duplicated, ExportFormat, ExportRequest, Problem
 
 function editorApi() {
   return {
-    saveConnectorConfig: (id: number, config: unknown) =>
-      call<SaveOutcome>("save_connector_config", { id, config }),
+    /** `seq`: the editor's increasing save number; a save older than one written is dropped. */
+    saveConnectorConfig: (id: number, config: unknown, seq?: number) =>
+      call<SaveOutcome>("save_connector_config", { id, config, seq: seq ?? null }),
     checkConnectorConfig: (config: unknown) => call<Problem[]>("check_connector_config", { config }),
     renameConnector: (id: number, name: string) =>
       call<ConnectorSummary>("rename_connector", { id, name }),

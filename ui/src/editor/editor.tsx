@@ -1,7 +1,7 @@
 // The Edit tab: every key of the connector config as forms, grouped the way users think, plus a
-// raw JSON view of the same document. Changes save themselves after a short pause (and at once
-// when the tab closes, another connector opens or the window closes); each save returns the
-// validation problems, which the fields show next to themselves.
+// raw JSON view of the same document. Every change is sent to be saved at once, and the editor
+// waits for what is still on its way when the tab closes, another connector opens or the window
+// closes; each save returns the validation problems, which the fields show next to themselves.
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -14,18 +14,24 @@ import { JsonView } from "./json-view";
 import { PaginatorForm } from "./paginator";
 import { ResourceSettings, ResourcesSection } from "./resources";
 
+/** Saves sent and not answered yet, from any editor. */
+const inFlightSaves = new Set<Promise<void>>();
+
 /**
- * Settles once every save the editor has started is written. Views that read the connector (the
+ * Settles once every save the editor has sent is written. Views that read the connector (the
  * History and Export tabs) wait for it, so they never show the state from before the last edit:
- * leaving the Edit tab starts a save that would otherwise race their first read.
+ * leaving the Edit tab sends a save that would otherwise race their first read.
  */
-let pendingSaves: Promise<void> = Promise.resolve();
 export function whenSaved(): Promise<void> {
-  return pendingSaves;
+  return Promise.all([...inFlightSaves]).then(() => undefined);
 }
 
-/** How long typing may pause before the editor saves. */
-export const AUTOSAVE_DELAY_MS = 600;
+/** Increasing save numbers (microseconds since the epoch), so the newest document wins. */
+let lastSeq = 0;
+function nextSeq(): number {
+  lastSeq = Math.max(lastSeq + 1, Math.floor((performance.timeOrigin + performance.now()) * 1000));
+  return lastSeq;
+}
 
 export const SECTIONS = [
   { id: "client", label: "Client" },
@@ -62,11 +68,9 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
   const [secrets, setSecrets] = useState<SecretStatus[]>([]);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   const [section, setSection] = useState<SectionId>("client");
-  // The latest document and whether it still has to be saved, read by the timer and the flushes.
+  // The latest document and whether it still has to be saved.
   const latest = useRef<Json | null>(null);
   const dirty = useRef(false);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const inFlight = useRef<Promise<void>>(Promise.resolve());
   const onSavedRef = useRef(onSaved);
   onSavedRef.current = onSaved;
 
@@ -100,31 +104,39 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
     };
   }, [id, refreshSecrets]);
 
-  const flush = useCallback(async () => {
-    if (timer.current) {
-      clearTimeout(timer.current);
-      timer.current = null;
-    }
-    // One save at a time, in order: the last one written is the last one typed.
-    const run = inFlight.current.then(async () => {
-      if (!dirty.current || latest.current === null) return;
-      const doc = latest.current;
-      dirty.current = false;
-      setSave({ state: "saving" });
-      try {
-        const outcome = await api.saveConnectorConfig(id, doc);
+  // The number of the newest save whose answer is shown; older answers arriving late are ignored.
+  const shownSeq = useRef(0);
+
+  /** Sends the newest document if it changed, without waiting for saves already on their way. */
+  const send = useCallback(() => {
+    if (!dirty.current || latest.current === null) return;
+    const doc = latest.current;
+    const seq = nextSeq();
+    dirty.current = false;
+    setSave({ state: "saving" });
+    const saving: Promise<void> = api.saveConnectorConfig(id, doc, seq).then(
+      (outcome) => {
+        if (outcome.superseded || seq < shownSeq.current) return;
+        shownSeq.current = seq;
         setProblems(outcome.problems);
         setSave(outcome.saved ? { state: "saved", version: outcome.version } : { state: "refused" });
         if (outcome.saved) onSavedRef.current?.();
-      } catch (err) {
+      },
+      (err: CommandError) => {
+        if (seq < shownSeq.current) return;
         dirty.current = true;
-        setSave({ state: "failed", message: (err as CommandError).message });
-      }
-    });
-    inFlight.current = run;
-    pendingSaves = run;
-    await run;
+        setSave({ state: "failed", message: err.message });
+      },
+    );
+    inFlightSaves.add(saving);
+    void saving.finally(() => inFlightSaves.delete(saving));
   }, [id]);
+
+  /** Sends what is pending and waits until every save sent so far is written. */
+  const flush = useCallback(async () => {
+    send();
+    await whenSaved();
+  }, [send]);
 
   // Save what is pending when the editor goes away (tab change, another connector) and before
   // the window closes, so nothing typed is lost.
@@ -160,10 +172,13 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
       dirty.current = true;
       setConfig(next);
       setSave({ state: "pending" });
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(() => void flush(), AUTOSAVE_DELAY_MS);
+      // Save at once rather than after a typing pause, and without waiting for the save before:
+      // a window closed right after the last keystroke (even by a path that skips the
+      // close-requested event) still gets it. The command drops a save older than one already
+      // written, and the store folds a minute of edits into one version.
+      send();
     },
-    [flush],
+    [send],
   );
 
   const set = useCallback(

@@ -7,9 +7,14 @@ import type { ConnectorSummary } from "../store/ConnectorSummary";
  */
 export type SaveOutcome = { 
 /**
- * False when the config was refused because it holds a secret value; nothing was written.
+ * False when the config was refused because it holds a secret value, or when a newer save
+ * of the same connector was already written (`superseded`); nothing was written then.
  */
-saved: boolean, connector: ConnectorSummary, 
+saved: boolean, 
+/**
+ * A save the editor sent later was written first: this one is older and was dropped.
+ */
+superseded: boolean, connector: ConnectorSummary, 
 /**
  * Everything still wrong with the config, each with the path of its field.
  */
