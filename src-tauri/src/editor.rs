@@ -495,7 +495,10 @@ mod tests {
     fn only_saves_newer_than_the_last_written_one_go_through() {
         // Connector ids of their own: the record is process-wide.
         assert!(newest_save(-1, 10));
-        assert!(!newest_save(-1, 9), "an older save that arrives late is dropped");
+        assert!(
+            !newest_save(-1, 9),
+            "an older save that arrives late is dropped"
+        );
         assert!(!newest_save(-1, 10), "the same save twice is written once");
         assert!(newest_save(-1, 11));
         assert!(newest_save(-2, 1), "each connector counts on its own");
