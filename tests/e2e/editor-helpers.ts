@@ -112,9 +112,22 @@ export async function exportTo(browser: Browser, format: string, path: string) {
   await openTab(browser, "export");
   await (await browser.$(`[data-testid="export-format-${format}"]`)).click();
   const field = await browser.$("#export-path");
-  // The field is prefilled with a default; wait for it so it does not overwrite what is typed.
-  await browser.waitUntil(async () => (await field.getValue()) !== "", { timeoutMsg: "no default export path" });
+  // The field is prefilled with a default for the chosen format, which arrives after the click;
+  // wait until it has settled so it cannot land in the middle of what is typed.
+  let previous = "";
+  await browser.waitUntil(
+    async () => {
+      const now = await field.getValue();
+      const settled = now !== "" && now === previous;
+      previous = now;
+      return settled;
+    },
+    { interval: 250, timeoutMsg: "no default export path" },
+  );
   await field.setValue(path);
+  await browser.waitUntil(async () => (await field.getValue()) === path, {
+    timeoutMsg: `the export path field does not hold ${path}`,
+  });
   await (await browser.$('[data-testid="export-submit"]')).click();
   const done = await browser.$('[data-testid="export-done"]');
   await done.waitForDisplayed({ timeout: 10_000 }).catch(async () => {

@@ -118,8 +118,14 @@ test("the data tab opens a table, sorts, filters and follows a row to its child 
   const { browser } = app;
   await openTab(browser, "data");
   await (await browser.$('[data-testid="table-tickets"]')).click();
+  // The tab opens its first table first; wait for the tickets to be the ones shown.
+  await browser.waitUntil(
+    async () =>
+      (await text(browser, '[data-testid="grid-title"]')) === "tickets" &&
+      /^Rows 1–\d+ of \d+/.test(await text(browser, '[data-testid="grid-status"]')),
+    { timeout: 20_000, timeoutMsg: "the tickets table did not show its rows" },
+  );
   await gridSettled(browser);
-  assert.match(await text(browser, '[data-testid="grid-status"]'), /Rows 1–\d+ of \d+/);
   await app.screenshot("23-data-table");
 
   // Sorting by id, descending on the second click. The grid redraws after the click, so the
