@@ -174,7 +174,8 @@ export function App() {
         {load.state === "ready" && connectors.length > 0 && current === null && (
           <p class="muted center">Pick a connector on the left, or create a new one.</p>
         )}
-        {current !== null && <ConnectorView id={current.id} onChanged={() => void refresh()} />}
+        {/* Keyed by id: another connector opens on its Overview with fresh tab state. */}
+        {current !== null && <ConnectorView key={current.id} id={current.id} onChanged={() => void refresh()} />}
       </main>
       {deleted && (
         <UndoToast connector={deleted} onUndo={() => void undoDelete(deleted)} onClose={() => setDeleted(null)} />

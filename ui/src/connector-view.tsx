@@ -37,7 +37,6 @@ type TabId = (typeof TABS)[number]["id"];
 
 export function ConnectorView({ id, onChanged }: { id: number; onChanged?: () => void }) {
   const [tab, setTab] = useState<TabId>("overview");
-  useEffect(() => setTab("overview"), [id]);
   // Arrow keys move between tabs, as in every desktop tab strip (WAI-ARIA tabs pattern).
   const onKeyDown = (e: KeyboardEvent) => {
     const at = TABS.findIndex((t) => t.id === tab);
