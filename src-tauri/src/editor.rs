@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sluice_config::{ExportFormat, Problem, ProblemKind};
 use sluice_secrets::SecretValue;
 use sluice_store::{Connector, ConnectorSummary, ConnectorVersion};
-use tauri::{Manager, Runtime, State};
+use tauri::{Runtime, State};
 use ts_rs::TS;
 
 use crate::error::{CommandError, CommandResult};
@@ -225,14 +225,7 @@ pub async fn default_export_path<R: Runtime>(
     let connector = state
         .with_store(move |store| Ok(store.connector(id)?))
         .await?;
-    let dir = app
-        .path()
-        .download_dir()
-        .ok()
-        .filter(|d| d.is_dir())
-        .or_else(|| app.path().home_dir().ok())
-        .unwrap_or_else(std::env::temp_dir);
-    Ok(dir
+    Ok(crate::export_folder(&app)
         .join(export_file_name(&connector.name, format))
         .to_string_lossy()
         .into_owned())

@@ -67,6 +67,24 @@ impl AppState {
     }
 }
 
+/// Where exports go unless the user picks another file: the Downloads folder, else home.
+pub(crate) fn export_folder<R: Runtime>(app: &tauri::AppHandle<R>) -> PathBuf {
+    app.path()
+        .download_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| app.path().home_dir().ok())
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// An error's message followed by what the user can do about it, when there is something.
+pub(crate) fn with_next_step(error: &impl std::fmt::Display, step: Option<String>) -> String {
+    match step {
+        Some(step) => format!("{error}. {step}"),
+        None => error.to_string(),
+    }
+}
+
 /// Runs keychain, SQLite or other blocking work off the async threads.
 pub(crate) async fn blocking<T, F>(work: F) -> CommandResult<T>
 where

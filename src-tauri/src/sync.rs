@@ -112,13 +112,7 @@ fn engine(
         connector: secret_scope(connector),
     };
     Engine::new(config, secrets, Redactor::new(), options).map_err(|error| {
-        CommandError::invalid(
-            "config",
-            match error.next_step() {
-                Some(step) => format!("{error}. {step}"),
-                None => error.to_string(),
-            },
-        )
+        CommandError::invalid("config", crate::with_next_step(&error, error.next_step()))
     })
 }
 
@@ -231,6 +225,13 @@ pub async fn preview_schema(
     id: i64,
     pages: u32,
 ) -> CommandResult<SchemaOutcome> {
+    // Checked before any request: the preview compares with the file a running sync writes.
+    if state.syncs.is_running(id) {
+        return Err(CommandError::invalid(
+            "sync",
+            "A sync is writing this connector's DuckDB file; the schema preview can compare with it once the sync ends.",
+        ));
+    }
     let (connector, config) = connector_and_config(&state, id).await?;
     let (path, _) = db_path(&state.data_dir, &config);
     let dataset = dataset(&config);
@@ -250,12 +251,6 @@ pub async fn preview_schema(
         } else {
             records.push((name, std::mem::take(&mut report.records)));
         }
-    }
-    if state.syncs.is_running(id) {
-        return Err(CommandError::invalid(
-            "sync",
-            "A sync is writing this connector's DuckDB file; the schema preview can compare with it once the sync ends.",
-        ));
     }
     let file_exists = path.exists();
     let shown_path = path.display().to_string();

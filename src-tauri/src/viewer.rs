@@ -58,10 +58,7 @@ impl ViewerCache {
 }
 
 fn viewer_error(error: sluice_load::Error) -> CommandError {
-    let message = match error.next_step() {
-        Some(step) => format!("{error}. {step}"),
-        None => error.to_string(),
-    };
+    let message = crate::with_next_step(&error, error.next_step());
     match error {
         sluice_load::Error::Query(_) => CommandError::invalid("sql", message),
         sluice_load::Error::Export { .. } => CommandError::invalid("exportPath", message),
@@ -171,13 +168,5 @@ pub async fn data_export(
 /// Where data exports go unless the user picks another file: the Downloads folder, else home.
 #[tauri::command]
 pub async fn data_export_folder<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> String {
-    use tauri::Manager;
-    app.path()
-        .download_dir()
-        .ok()
-        .filter(|d| d.is_dir())
-        .or_else(|| app.path().home_dir().ok())
-        .unwrap_or_else(std::env::temp_dir)
-        .display()
-        .to_string()
+    crate::export_folder(&app).display().to_string()
 }

@@ -452,7 +452,7 @@ impl Viewer {
         let mut statement = self
             .conn
             .prepare(&format!("DESCRIBE SELECT * FROM ({sql}) AS query"))
-            .map_err(|error| Error::Query(error.to_string()))?;
+            .map_err(query_error)?;
         let rows = statement
             .query_map([], |row| {
                 Ok(GridColumn {
@@ -460,9 +460,8 @@ impl Viewer {
                     data_type: row.get(1)?,
                 })
             })
-            .map_err(|error| Error::Query(error.to_string()))?;
-        rows.collect::<duckdb::Result<_>>()
-            .map_err(|error| Error::Query(error.to_string()))
+            .map_err(query_error)?;
+        rows.collect::<duckdb::Result<_>>().map_err(query_error)
     }
 
     fn layout(&mut self, table: &str) -> Result<&TableLayout> {
@@ -521,29 +520,25 @@ impl Viewer {
         values: &[String],
         width: usize,
     ) -> Result<Vec<Vec<Option<String>>>> {
-        let mut statement = self
-            .conn
-            .prepare(sql)
-            .map_err(|error| Error::Query(error.to_string()))?;
+        let mut statement = self.conn.prepare(sql).map_err(query_error)?;
         let mut rows = statement
             .query(params_from_iter(values.iter()))
-            .map_err(|error| Error::Query(error.to_string()))?;
+            .map_err(query_error)?;
         let mut out = Vec::new();
-        while let Some(row) = rows
-            .next()
-            .map_err(|error| Error::Query(error.to_string()))?
-        {
+        while let Some(row) = rows.next().map_err(query_error)? {
             let mut cells = Vec::with_capacity(width);
             for i in 0..width {
-                cells.push(
-                    row.get::<_, Option<String>>(i)
-                        .map_err(|error| Error::Query(error.to_string()))?,
-                );
+                cells.push(row.get::<_, Option<String>>(i).map_err(query_error)?);
             }
             out.push(cells);
         }
         Ok(out)
     }
+}
+
+/// A failed ad-hoc or window query: DuckDB's own words say what is wrong with it.
+fn query_error(error: duckdb::Error) -> Error {
+    Error::Query(error.to_string())
 }
 
 /// Every column as DuckDB's text for it, so the grid shows values exactly as DuckDB prints them.
