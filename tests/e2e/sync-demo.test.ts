@@ -198,6 +198,9 @@ test("an ad-hoc query runs against the dataset and its result exports to CSV", a
   const path = await browser.$('[data-testid="export-path-query"]');
   await path.clearValue();
   await path.setValue(target);
+  await browser.waitUntil(async () => (await path.getValue()) === target, {
+    timeoutMsg: `the export path field does not hold ${target}`,
+  });
   await (await browser.$('[data-testid="export-query"]')).click();
   await browser.waitUntil(
     async () => {

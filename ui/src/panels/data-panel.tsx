@@ -11,6 +11,13 @@ import type { Filter } from "../bindings/load/Filter";
 import type { Sort } from "../bindings/load/Sort";
 import { Grid, parseFilter } from "./grid";
 
+/** The filters the per-column boxes' texts stand for. */
+function filtersOf(texts: Record<string, string>): Filter[] {
+  return Object.entries(texts)
+    .map(([column, text]) => parseFilter(column, text))
+    .filter((f): f is Filter => f !== null);
+}
+
 /** Where the user came from when opening a child table from a parent row. */
 type Trail = { table: string; filterText: Record<string, string>; sort: Sort | null };
 
@@ -43,13 +50,7 @@ export function DataPanel({ id }: { id: number }) {
   // Typing in a filter box waits for a pause before querying.
   useEffect(() => {
     window.clearTimeout(debounce.current);
-    debounce.current = window.setTimeout(() => {
-      setFilters(
-        Object.entries(filterText)
-          .map(([column, text]) => parseFilter(column, text))
-          .filter((f): f is Filter => f !== null),
-      );
-    }, 250);
+    debounce.current = window.setTimeout(() => setFilters(filtersOf(filterText)), 250);
     return () => window.clearTimeout(debounce.current);
   }, [filterText]);
 
@@ -57,11 +58,7 @@ export function DataPanel({ id }: { id: number }) {
     setTable(name);
     setSort(nextSort);
     setFilterText(nextFilters);
-    setFilters(
-      Object.entries(nextFilters)
-        .map(([column, text]) => parseFilter(column, text))
-        .filter((f): f is Filter => f !== null),
-    );
+    setFilters(filtersOf(nextFilters));
     setGridError(null);
   };
 
@@ -235,6 +232,8 @@ function ExportBar({ id, name, source, label }: { id: number; name: string; sour
         aria-label="Export file path"
         data-testid={`export-path-${source.kind}`}
         value={path}
+        // Once the user is in the field the path is theirs: a late default must not land in it.
+        onFocus={() => setEdited(true)}
         onInput={(e) => {
           setEdited(true);
           setPath(e.currentTarget.value);
