@@ -1,6 +1,6 @@
 //! Reading a DuckDB file for the table viewer: the tables of a dataset, windows of rows fetched on
-//! demand (sorted and filtered by DuckDB, never in memory here), ad-hoc SQL, and export to CSV or
-//! Parquet. The file is opened read-only, so nothing here can change the data.
+//! demand (sorted and filtered by DuckDB; only a view's row ids are kept here), ad-hoc SQL, and
+//! export to CSV or Parquet. The file is opened read-only, so nothing here can change the data.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,11 +10,23 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Doing, Error, Result};
+use crate::ordering::{Ordering, ViewKey};
 use crate::schema::quote;
 
 /// Offsets below this are read by skipping rows even in tables with deleted rows: cheaper than
 /// mapping positions to row ids, so the first rows of a merged table show at once.
 const SKIP_CHEAPLY: u64 = 20_000;
+
+/// Windows of a sorted or filtered view that start before this row are answered by DuckDB directly
+/// until the view's order is worked out: a top-N this deep costs about what the first window does.
+const DIRECT_BELOW: u64 = 5_000;
+
+/// Wanted row ids this close together are read as one range of row ids rather than one each.
+const NEARBY_ROWS: i64 = 64;
+
+/// A window's rows scattered over at least this many ranges of row ids are read on two
+/// connections at once.
+const SPLIT_FROM_RANGES: usize = 16;
 
 /// Rows a single window may hold; the grid asks for a screenful or two at a time.
 pub const MAX_WINDOW: u32 = 2_000;
@@ -146,6 +158,11 @@ pub struct Viewer {
     tables: HashMap<String, TableLayout>,
     /// Filtered row counts by their WHERE clause, so scrolling does not count again.
     counts: HashMap<(String, String, Vec<String>), u64>,
+    /// The order of the sorted or filtered view last shown.
+    ordering: Option<Ordering>,
+    direct_below: u64,
+    /// A second connection for reading a window's scattered rows on the other core.
+    second: Option<Connection>,
 }
 
 struct TableLayout {
@@ -180,6 +197,9 @@ impl Viewer {
             dataset: dataset.to_owned(),
             tables: HashMap::new(),
             counts: HashMap::new(),
+            ordering: None,
+            direct_below: DIRECT_BELOW,
+            second: None,
         })
     }
 
@@ -253,35 +273,23 @@ impl Viewer {
         let table_rows = layout.rows;
         let (clause, values) = where_clause(&query.table, &columns, &query.filters)?;
         let order = order_clause(&query.table, &columns, query.sort.as_ref())?;
+        if !clause.is_empty() || !order.is_empty() {
+            let key = ViewKey {
+                table: query.table.clone(),
+                clause,
+                values,
+                order,
+            };
+            return self.ordered_window(key, columns, table_rows, query.offset, limit);
+        }
         let from = self.qualified(&query.table);
         let select = select_list(&columns);
+        let total = table_rows;
 
-        let total = if clause.is_empty() {
-            table_rows
-        } else {
-            let key = (query.table.clone(), clause.clone(), values.clone());
-            match self.counts.get(&key) {
-                Some(count) => *count,
-                None => {
-                    let count: i64 = self
-                        .conn
-                        .query_row(
-                            &format!("SELECT count(*) FROM {from} {clause}"),
-                            params_from_iter(values.iter()),
-                            |row| row.get(0),
-                        )
-                        .doing(|| format!("counting the rows of {}", query.table))?;
-                    let count = count.max(0) as u64;
-                    self.counts.insert(key, count);
-                    count
-                }
-            }
-        };
-
-        // Unsorted and unfiltered: read the window by row id, which DuckDB answers from the row
-        // groups that hold it instead of skipping `offset` rows. Row ids 0..n are positions; a
-        // table with deleted rows (every merge) maps positions to row ids once.
-        let range = if clause.is_empty() && order.is_empty() && query.offset < total {
+        // Read the window by row id, which DuckDB answers from the row groups that hold it
+        // instead of skipping `offset` rows. Row ids 0..n are positions; a table with deleted
+        // rows (every merge) maps positions to row ids once.
+        let range = if query.offset < total {
             let last = (query.offset + u64::from(limit)).min(total) - 1;
             if dense {
                 Some((query.offset, last))
@@ -299,17 +307,12 @@ impl Viewer {
                 "SELECT {select} FROM {from} WHERE rowid >= {first} AND rowid <= {last} ORDER BY rowid"
             )
         } else {
-            let order = if order.is_empty() {
-                "ORDER BY rowid".to_owned()
-            } else {
-                format!("{order}, rowid")
-            };
             format!(
-                "SELECT {select} FROM {from} {clause} {order} LIMIT {limit} OFFSET {offset}",
+                "SELECT {select} FROM {from} ORDER BY rowid LIMIT {limit} OFFSET {offset}",
                 offset = query.offset
             )
         };
-        let rows = self.fetch_text_rows(&sql, &values, columns.len())?;
+        let rows = self.fetch_text_rows(&sql, &[], columns.len())?;
         Ok(Window {
             columns,
             offset: query.offset,
@@ -317,6 +320,160 @@ impl Viewer {
             rows,
             total,
         })
+    }
+
+    /// Windows answered by DuckDB directly while a view's order is being worked out (its first
+    /// screens show at once); a window from this offset on waits for the order. Zero makes every
+    /// window wait for it, and `u64::MAX` never works it out: tests check both against DuckDB.
+    pub fn with_direct_windows_below(mut self, offset: u64) -> Viewer {
+        self.direct_below = offset;
+        self
+    }
+
+    /// A window of a sorted or filtered view. The first window starts working out the view's
+    /// whole order in the background (one sort or scan); windows then read their rows by id.
+    fn ordered_window(
+        &mut self,
+        key: ViewKey,
+        columns: Vec<GridColumn>,
+        table_rows: u64,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Window> {
+        let from = self.qualified(&key.table);
+        let works_out_orders = self.direct_below != u64::MAX;
+        if self.ordering.as_ref().is_some_and(|o| o.key() != &key) {
+            // Dropping the old order stops its work at once.
+            self.ordering = None;
+        }
+        let wait = offset >= self.direct_below;
+        if works_out_orders && wait && self.ordering.is_none() {
+            self.ordering = Some(Ordering::start(&self.conn, key.clone(), &from)?);
+        }
+        let worked_out = match self.ordering.as_mut() {
+            Some(ordering) => ordering.ids(wait)?.map(|ids| {
+                let start = (offset as usize).min(ids.len());
+                let end = (start + limit as usize).min(ids.len());
+                (ids.len() as u64, ids[start..end].to_vec())
+            }),
+            None => None,
+        };
+        let (total, ids) = match worked_out {
+            Some(found) => found,
+            None => {
+                let total = if key.clause.is_empty() {
+                    table_rows
+                } else {
+                    self.count(&key, &from)?
+                };
+                let order = if key.order.is_empty() {
+                    "ORDER BY rowid".to_owned()
+                } else {
+                    format!("{}, rowid", key.order)
+                };
+                let sql = format!(
+                    "SELECT rowid FROM {from} {} {order} LIMIT {limit} OFFSET {offset}",
+                    key.clause
+                );
+                let ids = self.fetch_ids(&sql, &key.values)?;
+                (total, ids)
+            }
+        };
+        let rows = self.rows_by_id(&from, &columns, &ids)?;
+        // Started after the first window is read, so the two do not share the cores.
+        if works_out_orders && self.ordering.is_none() {
+            self.ordering = Some(Ordering::start(&self.conn, key, &from)?);
+        }
+        Ok(Window {
+            columns,
+            offset,
+            more: offset + (rows.len() as u64) < total,
+            rows,
+            total,
+        })
+    }
+
+    /// Rows matching a view's filters, counted once per view.
+    fn count(&mut self, key: &ViewKey, from: &str) -> Result<u64> {
+        let cache_key = (key.table.clone(), key.clause.clone(), key.values.clone());
+        if let Some(count) = self.counts.get(&cache_key) {
+            return Ok(*count);
+        }
+        let count: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM {from} {}", key.clause),
+                params_from_iter(key.values.iter()),
+                |row| row.get(0),
+            )
+            .doing(|| format!("counting the rows of {}", key.table))?;
+        let count = count.max(0) as u64;
+        self.counts.insert(cache_key, count);
+        Ok(count)
+    }
+
+    fn fetch_ids(&self, sql: &str, values: &[String]) -> Result<Vec<i64>> {
+        let mut statement = self.conn.prepare(sql).map_err(query_error)?;
+        let rows = statement
+            .query_map(params_from_iter(values.iter()), |row| row.get(0))
+            .map_err(query_error)?;
+        rows.collect::<duckdb::Result<_>>().map_err(query_error)
+    }
+
+    /// A table's rows by row id, in the order of `ids`. Each run of nearby ids is one range of
+    /// row ids, which DuckDB reads from the vectors holding it: a window costs about one vector
+    /// per column and row wherever its rows lie. DuckDB runs such small reads on one thread, so
+    /// many ranges are split across two connections, one per core.
+    fn rows_by_id(
+        &mut self,
+        from: &str,
+        columns: &[GridColumn],
+        ids: &[i64],
+    ) -> Result<Vec<Vec<Option<String>>>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut wanted = ids.to_vec();
+        wanted.sort_unstable();
+        let mut ranges: Vec<(i64, i64)> = Vec::new();
+        for id in &wanted {
+            match ranges.last_mut() {
+                Some((_, last)) if id - *last <= NEARBY_ROWS => *last = *id,
+                _ => ranges.push((*id, *id)),
+            }
+        }
+        let select = select_list(columns);
+        let width = columns.len();
+        let mut found = if ranges.len() < SPLIT_FROM_RANGES {
+            read_ranges(&self.conn, from, &select, &ranges, &wanted, width)?
+        } else {
+            let second = match self.second.take() {
+                Some(conn) => conn,
+                None => self
+                    .conn
+                    .try_clone()
+                    .doing(|| "opening a second connection".into())?,
+            };
+            let (theirs, ours) = ranges.split_at(ranges.len() / 2);
+            let (second, theirs, ours) = std::thread::scope(|scope| {
+                let helper = scope.spawn(|| {
+                    let rows = read_ranges(&second, from, &select, theirs, &wanted, width);
+                    (second, rows)
+                });
+                let ours = read_ranges(&self.conn, from, &select, ours, &wanted, width);
+                match helper.join() {
+                    Ok((second, theirs)) => Ok((second, theirs, ours)),
+                    Err(_) => Err(Error::Query(
+                        "reading rows on the second connection panicked".into(),
+                    )),
+                }
+            })?;
+            self.second = Some(second);
+            let mut found = theirs?;
+            found.extend(ours?);
+            found
+        };
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     /// Runs an ad-hoc query and returns its first `limit` rows. The file is read-only, so a
@@ -534,6 +691,40 @@ impl Viewer {
         }
         Ok(out)
     }
+}
+
+/// The `wanted` rows (sorted row ids) within `ranges` of row ids, as text by row id.
+fn read_ranges(
+    conn: &Connection,
+    from: &str,
+    select: &str,
+    ranges: &[(i64, i64)],
+    wanted: &[i64],
+    width: usize,
+) -> Result<HashMap<i64, Vec<Option<String>>>> {
+    let sql = ranges
+        .iter()
+        .map(|(first, last)| {
+            format!("SELECT rowid, {select} FROM {from} WHERE rowid >= {first} AND rowid <= {last}")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let mut statement = conn.prepare(&sql).map_err(query_error)?;
+    let mut rows = statement.query([]).map_err(query_error)?;
+    let mut found = HashMap::with_capacity(wanted.len());
+    while let Some(row) = rows.next().map_err(query_error)? {
+        let id: i64 = row.get(0).map_err(query_error)?;
+        // A range also holds the rows between the wanted ones.
+        if wanted.binary_search(&id).is_err() {
+            continue;
+        }
+        let mut cells = Vec::with_capacity(width);
+        for i in 0..width {
+            cells.push(row.get::<_, Option<String>>(i + 1).map_err(query_error)?);
+        }
+        found.insert(id, cells);
+    }
+    Ok(found)
 }
 
 /// A failed ad-hoc or window query: DuckDB's own words say what is wrong with it.

@@ -19,6 +19,7 @@ mod duck;
 mod error;
 pub mod naming;
 mod normalize;
+mod ordering;
 mod plan;
 mod preview;
 mod schema;

@@ -197,6 +197,116 @@ async fn the_viewer_pages_sorts_filters_and_follows_child_rows() {
     assert!(err.contains("tickets") && err.contains("nope"), "{err}");
 }
 
+/// Every window of a view, read `size` rows at a time, as one list of `_dlt_id`s.
+fn read_view(viewer: &mut Viewer, view: &WindowQuery, size: u32) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut query = view.clone();
+    query.limit = size;
+    query.offset = 0;
+    loop {
+        let page = viewer.window(&query).expect("window");
+        for row in 0..page.rows.len() {
+            ids.push(cell(&page, row, "_dlt_id").expect("_dlt_id").to_owned());
+        }
+        query.offset += page.rows.len() as u64;
+        if !page.more {
+            assert_eq!(page.total, ids.len() as u64, "the total is the rows read");
+            return ids;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sorted_and_filtered_windows_follow_duckdbs_order_before_and_after_it_is_worked_out() {
+    let server = demo(300, "").await;
+    let db = db();
+    let config = tickets(server.base_url(), &server.token_url());
+    sync_ok(&config, &db.path).await;
+    // Merged twice, so row ids have gaps and windows cannot be positions.
+    sync_ok(&config, &db.path).await;
+    let conn = open(&db.path);
+    let expect = |sql: &str| -> Vec<String> {
+        let mut statement = conn.prepare(sql).expect("query");
+        let ids = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
+        ids
+    };
+    let by_status = WindowQuery {
+        sort: Some(Sort {
+            column: "status".into(),
+            descending: true,
+        }),
+        ..window("tickets", 0, 0)
+    };
+    let open_by_id = WindowQuery {
+        sort: Some(Sort {
+            column: "id".into(),
+            descending: false,
+        }),
+        filters: vec![Filter {
+            column: "status".into(),
+            op: FilterOp::Contains,
+            value: "OPEN".into(),
+        }],
+        ..window("tickets", 0, 0)
+    };
+    let not_open = WindowQuery {
+        filters: vec![Filter {
+            column: "status".into(),
+            op: FilterOp::NotEquals,
+            value: "open".into(),
+        }],
+        ..window("tickets", 0, 0)
+    };
+    // Ties in the sorted column keep the table's row order.
+    let expected = [
+        (
+            &by_status,
+            expect(
+                "SELECT _dlt_id FROM support_dataset.tickets ORDER BY status DESC NULLS LAST, rowid",
+            ),
+        ),
+        (
+            &open_by_id,
+            expect(
+                "SELECT _dlt_id FROM support_dataset.tickets WHERE lower(status) LIKE '%open%' ORDER BY id",
+            ),
+        ),
+        (
+            &not_open,
+            expect("SELECT _dlt_id FROM support_dataset.tickets WHERE status <> 'open' ORDER BY rowid"),
+        ),
+    ];
+    assert_eq!(expected[0].1.len(), 300);
+    assert!(
+        !expected[1].1.is_empty() && expected[1].1.len() + expected[2].1.len() == 300,
+        "the filters split the tickets: {} and {}",
+        expected[1].1.len(),
+        expected[2].1.len()
+    );
+
+    // Answered by DuckDB directly while the order is worked out, and from the worked-out order
+    // (every window waits for it), switching views between reads.
+    for direct_below in [u64::MAX, 0] {
+        let mut viewer = Viewer::open(&db.path, "support_dataset")
+            .expect("viewer opens")
+            .with_direct_windows_below(direct_below);
+        for round in 0..2 {
+            for (view, ids) in &expected {
+                let size = if round == 0 { 7 } else { 100 };
+                assert_eq!(
+                    &read_view(&mut viewer, view, size),
+                    ids,
+                    "{view:?} in windows of {size}, direct below {direct_below}"
+                );
+            }
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn ad_hoc_sql_reads_the_dataset_and_cannot_change_it() {
     let server = demo(120, "").await;
