@@ -25,7 +25,7 @@ use crate::paginator::{Next, PageResponse, Paginator};
 use crate::placeholder::{self, Context, ParentRecord};
 use crate::request::{Body, PageRequest};
 use crate::retry::{Sleeper, TokioSleeper};
-use crate::selector::{detect_data_selector, select_records, Path};
+use crate::selector::{count_records, detect_data_selector, take_records, Path};
 use crate::url::join_url;
 
 /// Knobs of the engine that are not part of a connector.
@@ -908,7 +908,7 @@ impl Run {
                     selector
                 }
             };
-            let mut records = select_records(&body, &selector);
+            let record_count = count_records(&body, &selector);
             // Links resolve against the URL actually requested, params included.
             let requested = Url::parse(&request.display_url()).unwrap_or(response.url.clone());
             let view = PageResponse {
@@ -922,7 +922,9 @@ impl Run {
                     config: serde_json::json!({ "paginator": config }),
                 });
             }
-            let next = paginator.advance(&view, &records, number, &mut request)?;
+            let next = paginator.advance(&view, record_count, number, &mut request)?;
+            // Paging has read the body; the records move out of it.
+            let mut records = take_records(body, &selector);
             // Paging decides on the page as it came; the incremental range is applied after.
             if let Some(tracker) = &self.incremental {
                 let mut tracker = tracker

@@ -253,11 +253,12 @@ impl Paginator {
         Some((why, config))
     }
 
-    /// Reads page `page` (counted from 1) and prepares the request of the next one.
+    /// Reads page `page` (counted from 1), which held `records` records, and prepares the
+    /// request of the next one.
     pub(crate) fn advance(
         &mut self,
         response: &PageResponse<'_>,
-        records: &[Value],
+        records: usize,
         page: usize,
         request: &mut PageRequest,
     ) -> Result<Next> {
@@ -317,7 +318,7 @@ impl Cursor {
     fn advance(
         &self,
         response: &PageResponse<'_>,
-        records: &[Value],
+        records: usize,
         page: usize,
         request: &mut PageRequest,
     ) -> Result<Next> {
@@ -331,7 +332,7 @@ impl Cursor {
                 describe_missing(found)
             )),
         };
-        if self.stop_after_empty_page && records.is_empty() {
+        if self.stop_after_empty_page && records == 0 {
             next = Next::Stop(format!("stopped: page {page} was empty"));
         }
         if let Some(path) = &self.has_more_path {
@@ -387,11 +388,11 @@ impl Range {
     fn advance(
         &mut self,
         response: &PageResponse<'_>,
-        records: &[Value],
+        records: usize,
         page: usize,
         request: &mut PageRequest,
     ) -> Result<Next> {
-        if self.stop_after_empty_page && records.is_empty() {
+        if self.stop_after_empty_page && records == 0 {
             return Ok(Next::Stop(format!("stopped: page {page} was empty")));
         }
         let total = match &self.total_path {
@@ -776,7 +777,7 @@ mod tests {
             headers: &headers,
             body: &body,
         };
-        paginator.advance(&view, &vec![json!({}); records], page, r)
+        paginator.advance(&view, records, page, r)
     }
 
     fn paginator(config: Value) -> Paginator {

@@ -84,6 +84,40 @@ pub fn select_records(body: &Value, selector: &Path) -> Vec<Value> {
     }
 }
 
+/// How many records [`select_records`] would pick, without copying any.
+pub fn count_records(body: &Value, selector: &Path) -> usize {
+    let matches = selector.all(body);
+    match matches.as_slice() {
+        [] => 0,
+        [Value::Array(items)] => items.len(),
+        [Value::Null] => 0,
+        [_] => 1,
+        several => several.len(),
+    }
+}
+
+/// The records a data selector picks out of a response body, as [`select_records`] picks
+/// them, moved out of the body rather than copied: on a large page the copy costs as much as
+/// parsing it did.
+pub fn take_records(mut body: Value, selector: &Path) -> Vec<Value> {
+    let pointers: Vec<String> = selector
+        .compiled
+        .query_located(&body)
+        .locations()
+        .map(|location| location.to_json_pointer())
+        .collect();
+    match pointers.as_slice() {
+        [] => Vec::new(),
+        [pointer] => match body.pointer_mut(pointer).map(Value::take) {
+            Some(Value::Array(items)) => items,
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => vec![other],
+        },
+        // Several matches may nest (`$..id`), so taking one could empty another: copy them.
+        _ => select_records(&body, selector),
+    }
+}
+
 /// Keys whose arrays are taken for the records before any other array (dlt's detector).
 const RECORD_KEYS: [&str; 11] = [
     "data", "items", "results", "entries", "records", "rows", "entities", "payload", "content",
@@ -142,8 +176,13 @@ mod tests {
 
     use super::*;
 
+    /// Picks records the three ways the engine can, and checks they agree.
     fn select(body: &Value, path: &str) -> Vec<Value> {
-        select_records(body, &Path::parse(path).expect("valid path"))
+        let path = Path::parse(path).expect("valid path");
+        let copied = select_records(body, &path);
+        assert_eq!(count_records(body, &path), copied.len(), "count");
+        assert_eq!(take_records(body.clone(), &path), copied, "taken");
+        copied
     }
 
     #[test]
