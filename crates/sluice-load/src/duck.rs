@@ -25,6 +25,8 @@ pub struct Destination {
     conn: Connection,
     path: PathBuf,
     dataset: String,
+    /// DuckDB's memory caps while rows are appended and while a merge runs, once set.
+    memory_limits: Option<(String, String)>,
 }
 
 /// What a resource load records next to its rows.
@@ -58,6 +60,7 @@ impl Destination {
             conn,
             path: path.to_owned(),
             dataset: dataset.to_owned(),
+            memory_limits: None,
         })
     }
 
@@ -75,6 +78,7 @@ impl Destination {
             conn,
             path: path.to_owned(),
             dataset: dataset.to_owned(),
+            memory_limits: None,
         })
     }
 
@@ -90,11 +94,12 @@ impl Destination {
         &self.conn
     }
 
-    /// Caps DuckDB's memory so a large load spills instead of growing with the data.
-    pub fn set_memory_limit(&self, limit: &str) -> Result<()> {
-        self.conn
-            .execute_batch(&format!("SET memory_limit = '{}'", limit.replace('\'', "")))
-            .doing(|| "setting the memory limit".into())
+    /// Caps DuckDB's memory so a large load spills instead of growing with the data: `appends`
+    /// while rows stream in, `merges` for a merge's set-based SQL, which needs room for its joins.
+    pub fn set_memory_limits(&mut self, appends: &str, merges: &str) -> Result<()> {
+        set_memory_limit(&self.conn, appends)?;
+        self.memory_limits = Some((appends.to_owned(), merges.to_owned()));
+        Ok(())
     }
 
     /// The data tables of the dataset (not dlt's system tables), as a schema.
@@ -175,6 +180,10 @@ impl Destination {
     /// transaction. `fresh`: drop the resource's tables first (a full refresh).
     pub fn begin(&mut self, plan: &TablePlan, fresh: bool) -> Result<ResourceLoad<'_>> {
         let conn = &self.conn;
+        if let Some((appends, _)) = &self.memory_limits {
+            // A merge before this one raised the cap.
+            set_memory_limit(conn, appends)?;
+        }
         conn.execute_batch("BEGIN TRANSACTION")
             .doing(|| "starting a transaction".into())?;
         let mut load = ResourceLoad {
@@ -185,10 +194,19 @@ impl Destination {
             db_columns: HashMap::new(),
             rows: IndexMap::new(),
             open: true,
+            merge_memory_limit: self
+                .memory_limits
+                .as_ref()
+                .map(|(_, merges)| merges.clone()),
         };
         load.prepare(fresh)?;
         Ok(load)
     }
+}
+
+fn set_memory_limit(conn: &Connection, limit: &str) -> Result<()> {
+    conn.execute_batch(&format!("SET memory_limit = '{}'", limit.replace('\'', "")))
+        .doing(|| "setting the memory limit".into())
 }
 
 fn table_exists(conn: &Connection, schema: &str, table: &str) -> Result<bool> {
@@ -264,6 +282,7 @@ pub struct ResourceLoad<'a> {
     /// Rows written per table.
     rows: IndexMap<String, u64>,
     open: bool,
+    merge_memory_limit: Option<String>,
 }
 
 const NULL: Cell = Cell::Null;
@@ -442,6 +461,9 @@ impl ResourceLoad<'_> {
     /// Applies the write disposition, stores the load record and state, and commits.
     pub fn commit(mut self, record: &LoadRecord) -> Result<IndexMap<String, u64>> {
         if self.merging() {
+            if let Some(limit) = &self.merge_memory_limit {
+                set_memory_limit(self.conn, limit)?;
+            }
             self.merge_staged()?;
         }
         self.write_system_tables(record)?;
