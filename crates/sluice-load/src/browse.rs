@@ -366,14 +366,10 @@ impl Viewer {
                 } else {
                     self.count(&key, &from)?
                 };
-                let order = if key.order.is_empty() {
-                    "ORDER BY rowid".to_owned()
-                } else {
-                    format!("{}, rowid", key.order)
-                };
                 let sql = format!(
-                    "SELECT rowid FROM {from} {} {order} LIMIT {limit} OFFSET {offset}",
-                    key.clause
+                    "SELECT rowid FROM {from} {} {} LIMIT {limit} OFFSET {offset}",
+                    key.clause,
+                    key.order_by()
                 );
                 let ids = self.fetch_ids(&sql, &key.values)?;
                 (total, ids)

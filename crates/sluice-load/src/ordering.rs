@@ -23,6 +23,17 @@ pub(crate) struct ViewKey {
 /// The thread working out an order, and the handle that stops its query.
 type Building = (JoinHandle<Result<Vec<i64>>>, Arc<InterruptHandle>);
 
+impl ViewKey {
+    /// The view's ORDER BY; ties, and a view with no sort, keep the table's row order.
+    pub fn order_by(&self) -> String {
+        if self.order.is_empty() {
+            "ORDER BY rowid".to_owned()
+        } else {
+            format!("{}, rowid", self.order)
+        }
+    }
+}
+
 /// The row ids of a view's rows in view order: being worked out, or worked out.
 pub(crate) struct Ordering {
     key: ViewKey,
@@ -33,12 +44,7 @@ pub(crate) struct Ordering {
 impl Ordering {
     /// Starts working out the order of `key`'s rows; `from` is the table's qualified name.
     pub fn start(conn: &Connection, key: ViewKey, from: &str) -> Result<Ordering> {
-        let order = if key.order.is_empty() {
-            "ORDER BY rowid".to_owned()
-        } else {
-            format!("{}, rowid", key.order)
-        };
-        let sql = format!("SELECT rowid FROM {from} {} {order}", key.clause);
+        let sql = format!("SELECT rowid FROM {from} {} {}", key.clause, key.order_by());
         let background = conn
             .try_clone()
             .doing(|| format!("opening a second connection to order {}", key.table))?;
