@@ -173,9 +173,17 @@ test("the data tab opens a table, sorts, filters and follows a row to its child 
   await browser.waitUntil(async () => (await text(browser, '[data-testid="grid-title"]')) === "tickets__tags", {
     timeout: 20_000,
   });
-  await gridSettled(browser);
-  const parents = new Set(await column(browser, "_dlt_parent_id"));
-  assert.equal(parents.size, 1, "every shown tag belongs to the one ticket");
+  // The title changes before the child rows arrive: wait for the rows themselves.
+  let parentIds: string[] = [];
+  await browser.waitUntil(
+    async () => {
+      await gridSettled(browser);
+      parentIds = await column(browser, "_dlt_parent_id");
+      return parentIds.length > 0;
+    },
+    { timeout: 20_000, timeoutMsg: "the ticket's tag rows did not show" },
+  );
+  assert.equal(new Set(parentIds).size, 1, "every shown tag belongs to the one ticket");
   assert.match(await text(browser, '[data-testid="grid-status"]'), /matching/);
   await app.screenshot("26-data-child-rows");
   await (await browser.$('[data-testid="back-to-parent"]')).click();
