@@ -46,13 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         filters: Vec::new(),
     };
     first_rows(&path, "first rows, file opened cold", plain(0))?;
-    scroll(
-        &path,
-        "random scroll windows (row ids dense)",
-        rows,
-        100,
-        plain,
-    )?;
+    scroll(&path, "random scroll windows (row ids dense)", rows, plain)?;
     sequential(&path, "scrolling down from the middle", rows, plain)?;
 
     let sorted = |offset| WindowQuery {
@@ -95,7 +89,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &path,
         "random windows, table with deleted rows",
         rows - rows / 1000,
-        100,
         plain,
     )?;
 
@@ -163,31 +156,16 @@ fn first_rows(
     Ok(())
 }
 
-/// Jumps to `jumps` random places (a dragged scrollbar), after the first window.
+/// Jumps to 100 random places (a dragged scrollbar), after the first window.
 fn scroll(
     path: &Path,
     case: &str,
     rows: u64,
-    jumps: usize,
     query: impl Fn(u64) -> WindowQuery,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut viewer = Viewer::open(path, DATASET)?;
     viewer.window(&query(0))?;
-    let mut random = rand::rngs::StdRng::seed_from_u64(7);
-    let mut times = Vec::new();
-    for _ in 0..jumps {
-        let offset = random.random_range(0..rows - u64::from(WINDOW));
-        let started = Instant::now();
-        let window = viewer.window(&query(offset))?;
-        times.push(ms(started.elapsed()));
-        assert_eq!(
-            window.rows.len(),
-            WINDOW as usize,
-            "a full window at {offset}"
-        );
-    }
-    report(case, times, WINDOW_TARGET_MS);
-    Ok(())
+    random_jumps(&mut viewer, case, rows, &query)
 }
 
 /// A sorted or filtered view: the first window, then the first jump far down, which waits for
@@ -208,6 +186,37 @@ fn ordered(
         format!("{case}: order worked out, first far jump"),
         ms(started.elapsed())
     );
+    random_jumps(
+        &mut viewer,
+        &format!("random windows, {case}"),
+        rows,
+        &query,
+    )?;
+    in_a_row(
+        &mut viewer,
+        &format!("scrolling on, {case}"),
+        rows / 4,
+        &query,
+    )
+}
+
+/// 100 windows one after another (the mouse wheel), from the middle of the table.
+fn sequential(
+    path: &Path,
+    case: &str,
+    rows: u64,
+    query: impl Fn(u64) -> WindowQuery,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut viewer = Viewer::open(path, DATASET)?;
+    in_a_row(&mut viewer, case, rows / 2, &query)
+}
+
+fn random_jumps(
+    viewer: &mut Viewer,
+    case: &str,
+    rows: u64,
+    query: &impl Fn(u64) -> WindowQuery,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut random = rand::rngs::StdRng::seed_from_u64(7);
     let mut times = Vec::new();
     for _ in 0..100 {
@@ -221,29 +230,20 @@ fn ordered(
             "a full window at {offset}"
         );
     }
-    report(&format!("random windows, {case}"), times, WINDOW_TARGET_MS);
-    let mut times = Vec::new();
-    for step in 0..100u64 {
-        let started = Instant::now();
-        viewer.window(&query(rows / 4 + step * u64::from(WINDOW)))?;
-        times.push(ms(started.elapsed()));
-    }
-    report(&format!("scrolling on, {case}"), times, WINDOW_TARGET_MS);
+    report(case, times, WINDOW_TARGET_MS);
     Ok(())
 }
 
-/// 100 windows one after another (the mouse wheel), from the middle of the table.
-fn sequential(
-    path: &Path,
+fn in_a_row(
+    viewer: &mut Viewer,
     case: &str,
-    rows: u64,
-    query: impl Fn(u64) -> WindowQuery,
+    from: u64,
+    query: &impl Fn(u64) -> WindowQuery,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let mut viewer = Viewer::open(path, DATASET)?;
     let mut times = Vec::new();
     for step in 0..100u64 {
         let started = Instant::now();
-        viewer.window(&query(rows / 2 + step * u64::from(WINDOW)))?;
+        viewer.window(&query(from + step * u64::from(WINDOW)))?;
         times.push(ms(started.elapsed()));
     }
     report(case, times, WINDOW_TARGET_MS);
