@@ -21,12 +21,9 @@ const SKIP_CHEAPLY: u64 = 20_000;
 /// until the view's order is worked out: a top-N this deep costs about what the first window does.
 const DIRECT_BELOW: u64 = 5_000;
 
-/// Wanted row ids this close together are read as one range of row ids rather than one each.
-const NEARBY_ROWS: i64 = 64;
-
-/// A window's rows scattered over at least this many ranges of row ids are read on two
-/// connections at once.
-const SPLIT_FROM_RANGES: usize = 16;
+/// A window's row ids within this many rows of each other on average are read as one range of
+/// row ids: reading the rows between them costs less than matching a list of ids.
+const NEARBY_SPAN: i64 = 4;
 
 /// Rows a single window may hold; the grid asks for a screenful or two at a time.
 pub const MAX_WINDOW: u32 = 2_000;
@@ -161,8 +158,6 @@ pub struct Viewer {
     /// The order of the sorted or filtered view last shown.
     ordering: Option<Ordering>,
     direct_below: u64,
-    /// A second connection for reading a window's scattered rows on the other core.
-    second: Option<Connection>,
 }
 
 struct TableLayout {
@@ -199,7 +194,6 @@ impl Viewer {
             counts: HashMap::new(),
             ordering: None,
             direct_below: DIRECT_BELOW,
-            second: None,
         })
     }
 
@@ -416,12 +410,12 @@ impl Viewer {
         rows.collect::<duckdb::Result<_>>().map_err(query_error)
     }
 
-    /// A table's rows by row id, in the order of `ids`. Each run of nearby ids is one range of
-    /// row ids, which DuckDB reads from the vectors holding it: a window costs about one vector
-    /// per column and row wherever its rows lie. DuckDB runs such small reads on one thread, so
-    /// many ranges are split across two connections, one per core.
+    /// A table's rows by row id, in the order of `ids`. Ids close together (a filtered view's) are
+    /// read as one range of row ids. Scattered ids (a sorted view's) are one list, which DuckDB
+    /// turns into a filter inside its table scan, decoding only the wanted rows of each column: a
+    /// window then costs about the same wherever in the table its rows lie.
     fn rows_by_id(
-        &mut self,
+        &self,
         from: &str,
         columns: &[GridColumn],
         ids: &[i64],
@@ -431,44 +425,32 @@ impl Viewer {
         }
         let mut wanted = ids.to_vec();
         wanted.sort_unstable();
-        let mut ranges: Vec<(i64, i64)> = Vec::new();
-        for id in &wanted {
-            match ranges.last_mut() {
-                Some((_, last)) if id - *last <= NEARBY_ROWS => *last = *id,
-                _ => ranges.push((*id, *id)),
-            }
-        }
-        let select = select_list(columns);
-        let width = columns.len();
-        let mut found = if ranges.len() < SPLIT_FROM_RANGES {
-            read_ranges(&self.conn, from, &select, &ranges, &wanted, width)?
+        let (first, last) = (wanted[0], wanted[wanted.len() - 1]);
+        let which = if last - first < NEARBY_SPAN * ids.len() as i64 {
+            format!("rowid >= {first} AND rowid <= {last}")
         } else {
-            let second = match self.second.take() {
-                Some(conn) => conn,
-                None => self
-                    .conn
-                    .try_clone()
-                    .doing(|| "opening a second connection".into())?,
-            };
-            let (theirs, ours) = ranges.split_at(ranges.len() / 2);
-            let (second, theirs, ours) = std::thread::scope(|scope| {
-                let helper = scope.spawn(|| {
-                    let rows = read_ranges(&second, from, &select, theirs, &wanted, width);
-                    (second, rows)
-                });
-                let ours = read_ranges(&self.conn, from, &select, ours, &wanted, width);
-                match helper.join() {
-                    Ok((second, theirs)) => Ok((second, theirs, ours)),
-                    Err(_) => Err(Error::Query(
-                        "reading rows on the second connection panicked".into(),
-                    )),
-                }
-            })?;
-            self.second = Some(second);
-            let mut found = theirs?;
-            found.extend(ours?);
-            found
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            format!("rowid IN (SELECT unnest([{list}]))")
         };
+        let sql = format!(
+            "SELECT rowid, {} FROM {from} WHERE {which}",
+            select_list(columns)
+        );
+        let mut statement = self.conn.prepare(&sql).map_err(query_error)?;
+        let mut rows = statement.query([]).map_err(query_error)?;
+        let mut found = HashMap::with_capacity(ids.len());
+        while let Some(row) = rows.next().map_err(query_error)? {
+            let id: i64 = row.get(0).map_err(query_error)?;
+            // A range also holds the rows between the wanted ones.
+            if wanted.binary_search(&id).is_err() {
+                continue;
+            }
+            let mut cells = Vec::with_capacity(columns.len());
+            for i in 0..columns.len() {
+                cells.push(row.get::<_, Option<String>>(i + 1).map_err(query_error)?);
+            }
+            found.insert(id, cells);
+        }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
@@ -687,40 +669,6 @@ impl Viewer {
         }
         Ok(out)
     }
-}
-
-/// The `wanted` rows (sorted row ids) within `ranges` of row ids, as text by row id.
-fn read_ranges(
-    conn: &Connection,
-    from: &str,
-    select: &str,
-    ranges: &[(i64, i64)],
-    wanted: &[i64],
-    width: usize,
-) -> Result<HashMap<i64, Vec<Option<String>>>> {
-    let sql = ranges
-        .iter()
-        .map(|(first, last)| {
-            format!("SELECT rowid, {select} FROM {from} WHERE rowid >= {first} AND rowid <= {last}")
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    let mut statement = conn.prepare(&sql).map_err(query_error)?;
-    let mut rows = statement.query([]).map_err(query_error)?;
-    let mut found = HashMap::with_capacity(wanted.len());
-    while let Some(row) = rows.next().map_err(query_error)? {
-        let id: i64 = row.get(0).map_err(query_error)?;
-        // A range also holds the rows between the wanted ones.
-        if wanted.binary_search(&id).is_err() {
-            continue;
-        }
-        let mut cells = Vec::with_capacity(width);
-        for i in 0..width {
-            cells.push(row.get::<_, Option<String>>(i + 1).map_err(query_error)?);
-        }
-        found.insert(id, cells);
-    }
-    Ok(found)
 }
 
 /// A failed ad-hoc or window query: DuckDB's own words say what is wrong with it.

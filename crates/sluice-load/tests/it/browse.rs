@@ -205,6 +205,14 @@ fn read_view(viewer: &mut Viewer, view: &WindowQuery, size: u32) -> Vec<String> 
     query.offset = 0;
     loop {
         let page = viewer.window(&query).expect("window");
+        if page.more {
+            assert_eq!(
+                page.rows.len(),
+                size as usize,
+                "a full window at {} of {view:?}",
+                query.offset
+            );
+        }
         for row in 0..page.rows.len() {
             ids.push(cell(&page, row, "_dlt_id").expect("_dlt_id").to_owned());
         }
@@ -261,6 +269,14 @@ async fn sorted_and_filtered_windows_follow_duckdbs_order_before_and_after_it_is
         }],
         ..window("tickets", 0, 0)
     };
+    // dlt's row ids are random, so their order scatters rows over the whole table.
+    let scattered = WindowQuery {
+        sort: Some(Sort {
+            column: "_dlt_id".into(),
+            descending: false,
+        }),
+        ..window("tickets", 0, 0)
+    };
     // Ties in the sorted column keep the table's row order.
     let expected = [
         (
@@ -278,6 +294,10 @@ async fn sorted_and_filtered_windows_follow_duckdbs_order_before_and_after_it_is
         (
             &not_open,
             expect("SELECT _dlt_id FROM support_dataset.tickets WHERE status <> 'open' ORDER BY rowid"),
+        ),
+        (
+            &scattered,
+            expect("SELECT _dlt_id FROM support_dataset.tickets ORDER BY _dlt_id"),
         ),
     ];
     assert_eq!(expected[0].1.len(), 300);
