@@ -9,10 +9,42 @@ use serde_json::{json, Value};
 use sluice_engine::{Engine, EngineOptions, Preview, StoreSecrets};
 use sluice_secrets::{Redactor, SecretStore, SecretValue};
 
+/// The connector file and the keychain scope of its secrets: what `preview`, `schema` and `sync`
+/// all start from.
 #[derive(Debug, clap::Args)]
-pub struct PreviewArgs {
+pub struct ConnectorArgs {
     /// The connector: a Sluice JSON or YAML file, or dlt Python code.
     pub file: PathBuf,
+    /// The keychain scope holding the connector's secrets (the app uses `connector-<id>`);
+    /// default: the connector's name. `SLUICE_SECRET_<NAME>` variables win over the keychain.
+    #[arg(long)]
+    pub connector: Option<String>,
+}
+
+impl ConnectorArgs {
+    /// Reads the connector and finds its secrets: values written in the file first (with a note
+    /// that they belong in the keychain), then the keychain.
+    pub fn load(
+        &self,
+    ) -> anyhow::Result<(
+        sluice_config::ConnectorConfig,
+        impl sluice_engine::SecretResolver + 'static,
+    )> {
+        let imported = crate::config_cmds::read(&self.file, None)?;
+        let secrets = connector_secrets(
+            &self.file,
+            imported.found_secrets,
+            self.connector.as_deref(),
+            &imported.config,
+        );
+        Ok((imported.config, secrets))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub connector: ConnectorArgs,
     /// Preview only this resource (repeat for several); default: every resource.
     #[arg(long = "resource", value_name = "NAME")]
     pub resources: Vec<String>,
@@ -22,24 +54,13 @@ pub struct PreviewArgs {
     /// Records to keep per resource (the page that reaches it is cut).
     #[arg(long)]
     pub records: Option<usize>,
-    /// The keychain scope holding the connector's secrets (the app uses `connector-<id>`);
-    /// default: the connector's name. `SLUICE_SECRET_<NAME>` variables win over the keychain.
-    #[arg(long)]
-    pub connector: Option<String>,
     /// Print one JSON document instead of text.
     #[arg(long)]
     pub json: bool,
 }
 
 pub async fn preview(args: PreviewArgs) -> anyhow::Result<()> {
-    let imported = crate::config_cmds::read(&args.file, None)?;
-    let config = imported.config;
-    let secrets = connector_secrets(
-        &args.file,
-        imported.found_secrets,
-        args.connector.as_deref(),
-        &config,
-    );
+    let (config, secrets) = args.connector.load()?;
 
     let names: Vec<String> = if args.resources.is_empty() {
         config
@@ -51,7 +72,10 @@ pub async fn preview(args: PreviewArgs) -> anyhow::Result<()> {
         args.resources.clone()
     };
     if names.is_empty() {
-        bail!("{} has no resources to preview", args.file.display());
+        bail!(
+            "{} has no resources to preview",
+            args.connector.file.display()
+        );
     }
 
     let options = EngineOptions {
@@ -182,7 +206,7 @@ fn print_text(
 /// The secrets a command run from a file uses: values written in the file itself (a dlt snippet
 /// with a literal token) first, then `SLUICE_SECRET_<NAME>` variables and the keychain under
 /// `scope` (default: the connector's name).
-pub fn connector_secrets(
+fn connector_secrets(
     file: &std::path::Path,
     found: Vec<sluice_config::FoundSecret>,
     scope: Option<&str>,

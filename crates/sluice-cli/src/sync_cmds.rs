@@ -11,12 +11,12 @@ use sluice_engine::{Engine, EngineOptions, Preview};
 use sluice_load::{Destination, Schema, SyncEvent, SyncOptions};
 use sluice_secrets::Redactor;
 
-use crate::preview::connector_secrets;
+use crate::preview::ConnectorArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
-    /// The connector: a Sluice JSON or YAML file, or dlt Python code.
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub connector: ConnectorArgs,
     /// The DuckDB file; default: the connector's (`<pipeline_name>.duckdb`).
     #[arg(long)]
     pub db: Option<PathBuf>,
@@ -32,23 +32,13 @@ pub struct SyncArgs {
     /// DuckDB's memory cap during the load, e.g. 512MB.
     #[arg(long, value_name = "SIZE")]
     pub memory_limit: Option<String>,
-    /// The keychain scope holding the connector's secrets; default: the connector's name.
-    #[arg(long)]
-    pub connector: Option<String>,
     /// Print one JSON summary (rows per table) instead of text.
     #[arg(long)]
     pub json: bool,
 }
 
 pub async fn sync(args: SyncArgs) -> anyhow::Result<()> {
-    let imported = crate::config_cmds::read(&args.file, None)?;
-    let config = imported.config;
-    let secrets = connector_secrets(
-        &args.file,
-        imported.found_secrets,
-        args.connector.as_deref(),
-        &config,
-    );
+    let (config, secrets) = args.connector.load()?;
     let engine = Engine::new(config, secrets, Redactor::new(), EngineOptions::default())
         .context("the connector cannot run")?;
     let options = SyncOptions {
@@ -160,8 +150,8 @@ impl StatusLine {
 
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
-    /// The connector: a Sluice JSON or YAML file, or dlt Python code.
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub connector: ConnectorArgs,
     /// A DuckDB file to compare with; default: the connector's, when it exists.
     #[arg(long)]
     pub db: Option<PathBuf>,
@@ -174,16 +164,13 @@ pub struct SchemaArgs {
     /// Pages to sample per resource.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
     pub pages: u32,
-    #[arg(long)]
-    pub connector: Option<String>,
     /// Print one JSON document instead of text.
     #[arg(long)]
     pub json: bool,
 }
 
 pub async fn schema(args: SchemaArgs) -> anyhow::Result<()> {
-    let imported = crate::config_cmds::read(&args.file, None)?;
-    let config = imported.config;
+    let (config, secrets) = args.connector.load()?;
     let db = args
         .db
         .clone()
@@ -197,12 +184,6 @@ pub async fn schema(args: SchemaArgs) -> anyhow::Result<()> {
     } else {
         Schema::default()
     };
-    let secrets = connector_secrets(
-        &args.file,
-        imported.found_secrets,
-        args.connector.as_deref(),
-        &config,
-    );
     let options = EngineOptions {
         preview: Some(Preview {
             max_pages: Some(args.pages as usize),
