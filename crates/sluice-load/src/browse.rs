@@ -432,8 +432,11 @@ impl Viewer {
             let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
             format!("rowid IN (SELECT unnest([{list}]))")
         };
+        // The ORDER BY is not for the order (`ids` sets that below): without it DuckDB keeps the
+        // table's order by feeding the result from one thread, which halved the speed of reading
+        // rows it has not loaded yet (90 against 48 ms for a sorted window on 10M rows).
         let sql = format!(
-            "SELECT rowid, {} FROM {from} WHERE {which}",
+            "SELECT rowid, {} FROM {from} WHERE {which} ORDER BY rowid",
             select_list(columns)
         );
         let mut statement = self.conn.prepare(&sql).map_err(query_error)?;
