@@ -54,6 +54,36 @@ export type AppSession = {
   close: () => Promise<void>;
 };
 
+/**
+ * Stops tauri-driver and everything it started. The app normally quits when its session ends, but
+ * one that did not (seen after a window closed through WebDriver) outlived the driver, held the test
+ * runner's output pipe open and kept CI waiting forever after the last test passed. The driver
+ * leads its own process group, so the whole group goes: asked first, then killed.
+ */
+async function stopDriver(driver: ChildProcess) {
+  const group = driver.pid;
+  if (group === undefined) return;
+  const alive = () => {
+    try {
+      process.kill(-group, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-group, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const deadline = Date.now() + 5_000;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive()) signal("SIGKILL");
+}
+
 export async function launchApp(extraEnv: Record<string, string> = {}): Promise<AppSession> {
   const dataDir = mkdtempSync(join(tmpdir(), "sluice-e2e-"));
   const port = await freePort();
@@ -64,6 +94,8 @@ export async function launchApp(extraEnv: Record<string, string> = {}): Promise<
     {
       stdio: ["ignore", "inherit", "inherit"],
       env: { ...process.env, SLUICE_DATA_DIR: dataDir, ...extraEnv },
+      // Its own process group, which WebKitWebDriver and the app join: see stopDriver.
+      detached: true,
     },
   );
   try {
@@ -90,12 +122,12 @@ export async function launchApp(extraEnv: Record<string, string> = {}): Promise<
       },
       close: async () => {
         await browser.deleteSession().catch(() => undefined);
-        driver.kill();
+        await stopDriver(driver);
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
-    driver.kill();
+    await stopDriver(driver);
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
