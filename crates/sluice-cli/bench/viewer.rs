@@ -59,6 +59,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     first_rows(&path, "first rows, sorted by a double column", sorted(0))?;
     ordered(&path, "sorted", rows, sorted)?;
 
+    // Text compares cost more than numbers, in the top-N and in the whole order.
+    let by_text = |offset| WindowQuery {
+        sort: Some(Sort {
+            column: "name".into(),
+            descending: false,
+        }),
+        ..plain(offset)
+    };
+    first_rows(&path, "first rows, sorted by a text column", by_text(0))?;
+    ordered(&path, "sorted by text", rows, by_text)?;
+
     let filtered = |offset| WindowQuery {
         filters: vec![Filter {
             column: "status".into(),
