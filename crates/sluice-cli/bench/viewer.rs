@@ -49,24 +49,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     scroll(&path, "random scroll windows (row ids dense)", rows, plain)?;
     sequential(&path, "scrolling down from the middle", rows, plain)?;
 
-    let sorted = |offset| WindowQuery {
-        sort: Some(Sort {
-            column: "amount".into(),
-            descending: true,
-        }),
-        ..plain(offset)
+    let sorted_by = |column: &'static str, descending: bool| {
+        move |offset| WindowQuery {
+            sort: Some(Sort {
+                column: column.into(),
+                descending,
+            }),
+            ..plain(offset)
+        }
     };
+    let sorted = sorted_by("amount", true);
     first_rows(&path, "first rows, sorted by a double column", sorted(0))?;
     ordered(&path, "sorted", rows, sorted)?;
 
     // Text compares cost more than numbers, in the top-N and in the whole order.
-    let by_text = |offset| WindowQuery {
-        sort: Some(Sort {
-            column: "name".into(),
-            descending: false,
-        }),
-        ..plain(offset)
-    };
+    let by_text = sorted_by("name", false);
     first_rows(&path, "first rows, sorted by a text column", by_text(0))?;
     ordered(&path, "sorted by text", rows, by_text)?;
 

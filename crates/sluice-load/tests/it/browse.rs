@@ -6,7 +6,7 @@ use sluice_load::{
     ExportFormat, ExportSource, Filter, FilterOp, Sort, Viewer, Window, WindowQuery,
 };
 
-use crate::common::{count, db, demo, open, sync_ok};
+use crate::common::{count, db, demo, open, sync_ok, Db};
 
 fn tickets(base_url: &str, token_url: &str) -> serde_json::Value {
     json!({
@@ -49,13 +49,7 @@ fn cell<'a>(window: &'a Window, row: usize, column: &str) -> Option<&'a str> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_viewer_pages_sorts_filters_and_follows_child_rows() {
-    let server = demo(250, "").await;
-    let db = db();
-    let config = tickets(server.base_url(), &server.token_url());
-    sync_ok(&config, &db.path).await;
-    // A second merge replaces every ticket, so the table's row ids now have gaps and windows
-    // must not assume row id = position.
-    sync_ok(&config, &db.path).await;
+    let db = merged_twice(250).await;
     let expected: Vec<String> = {
         let conn = open(&db.path);
         let mut statement = conn
@@ -198,6 +192,17 @@ async fn the_viewer_pages_sorts_filters_and_follows_child_rows() {
 }
 
 /// Every window of a view, read `size` rows at a time, as one list of `_dlt_id`s.
+/// A file holding `tickets` synced twice: the second merge replaces every ticket, so the table's
+/// row ids have gaps and windows must not assume row id = position.
+async fn merged_twice(tickets_count: u64) -> Db {
+    let server = demo(tickets_count, "").await;
+    let db = db();
+    let config = tickets(server.base_url(), &server.token_url());
+    sync_ok(&config, &db.path).await;
+    sync_ok(&config, &db.path).await;
+    db
+}
+
 fn read_view(viewer: &mut Viewer, view: &WindowQuery, size: u32) -> Vec<String> {
     let mut ids = Vec::new();
     let mut query = view.clone();
@@ -226,12 +231,7 @@ fn read_view(viewer: &mut Viewer, view: &WindowQuery, size: u32) -> Vec<String> 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sorted_and_filtered_windows_follow_duckdbs_order_before_and_after_it_is_worked_out() {
-    let server = demo(300, "").await;
-    let db = db();
-    let config = tickets(server.base_url(), &server.token_url());
-    sync_ok(&config, &db.path).await;
-    // Merged twice, so row ids have gaps and windows cannot be positions.
-    sync_ok(&config, &db.path).await;
+    let db = merged_twice(300).await;
     let conn = open(&db.path);
     let expect = |sql: &str| -> Vec<String> {
         let mut statement = conn.prepare(sql).expect("query");
