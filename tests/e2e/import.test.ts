@@ -1,11 +1,11 @@
 // Importing a connector by pasting a seed document, as a user who was handed dlt code would.
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { seedsDir } from "./editor-helpers.ts";
 import { launchApp, type AppSession, type Browser } from "./harness.ts";
 
-const seedsDir = resolve(import.meta.dirname, "../../../shared/seeds");
 const seed = (prefix: string) => {
   const file = readdirSync(seedsDir).find((f) => f.startsWith(prefix));
   assert.ok(file, `seed ${prefix} is in ${seedsDir}`);

@@ -17,11 +17,12 @@ pub fn repo_root() -> PathBuf {
         .expect("repository root")
 }
 
-/// The seed documents: `SLUICE_SEEDS_DIR`, else `../shared/seeds` next to the repository.
+/// The seed documents: `SLUICE_SEEDS_DIR`, else the copies the repository keeps in `tests/seeds`
+/// (a clone must pass with nothing beside it).
 pub fn seeds_dir() -> PathBuf {
     match std::env::var_os("SLUICE_SEEDS_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => repo_root().join("../shared/seeds"),
+        None => repo_root().join("tests/seeds"),
     }
 }
 
