@@ -3,12 +3,15 @@
 # fresh Debian or Ubuntu machine. Pass --release for an optimised build (slower to compile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sluice-target}"
+# shellcheck source=scripts/cargo-env.sh
+. scripts/cargo-env.sh
 profile=debug
 cargo_flags=()
 if [ "${1:-}" = "--release" ]; then profile=release; cargo_flags=(--release); fi
 
 bash scripts/setup.sh
 npm run --silent build
-cargo build --locked -p sluice-app "${cargo_flags[@]}"
-exec "$CARGO_TARGET_DIR/$profile/sluice-app"
+# The whole workspace, tests included, so `./scripts/test.sh` afterwards reuses this build instead
+# of compiling DuckDB again (see scripts/cargo-env.sh).
+workspace_cargo build "${cargo_flags[@]}"
+exec "$(bin_dir "$profile")/sluice-app"

@@ -5,8 +5,8 @@
 # under Xvfb. Installs whatever is missing first, so it works on a fresh Debian or Ubuntu machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sluice-target}"
-export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# shellcheck source=scripts/cargo-env.sh
+. scripts/cargo-env.sh
 
 started=$SECONDS
 step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - started))"; }
@@ -25,7 +25,7 @@ step "Rust formatting"
 cargo fmt --all --check
 
 step "Rust lints"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+workspace_cargo clippy -- -D warnings
 
 step "dlt, for checking that exported pipelines pass dlt's own validation"
 SLUICE_DLT_PYTHON="$(bash scripts/dlt-venv.sh)"
@@ -33,7 +33,9 @@ export SLUICE_DLT_PYTHON
 
 step "Rust tests (keychain tests against a real Secret Service)"
 # CI=true makes the dlt parity test fail, never skip, when dlt is missing.
-CI=true bash scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
+# with-keyring.sh runs a new shell, which does not see this one's functions: spell the command out.
+CI=true bash scripts/with-keyring.sh \
+  cargo test --workspace --locked --target "$SLUICE_TARGET_TRIPLE" -- --include-ignored
 
 step "Generated bindings match the Rust types"
 if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
@@ -43,10 +45,9 @@ if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git status --porc
 fi
 
 step "The real app through WebDriver"
-# --all-targets: the same dependency features as the test build above (dev-dependencies
-# included), so DuckDB, which compiles from source for many minutes, is not built a second time.
-cargo build --workspace --all-targets --locked
-export SLUICE_APP_BIN="$CARGO_TARGET_DIR/debug/sluice-app"
+workspace_cargo build
+SLUICE_APP_BIN="$(bin_dir debug)/sluice-app"
+export SLUICE_APP_BIN
 # The app keeps connector secrets in the keychain, so it runs against a real one here too.
 bash scripts/with-keyring.sh xvfb-run -a --server-args="-screen 0 1280x800x24" npm run --silent test:e2e
 

@@ -3,10 +3,11 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import type { Browser } from "./harness.ts";
+import { join, resolve } from "node:path";
+import { builtBinary, type Browser } from "./harness.ts";
 
-export const seedsDir = resolve(import.meta.dirname, "../../../shared/seeds");
+// The seed documents live in the repository: a clone must pass with nothing beside it.
+export const seedsDir = resolve(import.meta.dirname, "../seeds");
 
 export function seedFiles(): string[] {
   return readdirSync(seedsDir)
@@ -18,13 +19,7 @@ export function seedFiles(): string[] {
 export const readSeed = (path: string) => readFileSync(path, "utf8");
 
 /** The `sluice` CLI next to the app binary: the reference for what importing a seed gives. */
-function cliBinary(): string {
-  if (process.env.SLUICE_CLI_BIN) return process.env.SLUICE_CLI_BIN;
-  const app = process.env.SLUICE_APP_BIN;
-  if (app) return join(dirname(app), "sluice");
-  const target = process.env.CARGO_TARGET_DIR ?? resolve(import.meta.dirname, "../../target");
-  return join(target, "debug", "sluice");
-}
+const cliBinary = () => builtBinary("sluice");
 
 /** The config `sluice import` makes of a seed document. */
 export function importedConfig(seedPath: string): Record<string, unknown> {

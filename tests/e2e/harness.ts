@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { remote } from "webdriverio";
 
 export type Browser = WebdriverIO.Browser;
@@ -13,11 +13,22 @@ export type Browser = WebdriverIO.Browser;
 const root = resolve(import.meta.dirname, "../..");
 export const artifactsDir = resolve(root, process.env.SLUICE_ARTIFACTS ?? "test-artifacts");
 
-function appBinary(): string {
-  if (process.env.SLUICE_APP_BIN) return process.env.SLUICE_APP_BIN;
+/**
+ * A binary of the debug build: `sluice-app` or the `sluice` CLI. SLUICE_APP_BIN (and
+ * SLUICE_CLI_BIN) name them; otherwise they are where scripts/cargo-env.sh builds them, under the
+ * host triple's folder of the target directory.
+ */
+export function builtBinary(name: "sluice-app" | "sluice"): string {
+  const app = process.env.SLUICE_APP_BIN;
+  if (name === "sluice-app" && app) return app;
+  if (name === "sluice" && process.env.SLUICE_CLI_BIN) return process.env.SLUICE_CLI_BIN;
+  if (app) return join(dirname(app), name);
   const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
-  return join(target, "debug", "sluice-app");
+  const triple = process.env.SLUICE_TARGET_TRIPLE;
+  return triple ? join(target, triple, "debug", name) : join(target, "debug", name);
 }
+
+const appBinary = () => builtBinary("sluice-app");
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {

@@ -4,18 +4,14 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { launchApp, type AppSession, type Browser } from "./harness.ts";
+import { seedsDir } from "./editor-helpers.ts";
+import { builtBinary, launchApp, type AppSession, type Browser } from "./harness.ts";
 
 const RECORDS = 500;
-const seedsDir = resolve(import.meta.dirname, "../../../shared/seeds");
 
-function sluiceBinary(): string {
-  if (process.env.SLUICE_CLI_BIN) return process.env.SLUICE_CLI_BIN;
-  if (process.env.SLUICE_APP_BIN) return join(dirname(process.env.SLUICE_APP_BIN), "sluice");
-  return join(process.env.CARGO_TARGET_DIR ?? resolve(import.meta.dirname, "../../target"), "debug", "sluice");
-}
+const sluiceBinary = () => builtBinary("sluice");
 
 /** Starts `sluice demo serve` with faults on a free port and returns its base URL. */
 function startFaultyApi(): Promise<{ child: ChildProcess; baseUrl: string }> {
