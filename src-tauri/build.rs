@@ -5,6 +5,7 @@ fn main() {
         tauri_build::AppManifest::new().commands(&[
             "list_connectors",
             "get_connector",
+            "dismiss_notice",
             "create_connector",
             "open_demo_connector",
             "import_connector",

@@ -33,6 +33,14 @@ pub async fn get_connector(state: State<'_, AppState>, id: i64) -> CommandResult
         .await
 }
 
+/// Clears the connector's notice (e.g. that it was given a DuckDB file of its own) once read.
+#[tauri::command]
+pub async fn dismiss_notice(state: State<'_, AppState>, id: i64) -> CommandResult<Connector> {
+    state
+        .with_store(move |store| Ok(store.dismiss_notice(id)?))
+        .await
+}
+
 #[tauri::command]
 pub async fn create_connector(
     state: State<'_, AppState>,

@@ -109,7 +109,26 @@ fn save_config(
             version: None,
         });
     }
-    let saved = store.save_config(id, config, CONTINUE_EDIT_WITHIN)?;
+    let saved = match store.save_config(id, config, CONTINUE_EDIT_WITHIN) {
+        // Another connector's pipeline name would share its DuckDB file: a problem at the field,
+        // like a secret value, and the rest of the work is kept by the next save.
+        Err(err @ sluice_store::Error::PipelineNameTaken { .. }) => {
+            let mut problems = problems;
+            problems.push(Problem::new(
+                "sluice.pipeline.pipeline_name",
+                ProblemKind::Duplicate,
+                err.to_string(),
+            ));
+            return Ok(SaveOutcome {
+                saved: false,
+                superseded: false,
+                connector: store.connector(id)?.summary(),
+                problems,
+                version: None,
+            });
+        }
+        other => other?,
+    };
     Ok(SaveOutcome {
         saved: true,
         superseded: false,
@@ -404,7 +423,10 @@ mod tests {
         assert_eq!(outcome.version, Some(2));
         let paths: Vec<&str> = outcome.problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["resources[0].endpoint.paginator.limit"]);
-        assert_eq!(store.connector(crm.id).unwrap().config, half_done);
+        // The work as typed, with the connector's own pipeline name kept beside it.
+        let mut kept = half_done.clone();
+        kept["sluice"] = json!({"pipeline": {"pipeline_name": "sales_crm"}});
+        assert_eq!(store.connector(crm.id).unwrap().config, kept);
     }
 
     #[test]

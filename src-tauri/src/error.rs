@@ -51,6 +51,7 @@ impl From<sluice_store::Error> for CommandError {
         let message = err.to_string();
         match err {
             E::NameTaken(_) | E::NameEmpty => Self::invalid("name", message),
+            E::PipelineNameTaken { .. } => Self::invalid("sluice.pipeline.pipeline_name", message),
             E::ConnectorNotFound(_) | E::VersionNotFound(_) | E::RunNotFound(_) => Self {
                 kind: ErrorKind::NotFound,
                 message,

@@ -119,6 +119,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
         .invoke_handler(tauri::generate_handler![
             commands::list_connectors,
             commands::get_connector,
+            commands::dismiss_notice,
             commands::create_connector,
             commands::open_demo_connector,
             commands::import_connector,

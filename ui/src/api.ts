@@ -30,6 +30,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   listConnectors: () => call<ConnectorSummary[]>("list_connectors"),
   getConnector: (id: number) => call<Connector>("get_connector", { id }),
+  dismissNotice: (id: number) => call<Connector>("dismiss_notice", { id }),
   createConnector: (connector: NewConnector) =>
     call<ConnectorSummary>("create_connector", { connector }),
   importConnector: (text: string) => call<ImportOutcome>("import_connector", { text }),

@@ -125,6 +125,19 @@ function Overview({ id }: { id: number }) {
   return (
     <section class="connector-view" data-testid="connector-view">
       <h1>{connector.name}</h1>
+      {connector.notice && (
+        <div class="notice info" role="status" data-testid="connector-notice">
+          <p>{connector.notice}</p>
+          <button
+            type="button"
+            class="button"
+            data-testid="dismiss-notice"
+            onClick={() => api.dismissNotice(id).then(setConnector, (e: CommandError) => setError(e))}
+          >
+            Got it
+          </button>
+        </div>
+      )}
       <dl class="facts">
         <dt>Base URL</dt>
         <dd>

@@ -36,7 +36,7 @@ mod validate;
 use serde_json::Value;
 
 pub use error::{Error, Result};
-pub use export::{env_name, export, ExportFormat};
+pub use export::{env_name, export, pipeline_name_for, pipeline_name_of, ExportFormat};
 pub use import::{import, FoundSecret, ImportFormat, ImportOptions, Imported};
 pub use merge::{resolve_resource, ResolvedResource};
 pub use model::*;

@@ -36,6 +36,11 @@ pub struct Connector {
     pub is_demo: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// Something the app changed for this connector that the user should hear about once (see
+    /// migration 003); cleared by [`Store::dismiss_notice`].
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 impl Connector {
@@ -59,7 +64,7 @@ impl Connector {
     }
 }
 
-const COLUMNS: &str = "id, name, config, is_demo, created_at, updated_at, uid";
+const COLUMNS: &str = "id, name, config, is_demo, created_at, updated_at, uid, notice";
 
 fn connector_from_row(row: &Row<'_>) -> rusqlite::Result<(Connector, String)> {
     let config: String = row.get(2)?;
@@ -72,6 +77,7 @@ fn connector_from_row(row: &Row<'_>) -> rusqlite::Result<(Connector, String)> {
             created_at: row.get(4)?,
             updated_at: row.get(5)?,
             uid: row.get(6)?,
+            notice: row.get(7)?,
         },
         config,
     ))
@@ -113,7 +119,9 @@ impl Store {
     }
 
     /// Saves a new connector. The config must already be free of secret values: callers pass
-    /// documents whose secrets are `{"$secret": ...}` references.
+    /// documents whose secrets are `{"$secret": ...}` references. The saved document gets a
+    /// pipeline name no other connector has (see `pipelines.rs`), so it syncs into a DuckDB file
+    /// of its own.
     pub fn create_connector(
         &self,
         name: &str,
@@ -124,9 +132,10 @@ impl Store {
         if name.is_empty() {
             return Err(Error::NameEmpty);
         }
+        let config = crate::pipelines::for_new_connector(&self.conn, name, config)?;
         let inserted = self.conn.execute(
             "INSERT INTO connectors (name, config, is_demo) VALUES (?1, ?2, ?3)",
-            params![name, serde_json::to_string(config)?, is_demo],
+            params![name, serde_json::to_string(&config)?, is_demo],
         );
         match inserted {
             Ok(_) => {
@@ -159,12 +168,28 @@ impl Store {
         }
     }
 
-    /// A copy of a connector under the next free "<name> (copy)" name, with a new uid. The copy
-    /// is never the demo connector. The caller copies the keychain secrets to the new uid's
-    /// scope: the store holds no secret values.
+    /// A copy of a connector under the next free "<name> (copy)" name, with a new uid and a
+    /// pipeline name made from the new name (a copy pointed at staging must not merge into the
+    /// original's tables). The copy is never the demo connector. The caller copies the keychain
+    /// secrets to the new uid's scope: the store holds no secret values.
     pub fn duplicate_connector(&self, id: i64) -> Result<Connector> {
         let original = self.connector(id)?;
-        self.create_connector_with_free_name(&format!("{} (copy)", original.name), &original.config)
+        let mut config = original.config.clone();
+        if let Some(pipeline) = config
+            .get_mut("sluice")
+            .and_then(|s| s.get_mut("pipeline"))
+            .and_then(|p| p.as_object_mut())
+        {
+            pipeline.remove("pipeline_name");
+        }
+        self.create_connector_with_free_name(&format!("{} (copy)", original.name), &config)
+    }
+
+    /// Clears the connector's notice once the user has read it.
+    pub fn dismiss_notice(&self, id: i64) -> Result<Connector> {
+        self.conn
+            .execute("UPDATE connectors SET notice = NULL WHERE id = ?1", [id])?;
+        self.connector(id)
     }
 
     /// Hides a connector from the list; [`Store::restore_connector`] brings it back (the undo of
@@ -234,11 +259,15 @@ impl Store {
         Err(Error::NameTaken(base.to_owned()))
     }
 
+    /// Replaces a connector's document. It keeps its pipeline name when the new document leaves
+    /// it out, and may take only a free one (see `pipelines.rs`).
     pub fn update_config(&self, id: i64, config: &serde_json::Value) -> Result<Connector> {
+        let current = self.connector(id)?;
+        let config = crate::pipelines::for_update(&self.conn, id, &current.config, config)?;
         let changed = self.conn.execute(
             "UPDATE connectors SET config = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
              WHERE id = ?1 AND deleted_at IS NULL",
-            params![id, serde_json::to_string(config)?],
+            params![id, serde_json::to_string(&config)?],
         )?;
         if changed == 0 {
             return Err(Error::ConnectorNotFound(id));

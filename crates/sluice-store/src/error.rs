@@ -6,6 +6,11 @@ use thiserror::Error;
 pub enum Error {
     #[error("a connector named \"{0}\" already exists; pick another name")]
     NameTaken(String),
+    #[error(
+        "the pipeline name \"{name}\" belongs to the connector \"{connector}\"; two connectors \
+         with one pipeline name would sync into one DuckDB file, so pick another"
+    )]
+    PipelineNameTaken { name: String, connector: String },
     #[error("a connector needs a name")]
     NameEmpty,
     #[error("no connector with id {0}")]

@@ -4,6 +4,7 @@
 
 mod connectors;
 mod error;
+mod pipelines;
 mod runs;
 mod versions;
 
@@ -18,10 +19,19 @@ pub use runs::{Run, RunOutcome, RunStatus};
 pub use versions::{ConnectorVersion, Saved, EDITED};
 
 // Never edit a migration that has shipped: add the next one.
-const MIGRATIONS: &[M<'static>] = &[
-    M::up(include_str!("migrations/001_connectors.sql")),
-    M::up(include_str!("migrations/002_versions_and_runs.sql")),
-];
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_connectors.sql")),
+        M::up(include_str!("migrations/002_versions_and_runs.sql")),
+        M::up_with_hook(
+            include_str!("migrations/003_connector_notices.sql"),
+            |tx: &rusqlite::Transaction<'_>| {
+                pipelines::give_each_connector_its_own(tx)
+                    .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+            },
+        ),
+    ])
+}
 
 /// One open app database. A `Connection` is not `Sync`; the app keeps the store behind a mutex
 /// and calls it from blocking threads.
@@ -43,7 +53,7 @@ impl Store {
         // WAL keeps the UI's reads from waiting on a save, and survives a killed app.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
+        migrations().to_latest(&mut conn)?;
         Ok(Self { conn })
     }
 
@@ -73,6 +83,6 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+        assert!(migrations().validate().is_ok());
     }
 }

@@ -135,6 +135,7 @@ impl Store {
         continue_within: Duration,
     ) -> Result<Saved> {
         let current = self.connector(id)?;
+        let config = &crate::pipelines::for_update(&self.conn, id, &current.config, config)?;
         if current.config == *config {
             return Ok(Saved {
                 connector: current,

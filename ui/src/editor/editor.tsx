@@ -345,7 +345,12 @@ function PipelineSection() {
   return (
     <Section title="Pipeline and retry" intro="Sluice's settings around the source: where data lands and how failed requests are retried.">
       <Group title="Pipeline" columns testid="pipeline-group">
-        <TextField path={["sluice", "pipeline", "pipeline_name"]} label="Pipeline name" placeholder="the connector name in snake_case" />
+        <TextField
+          path={["sluice", "pipeline", "pipeline_name"]}
+          label="Pipeline name"
+          placeholder="made from the connector's name"
+          hint="Names this connector's DuckDB file, dataset and sync state; no two connectors share one."
+        />
         <TextField path={["sluice", "pipeline", "dataset_name"]} label="Dataset name" placeholder="<pipeline name>_dataset" />
         <TextField path={["sluice", "pipeline", "duckdb_file"]} label="DuckDB file" placeholder="<pipeline name>.duckdb" />
       </Group>

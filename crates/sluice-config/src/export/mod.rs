@@ -39,6 +39,36 @@ pub fn export(config: &ConnectorConfig, format: ExportFormat) -> Result<String> 
     }
 }
 
+/// The pipeline name of a config document whether or not it parses (the app's store keeps
+/// half-filled documents): the same rule as [`ConnectorConfig::effective_pipeline_name`].
+pub fn pipeline_name_of(document: &Value) -> String {
+    let sluice = document.get("sluice");
+    let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
+    pipeline_name_from(
+        text(
+            sluice
+                .and_then(|s| s.get("pipeline"))
+                .and_then(|p| p.get("pipeline_name")),
+        )
+        .as_deref(),
+        text(sluice.and_then(|s| s.get("name"))).as_deref(),
+    )
+}
+
+/// A pipeline name made from a display name ("Marketing data!" → `marketing_data`): lower-case
+/// ASCII letters, digits and `_`, never starting with a digit, so dlt takes it as it is and the
+/// default DuckDB file and dataset named after it are plain file and schema names.
+pub fn pipeline_name_for(display_name: &str) -> String {
+    crate::import::snake_name(display_name)
+}
+
+fn pipeline_name_from(explicit: Option<&str>, name: Option<&str>) -> String {
+    explicit
+        .map(str::to_owned)
+        .or_else(|| name.map(pipeline_name_for))
+        .unwrap_or_else(|| "rest_api".to_owned())
+}
+
 impl ConnectorConfig {
     /// dlt's source name: `sluice.source.name`, else dlt's default `rest_api`.
     pub fn effective_source_name(&self) -> String {
@@ -49,13 +79,13 @@ impl ConnectorConfig {
             .unwrap_or_else(|| "rest_api".to_owned())
     }
 
+    /// dlt's pipeline name: `sluice.pipeline.pipeline_name`, else made from `sluice.name`, else
+    /// dlt's default `rest_api`.
     pub fn effective_pipeline_name(&self) -> String {
-        self.sluice
-            .pipeline
-            .pipeline_name
-            .clone()
-            .or_else(|| self.sluice.name.as_deref().map(crate::import::snake_name))
-            .unwrap_or_else(|| "rest_api".to_owned())
+        pipeline_name_from(
+            self.sluice.pipeline.pipeline_name.as_deref(),
+            self.sluice.name.as_deref(),
+        )
     }
 
     /// dlt's default dataset is `<pipeline_name>_dataset`.

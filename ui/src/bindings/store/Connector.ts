@@ -7,4 +7,9 @@ export type Connector = { id: number,
 /**
  * Random and never reused: the scope of the connector's secrets in the keychain.
  */
-uid: string, name: string, config: unknown, isDemo: boolean, createdAt: string, updatedAt: string, };
+uid: string, name: string, config: unknown, isDemo: boolean, createdAt: string, updatedAt: string, 
+/**
+ * Something the app changed for this connector that the user should hear about once (see
+ * migration 003); cleared by [`Store::dismiss_notice`].
+ */
+notice?: string, };

@@ -1,0 +1,138 @@
+// Two connectors made with "Create a connector" sync into two DuckDB files: a replace sync of the
+// second leaves the first's tables and rows alone, although both load a table named `customers`.
+// (Before each connector had a pipeline name of its own, both wrote <data>/data/rest_api.duckdb
+// and the second replace dropped the first's rows.)
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { openSection, openTab, paste, storeSecret, waitSaved } from "./editor-helpers.ts";
+import { builtBinary, launchApp, type AppSession, type Browser } from "./harness.ts";
+
+const RECORDS = 120;
+const API_KEY = "sluice-demo-api-key";
+
+/** `sluice demo serve` on a free port; resolves with its base URL. */
+function startDemoApi(): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn(builtBinary("sluice"), ["demo", "serve", "--port", "0", "--records", String(RECORDS)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((ok, fail) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) ok({ child, baseUrl: m[1]! });
+    });
+    child.on("exit", (code) => fail(new Error(`sluice demo serve exited with ${code}: ${out}`)));
+  });
+}
+
+let app: AppSession;
+let api: ChildProcess;
+let baseUrl: string;
+
+before(async () => {
+  ({ child: api, baseUrl } = await startDemoApi());
+  app = await launchApp();
+});
+
+after(async () => {
+  await app?.close();
+  api?.kill();
+});
+
+/** A connector's document as a user pastes it into the JSON view: one `customers` table. */
+function document(path: string) {
+  return {
+    client: {
+      base_url: baseUrl,
+      auth: { type: "api_key", name: "api_key", location: "query", api_key: { $secret: "api_key" } },
+    },
+    resources: [
+      {
+        name: "customers",
+        write_disposition: "replace",
+        endpoint: { path, data_selector: "data", paginator: { type: "offset", limit: 50, total_path: "total" } },
+      },
+    ],
+  };
+}
+
+async function createConnector(browser: Browser, name: string, endpointPath: string) {
+  const first = await browser.$('[data-testid="create-first"]');
+  const button = (await first.isExisting()) ? first : await browser.$('[data-testid="new-connector"]');
+  await button.waitForDisplayed({ timeout: 20_000 });
+  await button.click();
+  await (await browser.$('[data-testid="new-connector-dialog"]')).waitForDisplayed();
+  await (await browser.$("#connector-name")).setValue(name);
+  await (await browser.$("#connector-base-url")).setValue(baseUrl);
+  await (await browser.$('button[type="submit"]')).click();
+  const view = await browser.$('[data-testid="connector-view"]');
+  await view.waitForDisplayed();
+  await browser.waitUntil(async () => (await view.getText()).includes(name), { timeoutMsg: `${name} did not open` });
+
+  await openTab(browser, "edit");
+  await openSection(browser, "json");
+  await (await browser.$('[data-testid="connector-json"]')).waitForDisplayed();
+  await paste(browser, '[data-testid="connector-json"]', JSON.stringify(document(endpointPath), null, 2));
+  await waitSaved(browser);
+  await openSection(browser, "auth");
+  await storeSecret(browser, ["client", "auth", "api_key"], "api_key", API_KEY, false);
+}
+
+/** Syncs the open connector and returns its DuckDB file. */
+async function sync(browser: Browser): Promise<string> {
+  await openTab(browser, "sync");
+  const pathEl = await browser.$('[data-testid="db-path"]');
+  await pathEl.waitForDisplayed({ timeout: 20_000 });
+  const dbPath = await pathEl.getText();
+  await (await browser.$('[data-testid="run-sync"]')).click();
+  const summary = await browser.$('[data-testid="sync-summary"]');
+  await summary.waitForDisplayed({ timeout: 120_000 });
+  assert.equal(await summary.getAttribute("data-status"), "succeeded", await summary.getText());
+  return dbPath;
+}
+
+async function shownRows(browser: Browser, table: string): Promise<string> {
+  await openTab(browser, "data");
+  await (await browser.$(`[data-testid="table-${table}"]`)).click();
+  const status = await browser.$('[data-testid="grid-status"]');
+  await browser.waitUntil(async () => /^Rows 1–\d+ of /.test(await status.getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the table did not show its rows",
+  });
+  return status.getText();
+}
+
+async function openConnector(browser: Browser, name: string) {
+  await (await browser.$(`[data-testid="connector-list"] button*=${name}`)).click();
+  const view = await browser.$('[data-testid="connector-view"]');
+  await browser.waitUntil(async () => (await view.getText()).includes(name), { timeoutMsg: `${name} did not open` });
+}
+
+test("two connectors made alike sync into files of their own, and a replace of one leaves the other", async () => {
+  const { browser } = app;
+  await createConnector(browser, "Customers", "v1/database/customers");
+  const customersFile = await sync(browser);
+  assert.equal(customersFile, join(app.dataDir, "data", "customers.duckdb"));
+  const customersRows = await shownRows(browser, "customers");
+  assert.match(customersRows, new RegExp(`of ${RECORDS}\\b`), customersRows);
+
+  // The second reads page views through a resource it also calls `customers`.
+  await createConnector(browser, "Page views", "v1/analytics/page_views");
+  const viewsFile = await sync(browser);
+  assert.equal(viewsFile, join(app.dataDir, "data", "page_views.duckdb"));
+  assert.notEqual(viewsFile, customersFile);
+  const before = statSync(customersFile).mtimeMs;
+  // A second replace sync of the second connector.
+  await sync(browser);
+  assert.equal(statSync(customersFile).mtimeMs, before, "the first connector's file was not written");
+  assert.ok(!existsSync(join(app.dataDir, "data", "rest_api.duckdb")), "nothing syncs into dlt's shared default");
+  await app.screenshot("own-files-second-connector");
+
+  await openConnector(browser, "Customers");
+  assert.equal(await shownRows(browser, "customers"), customersRows, "the first connector's rows are as they were");
+  await app.screenshot("own-files-first-connector-intact");
+});
