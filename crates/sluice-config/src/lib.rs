@@ -25,6 +25,7 @@ pub mod bindings;
 mod error;
 pub mod export;
 pub mod import;
+mod literal_secrets;
 pub mod merge;
 mod model;
 mod parse;
@@ -42,35 +43,34 @@ pub use merge::{resolve_resource, ResolvedResource};
 pub use model::*;
 pub use problem::{Problem, ProblemKind};
 
-/// Every problem of a config given as JSON: structure, unknown keys and cross-field checks.
+/// Every problem of a config given as JSON: structure, unknown keys, cross-field checks, and
+/// secret values typed where only a reference may stand (found even where the rest does not
+/// parse).
 pub fn check_value(value: &Value) -> Vec<Problem> {
+    read_checked(value).1
+}
+
+/// Loads a saved connector: the config if it passes every check, else all the problems.
+pub fn from_value(value: &Value) -> Result<ConnectorConfig> {
+    match read_checked(value) {
+        (Some(config), problems) if problems.is_empty() => Ok(config),
+        (_, problems) => Err(Error::Invalid(problems)),
+    }
+}
+
+/// The config as far as it reads, and every problem found on the way.
+fn read_checked(value: &Value) -> (Option<ConnectorConfig>, Vec<Problem>) {
     let mut reader = parse::Reader::new();
     let config = parse::read_config(&mut reader, value);
     let mut problems = reader.problems;
     // The readers drop what they could not read instead of guessing a value, so the cross-field
     // checks on what remains do not echo the problems above; running them too means one pass
     // shows the user everything.
-    if let Some(config) = config {
+    if let Some(config) = &config {
         problems.extend(config.validate());
     }
-    problems
-}
-
-/// Loads a saved connector: the config if it passes every check, else all the problems.
-pub fn from_value(value: &Value) -> Result<ConnectorConfig> {
-    let mut reader = parse::Reader::new();
-    let config = parse::read_config(&mut reader, value);
-    match config {
-        Some(config) if reader.problems.is_empty() => {
-            let problems = config.validate();
-            if problems.is_empty() {
-                Ok(config)
-            } else {
-                Err(Error::Invalid(problems))
-            }
-        }
-        _ => Err(Error::Invalid(check_value(value))),
-    }
+    problems.extend(literal_secrets::find(value));
+    (config, problems)
 }
 
 pub fn from_json(text: &str) -> Result<ConnectorConfig> {

@@ -534,7 +534,12 @@ fn read_client(reader: &mut Reader, path: &str, value: &Value) -> Option<ClientC
 }
 
 pub(crate) fn read_auth(reader: &mut Reader, path: &str, value: &Value) -> Option<Auth> {
-    if value.is_string() {
+    if let Some(text) = value.as_str() {
+        // Text that is no type name may be the token itself: it is reported without being
+        // echoed, by the secret check (`literal_secrets.rs`).
+        if !crate::literal_secrets::is_auth_type_name(text) {
+            return None;
+        }
         return reader
             .choice(path, value, AUTH_TYPES, AUTH_ALIASES)
             .map(Auth::Type);

@@ -12,16 +12,6 @@ use crate::parse::{index_path, key_path, valid_reference_name};
 use crate::problem::{Problem, ProblemKind};
 use crate::suggest::nearest;
 
-/// Auth fields whose value is a secret: dlt types them `TSecretStrValue`.
-pub(crate) const SECRET_AUTH_FIELDS: &[&str] = &[
-    "token",
-    "api_key",
-    "password",
-    "client_id",
-    "client_secret",
-    "access_token",
-];
-
 const INCREMENTAL_ATTRS: &[&str] = &["start_value", "end_value", "initial_value", "last_value"];
 
 struct Checker {
@@ -222,13 +212,7 @@ fn check_auth(c: &mut Checker, path: &str, auth: &Auth) {
     for (field, value) in fields {
         let at = key_path(path, field);
         match value {
-            Some(TextOrRef::Text(_)) if SECRET_AUTH_FIELDS.contains(&field) => c.push(
-                at,
-                ProblemKind::SecretValue,
-                format!(
-                    "a secret cannot be saved in the connector; keep it in the keychain and write {{\"$secret\": \"{field}\"}}"
-                ),
-            ),
+            // Literal secrets are found on the raw JSON (`literal_secrets.rs`), parsed or not.
             Some(TextOrRef::Ref(reference)) if !valid_reference_name(reference.name()) => c.push(
                 at,
                 ProblemKind::InvalidValue,

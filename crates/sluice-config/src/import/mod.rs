@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::literal_secrets::SECRET_AUTH_FIELDS;
 use crate::model::*;
 use crate::parse::{read_config, Reader};
 use crate::problem::Problem;
-use crate::validate::SECRET_AUTH_FIELDS;
 
 /// The format of the text being imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -276,7 +276,10 @@ fn import_value(
     format: ImportFormat,
     options: &ImportOptions,
 ) -> Result<Imported> {
-    let value = unwrap_dlt_yml(value, &mut extras);
+    let mut value = unwrap_dlt_yml(value, &mut extras);
+    let mut taken = Vec::new();
+    collect_refs(&value, &mut taken);
+    let header_secrets = crate::literal_secrets::extract_named_values(&mut value, &mut taken);
     let mut reader = Reader::new();
     let config = read_config(&mut reader, &value);
     let mut config = match config {
@@ -285,7 +288,8 @@ fn import_value(
     };
     apply_extras(&mut config, &extras);
     fill_names(&mut config, options.fallback_name.as_deref());
-    let found_secrets = extract_secrets(&mut config);
+    let mut found_secrets = header_secrets;
+    found_secrets.extend(extract_secrets(&mut config));
     let problems = config.validate();
     Ok(Imported {
         config,
@@ -395,7 +399,8 @@ fn extract_secrets(config: &mut ConnectorConfig) -> Vec<FoundSecret> {
             .collect(),
         };
         for (field, value) in fields {
-            debug_assert!(SECRET_AUTH_FIELDS.contains(&field));
+            // The client id is not a secret, but an imported one goes to the keychain with the rest.
+            debug_assert!(field == "client_id" || SECRET_AUTH_FIELDS.contains(&field));
             let TextOrRef::Text(secret) = value else {
                 continue;
             };

@@ -5,6 +5,7 @@ mod corpus;
 mod dlt;
 mod fuzz;
 mod merge;
+mod secrets;
 mod seeds;
 
 use std::path::{Path, PathBuf};

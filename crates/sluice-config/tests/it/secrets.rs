@@ -1,0 +1,148 @@
+//! No secret value is saved in a connector, wherever it is typed: found on the raw JSON whether
+//! or not the rest parses, and moved to the keychain by import.
+
+use serde_json::json;
+use sluice_config::{check_value, import, ImportFormat, ImportOptions, ProblemKind};
+
+fn secret_paths(value: &serde_json::Value) -> Vec<String> {
+    check_value(value)
+        .into_iter()
+        .filter(|p| p.kind == ProblemKind::SecretValue)
+        .map(|p| p.path)
+        .collect()
+}
+
+#[test]
+fn a_token_is_caught_however_broken_the_rest_of_the_document_is() {
+    let token = "hunter2-token";
+    let bearer = json!({"type": "bearer", "token": token});
+    for (document, path) in [
+        (
+            json!({"client": {"base_url": "https://a", "auth": {"type": "bearre", "token": token}}, "resources": ["r"]}),
+            "client.auth.token",
+        ),
+        (
+            json!({"client": {"base_url": "https://a", "auth": bearer}, "resources": [{"endpoint": 5}]}),
+            "client.auth.token",
+        ),
+        (
+            json!({"client": {"base_url": "https://a", "auth": bearer}}),
+            "client.auth.token",
+        ),
+        (
+            json!({"client": {"auth": bearer}, "resources": ["r"]}),
+            "client.auth.token",
+        ),
+        (
+            json!({"client": {"base_url": "https://a", "auth": bearer}, "resources": ["r"], "sluice": 7}),
+            "client.auth.token",
+        ),
+        (
+            json!({"client": {"base_url": "https://a", "auth": {"type": "http_basic", "password": token}}, "resources": ["r"]}),
+            "client.auth.password",
+        ),
+        (
+            json!({"client": {"base_url": "https://a"}, "resources": [{"endpoint": {"path": "x", "auth": bearer}}]}),
+            "resources[0].endpoint.auth.token",
+        ),
+    ] {
+        assert_eq!(secret_paths(&document), [path], "{document}");
+    }
+}
+
+#[test]
+fn auth_given_as_a_token_is_a_secret_problem_that_does_not_echo_it() {
+    let document = json!({"client": {"base_url": "https://a", "auth": "sk_live_51HxYzAbCdEf"}, "resources": ["r"]});
+    let problems = check_value(&document);
+    assert!(problems
+        .iter()
+        .any(|p| p.kind == ProblemKind::SecretValue && p.path == "client.auth"));
+    for problem in &problems {
+        assert!(!problem.message.contains("sk_live"), "{problem}");
+    }
+}
+
+#[test]
+fn literal_credentials_in_headers_and_params_are_problems_at_their_field() {
+    let document = json!({
+        "client": {"base_url": "https://a", "headers": {"Authorization": "Bearer abc123", "Accept": "application/json"}},
+        "resources": [{
+            "name": "orders",
+            "endpoint": {
+                "path": "orders",
+                "headers": {"X-API-KEY": "k-1", "Cookie": "s=1", "X-Signature": {"$secret": "signature"}},
+                "params": {"client_secret": "c-1", "since": "{incremental.start_value}", "page_token": "", "limit": 10},
+                "incremental": {"cursor_path": "updated_at", "initial_value": "2024-01-01"}
+            }
+        }]
+    });
+    assert_eq!(
+        secret_paths(&document),
+        [
+            "client.headers.Authorization",
+            "resources[0].endpoint.headers[\"X-API-KEY\"]",
+            "resources[0].endpoint.headers.Cookie",
+            "resources[0].endpoint.params.client_secret",
+        ]
+    );
+}
+
+#[test]
+fn a_plain_oauth_client_id_is_not_a_secret() {
+    let document = json!({
+        "client": {"base_url": "https://a", "auth": {
+            "type": "oauth2_client_credentials", "access_token_url": "https://a/token",
+            "client_id": "my-app", "client_secret": {"$secret": "client_secret"}}},
+        "resources": ["r"]
+    });
+    assert_eq!(secret_paths(&document), Vec::<String>::new());
+}
+
+#[test]
+fn import_moves_header_and_param_credentials_to_the_keychain() {
+    let text = json!({
+        "client": {"base_url": "https://a", "headers": {"X-Api-Key": "k-123456"}},
+        "resources": [{"name": "orders", "endpoint": {"path": "orders", "params": {"api_key": "k-123456", "access_token": "t-999"}}}]
+    })
+    .to_string();
+    let imported = import(
+        &text,
+        &ImportOptions {
+            format: Some(ImportFormat::Json),
+            ..ImportOptions::default()
+        },
+    )
+    .expect("imports");
+    let mut moved: Vec<(String, String)> = imported
+        .found_secrets
+        .iter()
+        .map(|s| (s.name.clone(), s.value.clone()))
+        .collect();
+    moved.sort();
+    assert_eq!(
+        moved,
+        [
+            ("access_token".to_owned(), "t-999".to_owned()),
+            ("x_api_key".to_owned(), "k-123456".to_owned()),
+        ],
+        "one keychain entry per value"
+    );
+    let saved = serde_json::to_value(&imported.config).expect("json");
+    let text = saved.to_string();
+    assert!(
+        !text.contains("k-123456") && !text.contains("t-999"),
+        "{text}"
+    );
+    assert_eq!(
+        saved["client"]["headers"]["X-Api-Key"],
+        json!({"$secret": "x_api_key"})
+    );
+    assert_eq!(
+        saved["resources"][0]["endpoint"]["params"]["api_key"],
+        json!({"$secret": "x_api_key"})
+    );
+    assert!(!imported
+        .problems
+        .iter()
+        .any(|p| p.kind == ProblemKind::SecretValue));
+}
