@@ -182,10 +182,7 @@ impl Viewer {
             path: path.to_owned(),
             message: error.to_string(),
         };
-        let config = Config::default()
-            .access_mode(AccessMode::ReadOnly)
-            .map_err(open_error)?;
-        let conn = Connection::open_with_flags(path, config).map_err(open_error)?;
+        let conn = open_sealed(path, dataset, &[]).map_err(open_error)?;
         Ok(Viewer {
             conn,
             path: path.to_owned(),
@@ -457,15 +454,15 @@ impl Viewer {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
-    /// Runs an ad-hoc query and returns its first `limit` rows. The file is read-only, so a
-    /// statement that would change it fails with DuckDB's own message.
+    /// Runs an ad-hoc query and returns its first `limit` rows. Only one query runs (see
+    /// [`one_query`]), on a connection that cannot reach files, the network or its own settings.
     pub fn query(&mut self, sql: &str, limit: u32) -> Result<Window> {
-        let sql = clean_sql(sql)?;
+        let sql = one_query(&self.conn, sql)?;
         let limit = limit.clamp(1, MAX_WINDOW);
-        self.use_dataset()?;
         let columns = self.describe(&sql)?;
+        // The user's text stands on lines of its own, so a closing `--` comment ends there.
         let fetch = format!(
-            "SELECT COLUMNS(*)::VARCHAR FROM ({sql}) AS query LIMIT {}",
+            "SELECT COLUMNS(*)::VARCHAR FROM (\n{sql}\n) AS query LIMIT {}",
             u64::from(limit) + 1
         );
         let mut rows = self.fetch_text_rows(&fetch, &[], columns.len())?;
@@ -502,10 +499,7 @@ impl Viewer {
                     values,
                 )
             }
-            ExportSource::Query { sql } => {
-                self.use_dataset()?;
-                (clean_sql(sql)?, Vec::new())
-            }
+            ExportSource::Query { sql } => (one_query(&self.conn, sql)?, Vec::new()),
         };
         if let Some(folder) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
             if !folder.is_dir() {
@@ -519,18 +513,39 @@ impl Viewer {
             ExportFormat::Csv => "FORMAT csv, HEADER true",
             ExportFormat::Parquet => "FORMAT parquet",
         };
+        let export_error = |error: duckdb::Error| Error::Export {
+            path: target.to_owned(),
+            message: without_sql_excerpt(&error),
+        };
         let sql = format!(
-            "COPY ({select}) TO '{}' ({options})",
+            "COPY (\n{select}\n) TO '{}' ({options})",
             target.display().to_string().replace('\'', "''")
         );
-        let written = self
-            .conn
-            .execute(&sql, params_from_iter(values.iter()))
-            .map_err(|error| Error::Export {
-                path: target.to_owned(),
-                message: error.to_string(),
-            })?;
-        Ok(written as u64)
+        // The viewer's connection reaches no file but its own. The export runs on an instance
+        // of its own that may write the chosen file and nothing else; the viewer's instance is
+        // closed first, because closing a second handle of the file in this process would drop
+        // the lock the first one holds (POSIX record locks are per process).
+        self.close_instance();
+        let written = open_sealed(&self.path, &self.dataset, &[target])
+            .and_then(|conn| conn.execute(&sql, params_from_iter(values.iter())))
+            .map_err(export_error);
+        let reopened = open_sealed(&self.path, &self.dataset, &[]).map_err(|error| Error::Open {
+            path: self.path.clone(),
+            message: error.to_string(),
+        });
+        self.conn = reopened?;
+        Ok(written? as u64)
+    }
+
+    /// Drops the instance (and whatever was worked out on it) so the file is closed.
+    fn close_instance(&mut self) {
+        self.ordering = None;
+        for layout in self.tables.values_mut() {
+            layout.positions = None;
+        }
+        if let Ok(placeholder) = Connection::open_in_memory() {
+            drop(std::mem::replace(&mut self.conn, placeholder));
+        }
     }
 
     /// The row ids at positions `first` and `last` of a table with gaps in its row ids.
@@ -576,20 +591,10 @@ impl Viewer {
         format!("{}.{}", quote(&self.dataset), quote(table))
     }
 
-    /// Unqualified names in ad-hoc SQL mean the dataset's tables, as in dlt's `sql_client`.
-    fn use_dataset(&self) -> Result<()> {
-        self.conn
-            .execute_batch(&format!(
-                "SET search_path = '{}'",
-                self.dataset.replace('\'', "")
-            ))
-            .doing(|| "choosing the dataset".into())
-    }
-
     fn describe(&self, sql: &str) -> Result<Vec<GridColumn>> {
         let mut statement = self
             .conn
-            .prepare(&format!("DESCRIBE SELECT * FROM ({sql}) AS query"))
+            .prepare(&format!("DESCRIBE SELECT * FROM (\n{sql}\n) AS query"))
             .map_err(query_error)?;
         let rows = statement
             .query_map([], |row| {
@@ -676,7 +681,21 @@ impl Viewer {
 
 /// A failed ad-hoc or window query: DuckDB's own words say what is wrong with it.
 fn query_error(error: duckdb::Error) -> Error {
-    Error::Query(error.to_string())
+    Error::Query(without_sql_excerpt(&error))
+}
+
+/// DuckDB's message without the excerpt it appends (`LINE 1: DESCRIBE SELECT * FROM (...`): that
+/// quotes the SQL the viewer wrapped around the user's, which the user never wrote. A mistake in
+/// the user's own text is reported before anything runs, with the excerpt of that text.
+fn without_sql_excerpt(error: &duckdb::Error) -> String {
+    let message = error.to_string();
+    match message
+        .find("\n\nLINE ")
+        .or_else(|| message.find("\nLINE "))
+    {
+        Some(at) => message[..at].trim_end().to_owned(),
+        None => message,
+    }
 }
 
 /// Every column as DuckDB's text for it, so the grid shows values exactly as DuckDB prints them.
@@ -723,8 +742,13 @@ fn where_clause(
                 };
                 values.push(filter.value.clone());
                 // Compared as the column's type, so 9 < 10 for numbers and dates order as dates;
-                // a text that is not of that type matches nothing.
-                format!("{name} {op} TRY_CAST(? AS {})", col.data_type)
+                // a text that is not of that type matches nothing. The type name comes from the
+                // file, so only a plain one (`BIGINT`, `DECIMAL(18,3)`, `TIMESTAMP WITH TIME
+                // ZONE`) is written into the SQL; any other column compares as text.
+                match plain_type(&col.data_type) {
+                    Some(data_type) => format!("{name} {op} TRY_CAST(? AS {data_type})"),
+                    None => format!("CAST({name} AS VARCHAR) {op} ?"),
+                }
             }
             FilterOp::IsEmpty => format!("{name} IS NULL"),
             FilterOp::IsNotEmpty => format!("{name} IS NOT NULL"),
@@ -751,10 +775,84 @@ fn order_clause(table: &str, columns: &[GridColumn], sort: Option<&Sort>) -> Res
 }
 
 /// One statement, without the trailing semicolon, so it can be wrapped in a subquery.
-fn clean_sql(sql: &str) -> Result<String> {
+/// A type name made of upper-case words with an optional `(precision, scale)`, or `None`.
+fn plain_type(data_type: &str) -> Option<&str> {
+    let (words, size) = match data_type.split_once('(') {
+        Some((words, rest)) => (words, Some(rest.strip_suffix(')')?)),
+        None => (data_type, None),
+    };
+    let words_ok = !words.trim().is_empty()
+        && words
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == ' ');
+    let size_ok = size.is_none_or(|size| {
+        size.split(',')
+            .all(|n| !n.trim().is_empty() && n.trim().chars().all(|c| c.is_ascii_digit()))
+    });
+    (words_ok && size_ok).then_some(data_type)
+}
+
+/// Opens `path` read-only on an instance sealed off from everything but the file: no other file
+/// (`read_text`, `read_csv`, `glob`, `COPY`, `ATTACH`, a view stored in the file that reads one),
+/// no network, no extension installed or loaded, and settings locked so no statement can undo
+/// that. `writable` lists the only other files it may touch (an export's target). Unqualified
+/// names mean the dataset's tables, as in dlt's `sql_client`.
+fn open_sealed(path: &Path, dataset: &str, writable: &[&Path]) -> duckdb::Result<Connection> {
+    let config = Config::default()
+        .access_mode(AccessMode::ReadOnly)?
+        .with("autoinstall_known_extensions", "false")?
+        .with("autoload_known_extensions", "false")?;
+    let conn = Connection::open_with_flags(path, config)?;
+    let text = |value: &str| format!("'{}'", value.replace('\'', "''"));
+    let mut setup = format!("SET search_path = {};", text(dataset));
+    if !writable.is_empty() {
+        let paths: Vec<String> = writable
+            .iter()
+            .map(|p| text(&p.display().to_string()))
+            .collect();
+        setup.push_str(&format!("SET allowed_paths = [{}];", paths.join(", ")));
+    }
+    setup.push_str("SET enable_external_access = false; SET lock_configuration = true;");
+    conn.execute_batch(&setup)?;
+    Ok(conn)
+}
+
+/// The SQL box's text, checked by DuckDB's own parser (`json_serialize_sql` parses it and
+/// serializes only queries): exactly one statement, and it must be a query (`SELECT`, `WITH`,
+/// `FROM`, `VALUES`, `DESCRIBE`, `SUMMARIZE`). Anything else is refused before it runs,
+/// whatever it is wrapped in. DuckDB does not serialize `PIVOT`, so the box refuses it too (a
+/// `GROUP BY` with `FILTER` says the same).
+pub fn one_query(conn: &Connection, sql: &str) -> Result<String> {
     let trimmed = sql.trim().trim_end_matches(';').trim();
     if trimmed.is_empty() {
         return Err(Error::Query("the query is empty".into()));
     }
-    Ok(trimmed.to_owned())
+    let parsed: String = conn
+        .query_row("SELECT json_serialize_sql(?::VARCHAR)", [trimmed], |row| {
+            row.get(0)
+        })
+        .map_err(query_error)?;
+    let parsed: serde_json::Value =
+        serde_json::from_str(&parsed).map_err(|e| Error::Query(e.to_string()))?;
+    if parsed["error"].as_bool() == Some(true) {
+        let message = parsed["error_message"]
+            .as_str()
+            .unwrap_or("it could not be read");
+        return Err(Error::Query(
+            if message.contains("Only SELECT statements") {
+                "the SQL box runs queries only (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE); \
+                 it cannot change data, settings or files"
+                    .to_owned()
+            } else {
+                message.to_owned()
+            },
+        ));
+    }
+    match parsed["statements"].as_array().map(Vec::len) {
+        Some(1) => Ok(trimmed.to_owned()),
+        Some(n) => Err(Error::Query(format!(
+            "the SQL box runs one query at a time; this text holds {n} statements"
+        ))),
+        None => Err(Error::Query("the query could not be read".into())),
+    }
 }

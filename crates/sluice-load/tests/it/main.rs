@@ -6,3 +6,4 @@ mod common;
 mod dispositions;
 mod layout;
 mod parity;
+mod sql_box;
