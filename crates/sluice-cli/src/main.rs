@@ -68,6 +68,17 @@ fn block_on<F: std::future::Future<Output = anyhow::Result<()>>>(work: F) -> any
 }
 
 fn main() -> ExitCode {
+    // `--version` names the DuckDB inside too: which DuckDB CLI or dlt can read the files this
+    // build writes depends on it. It is read from the library, so only when asked for.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if matches!(args.as_slice(), [flag] if flag == "--version" || flag == "-V") {
+        println!(
+            "sluice {} (DuckDB {})",
+            env!("CARGO_PKG_VERSION"),
+            sluice_load::duckdb_version()
+        );
+        return ExitCode::SUCCESS;
+    }
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Demo(DemoArgs {

@@ -43,6 +43,14 @@ pub struct LoadRecord {
     pub schema_hash: String,
 }
 
+/// The version of the DuckDB library Sluice writes with (`v1.4.2`, ...), as DuckDB reports it:
+/// which DuckDB CLI or dlt version can read a file depends on it.
+pub fn duckdb_version() -> String {
+    duckdb::Connection::open_in_memory()
+        .and_then(|conn| conn.query_row("SELECT version()", [], |row| row.get::<_, String>(0)))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
 impl Destination {
     /// Opens (creating if needed) the DuckDB file.
     pub fn open(path: &Path, dataset: &str) -> Result<Destination> {

@@ -35,7 +35,7 @@ pub use browse::{
     ExportFormat, ExportSource, Filter, FilterOp, GridColumn, Sort, TableSummary, Viewer, Window,
     WindowQuery,
 };
-pub use duck::{Destination, LoadRecord, ResourceLoad};
+pub use duck::{duckdb_version, Destination, LoadRecord, ResourceLoad};
 pub use error::{Error, Result};
 pub use normalize::{Normalizer, Rows, TablePlan, DEFAULT_MAX_NESTING};
 pub use plan::{dataset_name, source_name, table_plan, DEFAULT_SOURCE_NAME};

@@ -20,3 +20,13 @@ pub fn sluice(args: &[&str]) -> Command {
         .env("SLUICE_SECRET_CLIENT_SECRET", DEMO_CLIENT_SECRET);
     cmd
 }
+
+#[test]
+fn the_version_names_sluice_and_the_duckdb_inside() {
+    let out = sluice(&["--version"]).output().unwrap();
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    let expected = format!("sluice {} (DuckDB v", env!("CARGO_PKG_VERSION"));
+    assert!(line.starts_with(&expected), "{line}");
+    assert!(line.trim_end().ends_with(')'), "{line}");
+}
