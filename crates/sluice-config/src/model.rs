@@ -82,8 +82,9 @@ pub struct SourceSettings {
     pub schema_contract: Option<SchemaContract>,
 }
 
-/// How failed requests are retried. The defaults are the ones the seed connectors document
-/// (dlt's own defaults are 5 attempts and factor 1).
+/// How requests are made: retries of failed ones (the defaults are the ones the seed connectors
+/// document; dlt's own are 5 attempts and factor 1), timeouts, and the limits that end a resource
+/// against a server that never stops.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(default)]
 #[ts(export_to = "config/")]
@@ -96,11 +97,24 @@ pub struct RetryPolicy {
     pub backoff_factor: f64,
     /// Cap on any single wait, including one asked for by `Retry-After`.
     pub max_delay_seconds: f64,
-    /// Connect and read timeout of each request.
+    /// Connect and read timeout of each request (at most an hour).
     pub request_timeout_seconds: f64,
+    /// The largest answer one request may bring, in megabytes after decompression: a body past
+    /// it (a gzip bomb, an endless stream) ends the resource with an error.
+    pub max_response_megabytes: u64,
+    /// The most pages one resource may read in a sync (each parent record's pages counted on
+    /// their own); `0` means no limit. An API that hands out a new cursor forever ends here.
+    pub max_pages: u64,
 }
 
 pub const DEFAULT_RETRY_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
+
+/// Pages one resource may read in a sync unless the connector says otherwise.
+pub const DEFAULT_MAX_PAGES: u64 = 100_000;
+
+/// The longest request timeout a config may set: a server that never finishes an answer must
+/// still end the sync.
+pub const MAX_REQUEST_TIMEOUT_SECONDS: f64 = 3600.0;
 
 impl Default for RetryPolicy {
     fn default() -> Self {
@@ -110,6 +124,8 @@ impl Default for RetryPolicy {
             backoff_factor: 2.0,
             max_delay_seconds: 300.0,
             request_timeout_seconds: 60.0,
+            max_response_megabytes: 256,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 }

@@ -1294,6 +1294,8 @@ fn read_sluice(reader: &mut Reader, path: &str, value: &Value) -> Option<SluiceS
                     "backoff_factor",
                     "max_delay_seconds",
                     "request_timeout_seconds",
+                    "max_response_megabytes",
+                    "max_pages",
                 ],
             );
             let defaults = RetryPolicy::default();
@@ -1336,6 +1338,12 @@ fn read_sluice(reader: &mut Reader, path: &str, value: &Value) -> Option<SluiceS
                 request_timeout_seconds: reader
                     .opt_f64(&at, r, "request_timeout_seconds")
                     .unwrap_or(defaults.request_timeout_seconds),
+                max_response_megabytes: reader
+                    .opt_u32(&at, r, "max_response_megabytes")
+                    .map_or(defaults.max_response_megabytes, u64::from),
+                max_pages: reader
+                    .opt_u32(&at, r, "max_pages")
+                    .map_or(defaults.max_pages, u64::from),
             };
         }
     }

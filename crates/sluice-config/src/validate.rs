@@ -814,11 +814,20 @@ fn check_sluice(c: &mut Checker, sluice: &SluiceSettings) {
             "must be 0 or more",
         );
     }
-    if retry.request_timeout_seconds <= 0.0 {
+    if retry.request_timeout_seconds <= 0.0
+        || retry.request_timeout_seconds > MAX_REQUEST_TIMEOUT_SECONDS
+    {
         c.push(
             "sluice.retry.request_timeout_seconds",
             ProblemKind::InvalidValue,
-            "must be more than 0",
+            "must be more than 0 and at most 3600 (an hour)",
+        );
+    }
+    if retry.max_response_megabytes == 0 {
+        c.push(
+            "sluice.retry.max_response_megabytes",
+            ProblemKind::InvalidValue,
+            "must be at least 1",
         );
     }
     let pipeline = &sluice.pipeline;

@@ -87,6 +87,7 @@ macro_rules! w {
 mod auth;
 mod error;
 mod faults;
+mod hostile;
 mod http;
 mod options;
 mod paging;

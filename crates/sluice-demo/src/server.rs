@@ -233,6 +233,7 @@ fn router(state: Arc<DemoState>) -> Router {
         .route("/admin/stats", get(admin_stats))
         .route("/admin/advance", post(admin_advance))
         .route("/admin/revoke_tokens", post(admin_revoke_tokens))
+        .merge(crate::hostile::routes())
         .merge(faultable)
         .fallback(|| async {
             http::error(
@@ -339,6 +340,30 @@ const ENDPOINTS: &[(&str, &str, &str, &str)] = &[
         "cursor",
     ),
     ("GET", "/paging/offset", "none", "offset"),
+    (
+        "GET",
+        "/hostile/gzip_bomb",
+        "none",
+        "single page: 300 KB of gzip that expands to 300 MB",
+    ),
+    (
+        "GET",
+        "/hostile/endless",
+        "none",
+        "single page whose body never ends",
+    ),
+    (
+        "GET",
+        "/hostile/fresh_cursors",
+        "none",
+        "cursor: a new cursor on every page, forever",
+    ),
+    (
+        "GET",
+        "/hostile/same_cursor",
+        "none",
+        "cursor: the same cursor forever",
+    ),
     (
         "GET",
         "/paging/offset_no_total",

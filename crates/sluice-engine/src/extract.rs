@@ -3,6 +3,7 @@
 //! channel.
 
 use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -531,7 +532,11 @@ impl Engine {
             request,
             paginator,
             data_selector,
-            max_pages: self.options.max_pages,
+            // A preview's own limit, else the connector's page limit for syncs (0: none).
+            max_pages: self.options.max_pages.or_else(|| {
+                let limit = self.config.sluice.retry.max_pages;
+                (limit > 0).then(|| usize::try_from(limit).unwrap_or(usize::MAX))
+            }),
             response_actions: endpoint.response_actions.clone().unwrap_or_default(),
             incremental: tracker.map(std::sync::Mutex::new),
             incremental_values,
@@ -849,17 +854,32 @@ impl Run {
         let mut data_selector = self.data_selector.clone();
         paginator.init_request(&mut request);
         let mut previous_page: Option<u64> = None;
+        // Every request of this sequence by its fingerprint, with the page that asked it: a
+        // paginator that asks for the same URL and body twice (the same cursor or next link
+        // again, an A/B/A cycle) would page forever.
+        let mut asked: HashMap<u64, usize> = HashMap::new();
         let mut number = 0;
         loop {
             if let Some(max) = self.max_pages {
                 if number >= max {
                     return Err(Error::Guard(format!(
-                        "passed the limit of {max} pages; raise the page limit if the API \
-                         really has more"
+                        "passed the limit of {max} pages; raise \"Most pages per resource\" \
+                         under Pipeline & retry if the API really has more"
                     )));
                 }
             }
             number += 1;
+            if let Some(first) = asked.insert(request.fingerprint(), number) {
+                let shown = events
+                    .redactor()
+                    .redact(&request.display_url())
+                    .into_owned();
+                return Err(Error::Guard(format!(
+                    "page {number} would ask for {shown} again, as page {first} did: the {} \
+                     paginator is going round in circles",
+                    paginator.name()
+                )));
+            }
             let response = self
                 .http
                 .send(&request, &self.credentials, events, &self.response_actions)

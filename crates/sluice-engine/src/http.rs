@@ -51,7 +51,7 @@ enum Failure {
 /// The policy's request timeout; dlt's 60 s when it is not a usable number of seconds.
 pub(crate) fn request_timeout(policy: &RetryPolicy) -> Duration {
     let seconds = policy.request_timeout_seconds;
-    match Duration::try_from_secs_f64(seconds) {
+    match Duration::try_from_secs_f64(seconds.min(sluice_config::MAX_REQUEST_TIMEOUT_SECONDS)) {
         Ok(timeout) if !timeout.is_zero() => timeout,
         _ => Duration::from_secs(60),
     }
@@ -60,6 +60,16 @@ pub(crate) fn request_timeout(policy: &RetryPolicy) -> Duration {
 impl Http {
     pub(crate) fn timeout(&self) -> Duration {
         request_timeout(&self.policy)
+    }
+
+    fn max_body_bytes(&self) -> usize {
+        usize::try_from(
+            self.policy
+                .max_response_megabytes
+                .max(1)
+                .saturating_mul(1 << 20),
+        )
+        .unwrap_or(usize::MAX)
     }
 
     /// Sends a page request with its credentials and returns a 2xx answer, or one that
@@ -392,16 +402,32 @@ impl Http {
         &self,
         request: reqwest::Request,
     ) -> std::result::Result<Response, std::result::Result<String, Error>> {
-        let response = self.client.execute(request).await.map_err(classify)?;
+        let mut response = self.client.execute(request).await.map_err(classify)?;
         let url = response.url().clone();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(classify)?;
+        // Read in chunks, counted after decompression, so a gzip bomb or an endless body ends
+        // at the cap instead of filling memory.
+        let cap = self.max_body_bytes();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > cap {
+                return Err(Err(Error::Response {
+                    url: without_query(&url),
+                    reason: format!(
+                        "the answer is larger than {} MB, the most one request may bring; \
+                         raise \"Largest answer\" under Pipeline & retry if it is meant to be",
+                        self.policy.max_response_megabytes
+                    ),
+                }));
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Response {
             url,
             status,
             headers,
-            body: body.to_vec(),
+            body,
             ignored: None,
         })
     }
@@ -499,6 +525,13 @@ fn classify(error: reqwest::Error) -> std::result::Result<String, Error> {
         source = cause.source();
     }
     Ok(format!("{kind}: {}{causes}", error.without_url()))
+}
+
+/// A URL for an error message: its query may hold an API key, so it is left out.
+fn without_query(url: &Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.to_string()
 }
 
 fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {

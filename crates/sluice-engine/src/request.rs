@@ -55,6 +55,21 @@ impl PageRequest {
         }
     }
 
+    /// What makes this request the same as another: method, URL with parameters, and body.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.method.as_str().hash(&mut hasher);
+        self.display_url().hash(&mut hasher);
+        match &self.body {
+            Body::None => 0u8.hash(&mut hasher),
+            Body::Json(value) => value.to_string().hash(&mut hasher),
+            Body::Form(pairs) => pairs.hash(&mut hasher),
+            Body::Raw(text) => text.hash(&mut hasher),
+        }
+        hasher.finish()
+    }
+
     /// The URL with its parameters, as it goes on the wire (for events and errors; redact it).
     pub(crate) fn display_url(&self) -> String {
         let mut url = self.url.clone();

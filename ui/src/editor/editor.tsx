@@ -366,7 +366,19 @@ function PipelineSection() {
         <NumberField path={["sluice", "retry", "max_retries"]} label="Retries after the first attempt" placeholder="3" />
         <NumberField path={["sluice", "retry", "backoff_factor"]} label="Backoff factor (seconds)" placeholder="2" hint="Waits 2, 4, 8… seconds with factor 2." />
         <NumberField path={["sluice", "retry", "max_delay_seconds"]} label="Longest wait (seconds)" placeholder="300" />
-        <NumberField path={["sluice", "retry", "request_timeout_seconds"]} label="Request timeout (seconds)" placeholder="60" />
+        <NumberField path={["sluice", "retry", "request_timeout_seconds"]} label="Request timeout (seconds)" placeholder="60" hint="At most 3600." />
+        <NumberField
+          path={["sluice", "retry", "max_response_megabytes"]}
+          label="Largest answer (MB)"
+          placeholder="256"
+          hint="A bigger answer ends the resource with an error instead of filling memory."
+        />
+        <NumberField
+          path={["sluice", "retry", "max_pages"]}
+          label="Most pages per resource"
+          placeholder="100000"
+          hint="Ends a sync that would page forever; 0 means no limit."
+        />
       </Group>
     </Section>
   );

@@ -3,6 +3,7 @@
 mod actions;
 mod auth;
 mod common;
+mod hostile;
 mod incremental;
 mod many;
 mod paging;

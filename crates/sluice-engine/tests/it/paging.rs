@@ -340,7 +340,8 @@ async fn the_page_limit_ends_the_run() {
     .await;
     assert_eq!(
         outcome.error(),
-        "run stopped: passed the limit of 2 pages; raise the page limit if the API really has more"
+        "run stopped: passed the limit of 2 pages; raise \"Most pages per resource\" under \
+         Pipeline & retry if the API really has more"
     );
     assert_eq!(outcome.ids(), ids(1..=200));
 }

@@ -4,6 +4,7 @@
 mod browse;
 mod common;
 mod dispositions;
+mod hostile;
 mod layout;
 mod parity;
 mod sql_box;
