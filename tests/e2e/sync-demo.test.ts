@@ -222,5 +222,21 @@ test("an ad-hoc query runs against the dataset and its result exports to CSV", a
 
   await (await browser.$('[data-testid="sql-input"]')).setValue("DELETE FROM tickets");
   await (await browser.$('[data-testid="sql-run"]')).click();
-  assert.match(await text(browser, '[data-testid="sql-error"]'), /the query failed/);
+  assert.match(await text(browser, '[data-testid="sql-error"]'), /runs queries only/);
+
+  // A COPY, even stacked behind a query that closes the old wrapper, writes nothing.
+  const stolen = join(app.dataDir, "stolen.csv");
+  for (const sql of [
+    `COPY (SELECT * FROM tickets) TO '${stolen}'`,
+    `SELECT 1) q; COPY (SELECT 1) TO '${stolen}'; SELECT * FROM (SELECT 1`,
+  ]) {
+    await (await browser.$('[data-testid="sql-input"]')).setValue(sql);
+    await (await browser.$('[data-testid="sql-run"]')).click();
+    await browser.waitUntil(
+      async () => /runs queries only|one query at a time|syntax error/i.test(await text(browser, '[data-testid="sql-error"]')),
+      { timeout: 10_000, timeoutMsg: `no plain refusal for ${sql}` },
+    );
+    assert.ok(!existsSync(stolen), `${sql} wrote a file`);
+  }
+  await app.screenshot("28-sql-box-refuses-copy");
 });

@@ -804,7 +804,19 @@ fn open_sealed(path: &Path, dataset: &str, writable: &[&Path]) -> duckdb::Result
         .with("autoload_known_extensions", "false")?;
     let conn = Connection::open_with_flags(path, config)?;
     let text = |value: &str| format!("'{}'", value.replace('\'', "''"));
-    let mut setup = format!("SET search_path = {};", text(dataset));
+    // A file without the dataset yet (another connector's, or one whose first sync failed)
+    // opens with no tables to list rather than failing: DuckDB refuses a search path it lacks.
+    let has_dataset: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM information_schema.schemata \
+         WHERE schema_name = ? AND catalog_name = current_database()",
+        [dataset],
+        |row| row.get(0),
+    )?;
+    let mut setup = if has_dataset {
+        format!("SET search_path = {};", text(dataset))
+    } else {
+        String::new()
+    };
     if !writable.is_empty() {
         let paths: Vec<String> = writable
             .iter()

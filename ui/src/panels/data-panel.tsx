@@ -295,7 +295,7 @@ function SqlBox({ id }: { id: number }) {
         <button type="button" class="button small primary" data-testid="sql-run" disabled={busy} onClick={() => void run()}>
           {busy ? "Running…" : "Run query"}
         </button>
-        <span class="muted small">The file is opened read-only; table names without a schema mean this dataset's.</span>
+        <span class="muted small">One query at a time, read-only, with no access to other files or the network; table names without a schema mean this dataset's.</span>
       </div>
       {error && (
         <div class="notice error" role="alert" data-testid="sql-error">

@@ -231,3 +231,10 @@ fn a_query_exports_to_the_chosen_file_only() {
     let rows = viewer.query("SELECT count(*) FROM t", 10).expect("count");
     assert_eq!(rows.rows[0][0].as_deref(), Some("5"));
 }
+
+#[test]
+fn a_file_without_the_dataset_opens_with_no_tables() {
+    let hostile = Hostile::new();
+    let mut viewer = Viewer::open(&hostile.db, "not_there_dataset").expect("viewer opens");
+    assert_eq!(viewer.tables().expect("tables").len(), 0);
+}
