@@ -104,6 +104,8 @@ async function fillResourceSettings(browser: Browser, base: (string | number)[],
 }
 
 const seeds = seedFiles();
+/** Pipeline names the connectors built so far have: no two connectors may share one. */
+const pipelineNames = new Set<string>();
 
 test("there are seed documents to build", () => {
   assert.ok(seeds.length >= 5, `found ${seeds.length} seeds`);
@@ -150,7 +152,23 @@ for (const [i, seed] of seeds.entries()) {
     if (shoot || tag === "003") await app.screenshot(`editor-resources-${tag}`);
 
     await openSection(browser, "pipeline");
-    for (const key of keysOf(sluice.pipeline)) await fill(browser, ["sluice", "pipeline", key], String(obj(sluice.pipeline)[key]));
+    const pipeline = obj(sluice.pipeline);
+    for (const key of keysOf(pipeline)) await fill(browser, ["sluice", "pipeline", key], String(pipeline[key]));
+    // Seeds 001-004 all name their pipeline `resource_name`. Another connector's pipeline name
+    // would share its DuckDB file, so the field refuses it; the user picks a free one, which is
+    // then the one the export holds.
+    const wanted = String(pipeline.pipeline_name);
+    if (pipelineNames.has(wanted)) {
+      const error = await browser.$("#f-sluice-pipeline-pipeline_name-error");
+      await error.waitForDisplayed({ timeout: 10_000 });
+      assert.match(await error.getText(), /belongs to the connector/);
+      if (tag === "002") await app.screenshot("editor-pipeline-name-taken");
+      let n = 2;
+      while (pipelineNames.has(`${wanted}_${n}`)) n += 1;
+      pipeline.pipeline_name = `${wanted}_${n}`;
+      await fill(browser, ["sluice", "pipeline", "pipeline_name"], String(pipeline.pipeline_name));
+    }
+    pipelineNames.add(String(pipeline.pipeline_name));
     const retry = obj(sluice.retry);
     for (const [key, value] of Object.entries(RETRY_DEFAULTS)) {
       // The seeds' retry policy is Sluice's default: the form shows it as placeholders.

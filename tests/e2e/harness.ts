@@ -30,6 +30,22 @@ export function builtBinary(name: "sluice-app" | "sluice"): string {
 
 const appBinary = () => builtBinary("sluice-app");
 
+/** `sluice demo serve` on a free loopback port with `args` (records, faults); resolves with its base URL. */
+export function startDemoApi(args: string[] = []): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn(builtBinary("sluice"), ["demo", "serve", "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((ok, fail) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) ok({ child, baseUrl: m[1]! });
+    });
+    child.on("exit", (code) => fail(new Error(`sluice demo serve exited with ${code}: ${out}`)));
+  });
+}
+
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const server = createServer();

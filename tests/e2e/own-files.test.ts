@@ -3,38 +3,22 @@
 // (Before each connector had a pipeline name of its own, both wrote <data>/data/rest_api.duckdb
 // and the second replace dropped the first's rows.)
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { openSection, openTab, paste, storeSecret, waitSaved } from "./editor-helpers.ts";
-import { builtBinary, launchApp, type AppSession, type Browser } from "./harness.ts";
+import { launchApp, startDemoApi, type AppSession, type Browser } from "./harness.ts";
 
 const RECORDS = 120;
 const API_KEY = "sluice-demo-api-key";
-
-/** `sluice demo serve` on a free port; resolves with its base URL. */
-function startDemoApi(): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(builtBinary("sluice"), ["demo", "serve", "--port", "0", "--records", String(RECORDS)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((ok, fail) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) ok({ child, baseUrl: m[1]! });
-    });
-    child.on("exit", (code) => fail(new Error(`sluice demo serve exited with ${code}: ${out}`)));
-  });
-}
 
 let app: AppSession;
 let api: ChildProcess;
 let baseUrl: string;
 
 before(async () => {
-  ({ child: api, baseUrl } = await startDemoApi());
+  ({ child: api, baseUrl } = await startDemoApi(["--records", String(RECORDS)]));
   app = await launchApp();
 });
 
@@ -68,7 +52,7 @@ async function createConnector(browser: Browser, name: string, endpointPath: str
   await (await browser.$('[data-testid="new-connector-dialog"]')).waitForDisplayed();
   await (await browser.$("#connector-name")).setValue(name);
   await (await browser.$("#connector-base-url")).setValue(baseUrl);
-  await (await browser.$('button[type="submit"]')).click();
+  await (await browser.$('[data-testid="new-connector-dialog"] button[type="submit"]')).click();
   const view = await browser.$('[data-testid="connector-view"]');
   await view.waitForDisplayed();
   await browser.waitUntil(async () => (await view.getText()).includes(name), { timeoutMsg: `${name} did not open` });
@@ -103,11 +87,20 @@ async function shownRows(browser: Browser, table: string): Promise<string> {
     timeout: 20_000,
     timeoutMsg: "the table did not show its rows",
   });
-  return status.getText();
+  return (await status.getText()).replace(/ · last window.*$/, "");
 }
 
 async function openConnector(browser: Browser, name: string) {
-  await (await browser.$(`[data-testid="connector-list"] button*=${name}`)).click();
+  const items = await browser.$$('[data-testid="connector-list"] .connector-item');
+  let found = false;
+  for (const item of items) {
+    if ((await (await item.$(".connector-name")).getText()) === name) {
+      await item.click();
+      found = true;
+      break;
+    }
+  }
+  assert.ok(found, `${name} is in the connector list`);
   const view = await browser.$('[data-testid="connector-view"]');
   await browser.waitUntil(async () => (await view.getText()).includes(name), { timeoutMsg: `${name} did not open` });
 }
@@ -134,5 +127,6 @@ test("two connectors made alike sync into files of their own, and a replace of o
 
   await openConnector(browser, "Customers");
   assert.equal(await shownRows(browser, "customers"), customersRows, "the first connector's rows are as they were");
+  assert.ok(await (await browser.$('[data-testid="sort-first_name"]')).isExisting(), "and they are customers, not page views");
   await app.screenshot("own-files-first-connector-intact");
 });

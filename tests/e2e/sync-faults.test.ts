@@ -2,34 +2,19 @@
 // demo API that answers with 429s and 5xx errors: the sync retries through them, says so while it
 // runs, and loads every record once.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { seedsDir } from "./editor-helpers.ts";
-import { builtBinary, launchApp, type AppSession, type Browser } from "./harness.ts";
+import { launchApp, startDemoApi, type AppSession, type Browser } from "./harness.ts";
 
 const RECORDS = 500;
 
-const sluiceBinary = () => builtBinary("sluice");
 
-/** Starts `sluice demo serve` with faults on a free port and returns its base URL. */
-function startFaultyApi(): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(
-    sluiceBinary(),
-    ["demo", "serve", "--port", "0", "--records", String(RECORDS), "--faults", "5xx=0.3,429=0.3,retry-after=1"],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  return new Promise((ok, fail) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) ok({ child, baseUrl: m[1]! });
-    });
-    child.on("exit", (code) => fail(new Error(`sluice demo serve exited with ${code}: ${out}`)));
-  });
-}
+/** `sluice demo serve` failing a share of requests with 5xx and 429 answers. */
+const startFaultyApi = () =>
+  startDemoApi(["--records", String(RECORDS), "--faults", "5xx=0.3,429=0.3,retry-after=1"]);
 
 let app: AppSession;
 let api: ChildProcess;
