@@ -304,22 +304,29 @@ impl ResourceLoad<'_> {
         self.conn.execute_batch(sql).doing(doing)
     }
 
+    /// The resource's table and its child tables in `schema`, parents before children. A child
+    /// is a table with dlt's `_dlt_parent_id` whose parent chain leads to the resource's table
+    /// (`read_schema`), not any table whose name starts with `<table>__`: another resource may
+    /// load a table of its own called `events__archive`, and a replace of `events` must leave it.
     fn family_in(&self, schema: &str) -> Result<Vec<String>> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT table_name FROM information_schema.tables \
-                 WHERE table_schema = ? AND table_catalog = current_database() \
-                 AND (table_name = ? OR starts_with(table_name, ?)) ORDER BY table_name",
-            )
-            .doing(|| "listing tables".into())?;
-        let prefix = format!("{}__", self.plan.table);
-        let names = statement
-            .query_map(params![schema, self.plan.table, prefix], |row| row.get(0))
-            .doing(|| "listing tables".into())?;
-        names
-            .collect::<duckdb::Result<Vec<String>>>()
-            .doing(|| "listing tables".into())
+        let tables = read_schema(self.conn, schema)?.tables;
+        let root = &self.plan.table;
+        let belongs = |name: &str| {
+            let mut at = Some(name);
+            // The chain is at most as long as the table list; a cycle cannot form from names
+            // that each extend their parent's, but the bound keeps that obvious.
+            for _ in 0..=tables.len() {
+                match at {
+                    Some(table) if table == root => return true,
+                    Some(table) => at = tables.get(table).and_then(|t| t.parent.as_deref()),
+                    None => return false,
+                }
+            }
+            false
+        };
+        let mut family: Vec<String> = tables.keys().filter(|n| belongs(n)).cloned().collect();
+        family.sort();
+        Ok(family)
     }
 
     fn prepare(&mut self, fresh: bool) -> Result<()> {

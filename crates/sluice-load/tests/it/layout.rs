@@ -253,3 +253,53 @@ async fn column_hints_and_nesting_limits_shape_the_tables() {
     assert!(events.contains(&("tags".into(), "JSON".into(), true)));
     assert!(events.contains(&("campaign".into(), "JSON".into(), true)));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replace_and_full_refresh_leave_another_resources_table_that_starts_with_the_same_name() {
+    let server = demo(120, "").await;
+    let db = db();
+    let mut config = events(server.base_url(), json!({"write_disposition": "replace"}));
+    // A second resource whose table is called `events__archive`: a name like a child of
+    // `events`, but a table of its own, with no `_dlt_parent_id`.
+    let archive = json!({
+        "name": "archive",
+        "table_name": "events__archive",
+        "endpoint": {"path": "paging/offset", "params": {"limit": 100},
+                     "paginator": {"type": "offset", "limit": 100, "total_path": "total"},
+                     "data_selector": "data"}
+    });
+    config["resources"]
+        .as_array_mut()
+        .expect("resources")
+        .push(archive);
+    sync_ok(&config, &db.path).await;
+    let archived = |db: &std::path::Path| {
+        count(
+            &open(db),
+            "SELECT count(*) FROM bench_dataset.events__archive",
+        )
+    };
+    assert_eq!(archived(&db.path), 120);
+
+    let only_events = |full_refresh| SyncOptions {
+        resources: vec!["events".into()],
+        full_refresh,
+        ..SyncOptions::default()
+    };
+    sync(&config, &db.path, only_events(false)).await;
+    assert_eq!(
+        archived(&db.path),
+        120,
+        "a replace of events left the archive"
+    );
+    sync(&config, &db.path, only_events(true)).await;
+    assert_eq!(
+        archived(&db.path),
+        120,
+        "a full refresh of events left the archive"
+    );
+    assert_eq!(
+        count(&open(&db.path), "SELECT count(*) FROM bench_dataset.events"),
+        120
+    );
+}
