@@ -99,33 +99,30 @@ fn save_config(
             "A connector is a JSON object with client and resources",
         ));
     }
-    let problems = sluice_config::check_value(config);
-    if problems.iter().any(|p| p.kind == ProblemKind::SecretValue) {
-        return Ok(SaveOutcome {
+    let mut problems = sluice_config::check_value(config);
+    // Nothing is written, and the problems say why at their fields.
+    let refused = |problems: Vec<Problem>| -> CommandResult<SaveOutcome> {
+        Ok(SaveOutcome {
             saved: false,
             superseded: false,
             connector: store.connector(id)?.summary(),
             problems,
             version: None,
-        });
+        })
+    };
+    if problems.iter().any(|p| p.kind == ProblemKind::SecretValue) {
+        return refused(problems);
     }
     let saved = match store.save_config(id, config, CONTINUE_EDIT_WITHIN) {
         // Another connector's pipeline name would share its DuckDB file: a problem at the field,
         // like a secret value, and the rest of the work is kept by the next save.
         Err(err @ sluice_store::Error::PipelineNameTaken { .. }) => {
-            let mut problems = problems;
             problems.push(Problem::new(
                 "sluice.pipeline.pipeline_name",
                 ProblemKind::Duplicate,
                 err.to_string(),
             ));
-            return Ok(SaveOutcome {
-                saved: false,
-                superseded: false,
-                connector: store.connector(id)?.summary(),
-                problems,
-                version: None,
-            });
+            return refused(problems);
         }
         other => other?,
     };

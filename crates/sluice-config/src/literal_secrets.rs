@@ -144,19 +144,11 @@ fn secret_problem(path: String, name: &str) -> Problem {
 
 /// A keychain name for a value found under `name` (`X-Api-Key` → `x_api_key`).
 pub(crate) fn reference_name(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
-        }
-    }
-    let out = out.trim_end_matches('_');
-    if out.is_empty() {
+    let words = crate::import::snake_words(name);
+    if words.is_empty() {
         "secret".to_owned()
     } else {
-        out.to_owned()
+        words
     }
 }
 

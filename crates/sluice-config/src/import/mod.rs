@@ -332,6 +332,17 @@ fn apply_extras(config: &mut ConnectorConfig, extras: &Extras) {
 
 /// snake_case of a display name, usable as a dlt pipeline name.
 pub(crate) fn snake_name(text: &str) -> String {
+    let out = snake_words(text);
+    match out.chars().next() {
+        None => "rest_api".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("_{out}"),
+        Some(_) => out,
+    }
+}
+
+/// Lower-case ASCII letters and digits of `text`, every other run of characters one `_`, none at
+/// the ends ("X-Api-Key" → `x_api_key`); may be empty.
+pub(crate) fn snake_words(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
@@ -340,12 +351,7 @@ pub(crate) fn snake_name(text: &str) -> String {
             out.push('_');
         }
     }
-    let out = out.trim_end_matches('_').to_owned();
-    match out.chars().next() {
-        None => "rest_api".to_owned(),
-        Some(c) if c.is_ascii_digit() => format!("_{out}"),
-        Some(_) => out,
-    }
+    out.trim_end_matches('_').to_owned()
 }
 
 /// A saved connector names itself; an import that does not gets a name from the source name,
