@@ -47,38 +47,58 @@ fn is_literal(value: &str) -> bool {
 /// Every literal secret in the document, each a problem at its field.
 pub(crate) fn find(document: &Value) -> Vec<Problem> {
     let mut found = Vec::new();
-    let Some(root) = document.as_object() else {
-        return found;
-    };
-    if let Some(client) = root.get("client").and_then(Value::as_object) {
-        auth(&mut found, "client.auth", client.get("auth"));
-        named_values(&mut found, "client.headers", client.get("headers"));
-    }
-    if let Some(defaults) = root.get("resource_defaults").and_then(Value::as_object) {
-        endpoint(
+    let auth_at = |pointer: &str| document.pointer(pointer);
+    auth(&mut found, "client.auth", auth_at("/client/auth"));
+    auth(
+        &mut found,
+        "resource_defaults.endpoint.auth",
+        auth_at("/resource_defaults/endpoint/auth"),
+    );
+    for i in 0..resource_count(document) {
+        let path = format!("{}.endpoint.auth", index_path("resources", i));
+        auth(
             &mut found,
-            "resource_defaults.endpoint",
-            defaults.get("endpoint"),
+            &path,
+            auth_at(&format!("/resources/{i}/endpoint/auth")),
         );
     }
-    if let Some(resources) = root.get("resources").and_then(Value::as_array) {
-        for (i, resource) in resources.iter().enumerate() {
-            if let Some(resource) = resource.as_object() {
-                let path = format!("{}.endpoint", index_path("resources", i));
-                endpoint(&mut found, &path, resource.get("endpoint"));
-            }
+    for (path, pointer) in named_value_places(document) {
+        if let Some(values) = document.pointer(&pointer).and_then(Value::as_object) {
+            sensitive_entries(&mut found, &path, values);
         }
     }
     found
 }
 
-fn endpoint(found: &mut Vec<Problem>, path: &str, endpoint: Option<&Value>) {
-    let Some(endpoint) = endpoint.and_then(Value::as_object) else {
-        return;
-    };
-    auth(found, &key_path(path, "auth"), endpoint.get("auth"));
-    named_values(found, &key_path(path, "headers"), endpoint.get("headers"));
-    named_values(found, &key_path(path, "params"), endpoint.get("params"));
+fn resource_count(document: &Value) -> usize {
+    document
+        .get("resources")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+/// Where headers and query parameters stand: (problem path, JSON pointer) of each object.
+fn named_value_places(document: &Value) -> Vec<(String, String)> {
+    let mut places = vec![
+        ("client.headers".to_owned(), "/client/headers".to_owned()),
+        (
+            "resource_defaults.endpoint.headers".to_owned(),
+            "/resource_defaults/endpoint/headers".to_owned(),
+        ),
+        (
+            "resource_defaults.endpoint.params".to_owned(),
+            "/resource_defaults/endpoint/params".to_owned(),
+        ),
+    ];
+    for i in 0..resource_count(document) {
+        for part in ["headers", "params"] {
+            places.push((
+                format!("{}.endpoint.{part}", index_path("resources", i)),
+                format!("/resources/{i}/endpoint/{part}"),
+            ));
+        }
+    }
+    places
 }
 
 fn auth(found: &mut Vec<Problem>, path: &str, auth: Option<&Value>) {
@@ -112,13 +132,6 @@ fn auth(found: &mut Vec<Problem>, path: &str, auth: Option<&Value>) {
 /// Short lower-case words with `_`: what an auth type name looks like (`bearer`, `api_key`).
 pub(crate) fn is_auth_type_name(text: &str) -> bool {
     text.chars().all(|c| c.is_ascii_lowercase() || c == '_') && text.len() <= 40
-}
-
-/// Headers or params: a literal value under a sensitive name.
-fn named_values(found: &mut Vec<Problem>, path: &str, values: Option<&Value>) {
-    if let Some(values) = values.and_then(Value::as_object) {
-        sensitive_entries(found, path, values);
-    }
 }
 
 fn sensitive_entries(found: &mut Vec<Problem>, path: &str, values: &Map<String, Value>) {
@@ -160,69 +173,25 @@ pub(crate) fn extract_named_values(
     document: &mut Value,
     taken: &mut Vec<String>,
 ) -> Vec<crate::FoundSecret> {
-    let mut found: Vec<crate::FoundSecret> = Vec::new();
-    let mut places: Vec<(String, Vec<&str>)> =
-        vec![("client.headers".to_owned(), vec!["client", "headers"])];
-    places.push((
-        "resource_defaults.endpoint.headers".to_owned(),
-        vec!["resource_defaults", "endpoint", "headers"],
-    ));
-    places.push((
-        "resource_defaults.endpoint.params".to_owned(),
-        vec!["resource_defaults", "endpoint", "params"],
-    ));
-    let resources = document
-        .get("resources")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
-    let indexes: Vec<String> = (0..resources).map(|i| i.to_string()).collect();
-    for (i, index) in indexes.iter().enumerate() {
-        for part in ["headers", "params"] {
-            places.push((
-                format!("{}.endpoint.{part}", index_path("resources", i)),
-                vec!["resources", index.as_str(), "endpoint", part],
-            ));
-        }
-    }
-    for (path, keys) in places {
-        let mut at = Some(&mut *document);
-        for key in &keys {
-            at = at.and_then(|v| match v {
-                Value::Object(map) => map.get_mut(*key),
-                Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-                _ => None,
-            });
-        }
-        let Some(Value::Object(values)) = at else {
+    let mut found = Vec::new();
+    for (path, pointer) in named_value_places(document) {
+        let Some(Value::Object(values)) = document.pointer_mut(&pointer) else {
             continue;
         };
         for (name, value) in values.iter_mut() {
             let Value::String(text) = value else {
                 continue;
             };
-            if !is_sensitive_name(name) || !is_literal(text) {
-                continue;
+            if is_sensitive_name(name) && is_literal(text) {
+                let reference = crate::import::keep_found(
+                    &mut found,
+                    taken,
+                    reference_name(name),
+                    key_path(&path, name),
+                    text,
+                );
+                *value = serde_json::json!({ "$secret": reference });
             }
-            let reference = match found.iter().find(|f| &f.value == text) {
-                Some(existing) => existing.name.clone(),
-                None => {
-                    let base = reference_name(name);
-                    let mut candidate = base.clone();
-                    let mut n = 2;
-                    while taken.contains(&candidate) {
-                        candidate = format!("{base}_{n}");
-                        n += 1;
-                    }
-                    taken.push(candidate.clone());
-                    found.push(crate::FoundSecret {
-                        name: candidate.clone(),
-                        path: key_path(&path, name),
-                        value: text.clone(),
-                    });
-                    candidate
-                }
-            };
-            *value = serde_json::json!({ "$secret": reference });
         }
     }
     found

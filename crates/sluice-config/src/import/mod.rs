@@ -378,6 +378,33 @@ fn fill_names(config: &mut ConnectorConfig, fallback: Option<&str>) {
     config.sluice.name.get_or_insert(name);
 }
 
+/// The keychain name for a secret `value` found at `path`: the one given to the same value found
+/// before (client and a resource, one keychain entry), else `base`, `base_2`, ... not in `taken`.
+pub(crate) fn keep_found(
+    found: &mut Vec<FoundSecret>,
+    taken: &mut Vec<String>,
+    base: String,
+    path: String,
+    value: &str,
+) -> String {
+    if let Some(existing) = found.iter().find(|f| f.value == value) {
+        return existing.name.clone();
+    }
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    taken.push(name.clone());
+    found.push(FoundSecret {
+        name: name.clone(),
+        path,
+        value: value.to_owned(),
+    });
+    name
+}
+
 /// Replaces literal values in secret auth fields by references and returns the values.
 fn extract_secrets(config: &mut ConnectorConfig) -> Vec<FoundSecret> {
     let mut found: Vec<FoundSecret> = Vec::new();
@@ -411,26 +438,13 @@ fn extract_secrets(config: &mut ConnectorConfig) -> Vec<FoundSecret> {
                 continue;
             };
             let field_path = format!("{path}.{field}");
-            // The same value found twice (client and a resource) is one keychain entry.
-            let name = match found.iter().find(|f| &f.value == secret) {
-                Some(existing) => existing.name.clone(),
-                None => {
-                    let base = format!("{prefix}{field}");
-                    let mut name = base.clone();
-                    let mut n = 2;
-                    while taken.contains(&name) {
-                        name = format!("{base}_{n}");
-                        n += 1;
-                    }
-                    taken.push(name.clone());
-                    found.push(FoundSecret {
-                        name: name.clone(),
-                        path: field_path,
-                        value: secret.clone(),
-                    });
-                    name
-                }
-            };
+            let name = keep_found(
+                &mut found,
+                &mut taken,
+                format!("{prefix}{field}"),
+                field_path,
+                secret,
+            );
             *value = TextOrRef::Ref(ValueRef::secret(name));
         }
     };
