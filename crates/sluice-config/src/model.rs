@@ -105,6 +105,11 @@ pub struct RetryPolicy {
     /// The most pages one resource may read in a sync (each parent record's pages counted on
     /// their own); `0` means no limit. An API that hands out a new cursor forever ends here.
     pub max_pages: u64,
+    /// Hosts besides the base URL's (`files.example.com`, or `host:port`) that may receive the
+    /// connector's credentials. Any other host a link, a redirect or a parent record points at is
+    /// sent nothing secret.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credential_hosts: Vec<String>,
 }
 
 pub const DEFAULT_RETRY_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
@@ -126,6 +131,7 @@ impl Default for RetryPolicy {
             request_timeout_seconds: 60.0,
             max_response_megabytes: 256,
             max_pages: DEFAULT_MAX_PAGES,
+            credential_hosts: Vec::new(),
         }
     }
 }

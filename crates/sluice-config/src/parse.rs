@@ -1296,6 +1296,7 @@ fn read_sluice(reader: &mut Reader, path: &str, value: &Value) -> Option<SluiceS
                     "request_timeout_seconds",
                     "max_response_megabytes",
                     "max_pages",
+                    "credential_hosts",
                 ],
             );
             let defaults = RetryPolicy::default();
@@ -1344,6 +1345,9 @@ fn read_sluice(reader: &mut Reader, path: &str, value: &Value) -> Option<SluiceS
                 max_pages: reader
                     .opt_u32(&at, r, "max_pages")
                     .map_or(defaults.max_pages, u64::from),
+                credential_hosts: Reader::get(r, "credential_hosts")
+                    .and_then(|v| reader.string_list(&key_path(&at, "credential_hosts"), v))
+                    .unwrap_or_default(),
             };
         }
     }

@@ -830,6 +830,16 @@ fn check_sluice(c: &mut Checker, sluice: &SluiceSettings) {
             "must be at least 1",
         );
     }
+    for (i, host) in retry.credential_hosts.iter().enumerate() {
+        if !is_host_and_port(host) {
+            c.push(
+                index_path("sluice.retry.credential_hosts", i),
+                ProblemKind::InvalidValue,
+                "must be a host name such as `files.example.com`, or `host:port`, without \
+                 `https://` or a path",
+            );
+        }
+    }
     let pipeline = &sluice.pipeline;
     for (key, value) in [
         ("pipeline_name", &pipeline.pipeline_name),
@@ -883,4 +893,17 @@ impl RangeStops<'_> {
             );
         }
     }
+}
+
+/// `files.example.com`, `127.0.0.1:8080`, `[::1]:8080`: what a credential host entry may be.
+fn is_host_and_port(text: &str) -> bool {
+    let (host, port) = match text.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (text, None),
+    };
+    let host_ok = !host.is_empty()
+        && host.chars().all(|ch| {
+            ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '_' | '[' | ']' | ':')
+        });
+    host_ok && port.is_none_or(|port| port.parse::<u16>().is_ok())
 }

@@ -67,6 +67,11 @@
 //! `POST /admin/advance` changes tickets as described on [`DemoServer::advance`];
 //! `POST /admin/revoke_tokens` invalidates every issued OAuth2 token.
 //!
+//! # A second origin that records what it receives
+//!
+//! See the `elsewhere` module: `/leak/*` endpoints whose links, redirects and parent records
+//! point at another port, and [`DemoServer::elsewhere_requests`] to see what arrived there.
+//!
 //! # Faults
 //!
 //! See [`FaultOptions`] for the `--faults` syntax. Faults apply to `/v1/*`, `/paging/*` and
@@ -85,6 +90,7 @@ macro_rules! w {
 }
 
 mod auth;
+mod elsewhere;
 mod error;
 mod faults;
 mod hostile;
@@ -99,6 +105,7 @@ pub use auth::{
     API_KEY_COOKIE, API_KEY_HEADER, API_KEY_QUERY_PARAM, DEMO_API_KEY, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME, TOKEN_PATH,
 };
+pub use elsewhere::RecordedRequest;
 pub use error::{Error, Result};
 pub use options::{
     DemoOptions, FaultOptions, RetryAfterFormat, DEFAULT_RECORDS, DEFAULT_SEED,

@@ -16,6 +16,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::auth::{self, TokenIssuer};
+use crate::elsewhere::{Elsewhere, RecordedRequest};
 use crate::error::{Error, Result};
 use crate::faults::{self, FaultPlan};
 use crate::http;
@@ -34,6 +35,8 @@ pub(crate) struct Counters {
 pub(crate) struct DemoState {
     pub data: DataSet,
     pub base_url: String,
+    /// The other origin's `http://127.0.0.1:<port>`, where the `/leak/*` endpoints point.
+    pub elsewhere_url: String,
     pub tokens: TokenIssuer,
     pub faults: Option<FaultPlan>,
     pub stats: Counters,
@@ -85,6 +88,7 @@ pub struct DemoServer {
     options: DemoOptions,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    elsewhere: Elsewhere,
 }
 
 impl DemoServer {
@@ -99,6 +103,9 @@ impl DemoServer {
         let addr = listener
             .local_addr()
             .map_err(|source| Error::Bind { port, source })?;
+        let elsewhere = Elsewhere::start()
+            .await
+            .map_err(|source| Error::Bind { port: 0, source })?;
         let data = DataSet {
             seed: options.seed,
             records: options.records,
@@ -106,6 +113,7 @@ impl DemoServer {
         let state = Arc::new(DemoState {
             data,
             base_url: format!("http://{addr}"),
+            elsewhere_url: elsewhere.base_url.clone(),
             tokens: TokenIssuer::new(options.seed, options.token_lifetime),
             faults: FaultPlan::new(options.faults.clone(), options.seed),
             stats: Counters::default(),
@@ -131,6 +139,7 @@ impl DemoServer {
             options,
             stop: Some(stop),
             task: Some(task),
+            elsewhere,
         })
     }
 
@@ -146,6 +155,17 @@ impl DemoServer {
     /// The absolute URL of `path_and_query` (which starts with `/`).
     pub fn url(&self, path_and_query: &str) -> String {
         format!("{}{path_and_query}", self.state.base_url)
+    }
+
+    /// The absolute URL of `path_and_query` on the other origin, which records what it receives
+    /// (see the `/leak/*` endpoints).
+    pub fn elsewhere_url(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.elsewhere.base_url)
+    }
+
+    /// Every request the other origin received so far.
+    pub fn elsewhere_requests(&self) -> Vec<RecordedRequest> {
+        self.elsewhere.requests()
     }
 
     /// The OAuth2 token endpoint's absolute URL.
@@ -234,6 +254,7 @@ fn router(state: Arc<DemoState>) -> Router {
         .route("/admin/advance", post(admin_advance))
         .route("/admin/revoke_tokens", post(admin_revoke_tokens))
         .merge(crate::hostile::routes())
+        .merge(crate::elsewhere::routes())
         .merge(faultable)
         .fallback(|| async {
             http::error(

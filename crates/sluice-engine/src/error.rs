@@ -42,6 +42,10 @@ pub enum Error {
     /// A record's incremental cursor could not be read or compared.
     #[error("incremental: {0}")]
     Incremental(String),
+    /// A link, redirect or parent record pointed somewhere the connector's requests may not go,
+    /// or somewhere that wanted the credentials Sluice keeps for the API's own host.
+    #[error("not sent to {url}: {reason}")]
+    OtherHost { url: String, reason: String },
     /// A guard stopped a run that would not end by itself.
     #[error("run stopped: {0}")]
     Guard(String),
@@ -65,6 +69,7 @@ impl Error {
             Error::Response { .. } => "response",
             Error::Paginator(_) => "paginator",
             Error::Incremental(_) => "incremental",
+            Error::OtherHost { .. } => "other_host",
             Error::Guard(_) => "guard",
             Error::Cancelled => "cancelled",
         }
@@ -114,6 +119,9 @@ impl Error {
             }
             Error::Response { .. } => {
                 "Check the resource's data selector, or open the test panel to see what the API returned.".into()
+            }
+            Error::OtherHost { .. } => {
+                "If that host belongs to the same API, add it to \"Hosts that may receive credentials\" under Pipeline & retry.".into()
             }
             Error::Paginator(_) | Error::Guard(_) => {
                 "Check the resource's paginator settings; the test panel shows each page's request.".into()

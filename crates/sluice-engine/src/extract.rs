@@ -20,8 +20,9 @@ use tokio::task::JoinHandle;
 use crate::auth::{credentials, Credentials, SecretResolver};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind, Events};
-use crate::http::{request_timeout, Http};
+use crate::http::Http;
 use crate::incremental::{IncrementalState, Tracker};
+use crate::origin::CredentialScope;
 use crate::paginator::{Next, PageResponse, Paginator};
 use crate::placeholder::{self, Context, ParentRecord};
 use crate::request::{Body, PageRequest};
@@ -179,15 +180,12 @@ impl Engine {
         options: EngineOptions,
     ) -> Result<Engine> {
         let policy = config.sluice.retry.clone();
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("sluice/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(request_timeout(&policy))
-            // dlt's pool size per host.
-            .pool_max_idle_per_host(50)
-            .build()
+        let (client, token_client) = crate::http::clients(&policy)
             .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
         let http = Http {
             client,
+            token_client,
+            scope: CredentialScope::default(),
             policy,
             sleeper: options.sleeper.clone(),
             capture_body_chars: options.preview.as_ref().map(|p| p.body_chars),
@@ -525,9 +523,15 @@ impl Engine {
             }
             _ => Vec::new(),
         };
+        let mut http = self.http.clone();
+        http.scope = CredentialScope::new(
+            &request.base_url,
+            &request.path,
+            &self.config.sluice.retry.credential_hosts,
+        );
         Ok(Run {
             name: resource.name.clone(),
-            http: self.http.clone(),
+            http,
             credentials,
             request,
             paginator,
@@ -627,7 +631,7 @@ impl RequestTemplate {
     }
 
     fn build(&self, ctx: &Context<'_>) -> Result<PageRequest> {
-        let path = placeholder::format(&self.path, ctx, "endpoint.path")?;
+        let path = placeholder::format_path(&self.path, ctx, "endpoint.path")?;
         let url_text = join_url(&self.base_url, &path);
         let url = Url::parse(&url_text)
             .map_err(|error| Error::Config(format!("`{url_text}` is not a URL: {error}")))?;

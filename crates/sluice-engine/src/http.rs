@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderMap, COOKIE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, RETRY_AFTER};
 use reqwest::{Client, RequestBuilder, StatusCode, Url};
 use sluice_config::{ApiKeyLocation, ClientAuth, ResponseAction, RetryPolicy};
 use sluice_secrets::SecretValue;
@@ -12,6 +12,7 @@ use sluice_secrets::SecretValue;
 use crate::auth::{refresh_margin, AccessToken, Credentials, OAuth2};
 use crate::error::{Error, Result};
 use crate::event::{EventKind, Events, Exchange};
+use crate::origin::{same_origin, without_query, CredentialScope, Trust};
 use crate::request::{Body, PageRequest};
 use crate::retry::{backoff, retry_after, Sleeper};
 
@@ -33,7 +34,12 @@ pub(crate) struct Response {
 
 #[derive(Clone)]
 pub(crate) struct Http {
+    /// Follows redirects only within one origin; sends no `Referer`.
     pub(crate) client: Client,
+    /// For token requests: follows no redirect at all, so the client secret goes nowhere else.
+    pub(crate) token_client: Client,
+    /// Where the credentials may go; set per resource.
+    pub(crate) scope: CredentialScope,
     pub(crate) policy: RetryPolicy,
     pub(crate) sleeper: Arc<dyn Sleeper>,
     /// Preview: every exchange is captured, bodies cut to this many characters.
@@ -55,6 +61,35 @@ pub(crate) fn request_timeout(policy: &RetryPolicy) -> Duration {
         Ok(timeout) if !timeout.is_zero() => timeout,
         _ => Duration::from_secs(60),
     }
+}
+
+/// The two clients: data requests follow at most ten redirects, each within the origin it
+/// starts from (reqwest's default follows any host and forwards custom headers such as an API
+/// key); token requests follow none. Neither sends a `Referer`, which would carry the previous
+/// URL's query (an `api_key` parameter) to the next host.
+pub(crate) fn clients(policy: &RetryPolicy) -> reqwest::Result<(Client, Client)> {
+    let builder = || {
+        Client::builder()
+            .user_agent(concat!("sluice/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(request_timeout(policy))
+            // dlt's pool size per host.
+            .pool_max_idle_per_host(50)
+            .referer(false)
+    };
+    let within_origin = reqwest::redirect::Policy::custom(|attempt| {
+        let from = attempt.previous().last().cloned();
+        match from {
+            _ if attempt.previous().len() > 10 => attempt.error("more than 10 redirects"),
+            Some(from) if same_origin(&from, attempt.url()) => attempt.follow(),
+            _ => attempt.stop(),
+        }
+    });
+    Ok((
+        builder().redirect(within_origin).build()?,
+        builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?,
+    ))
 }
 
 impl Http {
@@ -82,6 +117,12 @@ impl Http {
         actions: &[ResponseAction],
     ) -> Result<Response> {
         let display_url = request.display_url();
+        let trust = self.scope.judge(&request.url)?;
+        let withheld = &Credentials::None;
+        let credentials = match trust {
+            Trust::Home => credentials,
+            Trust::Stranger => withheld,
+        };
         let mut refreshed_after_401 = false;
         loop {
             let token = match credentials {
@@ -94,12 +135,30 @@ impl Http {
                     &display_url,
                     events,
                     Sent::Data,
-                    || self.build(request, credentials, token.as_ref()),
+                    || self.build(request, trust, credentials, token.as_ref(), events),
                     &|response| ignored_by(actions, response),
                 )
                 .await?;
             if response.status.is_success() || response.ignored.is_some() {
                 return Ok(response);
+            }
+            if let Some(error) = redirected_elsewhere(&response) {
+                return Err(error);
+            }
+            if trust == Trust::Stranger
+                && matches!(
+                    response.status,
+                    StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+                )
+            {
+                return Err(Error::OtherHost {
+                    url: without_query(&request.url),
+                    reason: format!(
+                        "it answered {} to a request sent without credentials: it is not the \
+                         base URL's host, so the connector's credentials were kept back",
+                        response.status.as_u16()
+                    ),
+                });
             }
             if response.status == StatusCode::UNAUTHORIZED {
                 if let (Credentials::OAuth2(oauth), false) = (credentials, refreshed_after_401) {
@@ -133,21 +192,48 @@ impl Http {
         }
     }
 
+    /// The request as it goes out. To a [`Trust::Stranger`] nothing secret goes: no auth, and
+    /// no header, parameter or query value that holds a secret the run knows.
     fn build(
         &self,
         request: &PageRequest,
+        trust: Trust,
         credentials: &Credentials,
         token: Option<&SecretValue>,
+        events: &Events,
     ) -> RequestBuilder {
+        let secret = |value: &str| {
+            trust == Trust::Stranger
+                && matches!(events.redactor().redact(value), std::borrow::Cow::Owned(_))
+        };
+        let mut url = request.url.clone();
+        if trust == Trust::Stranger && url.query().is_some_and(secret) {
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(name, value)| !secret(name) && !secret(value))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !kept.is_empty() {
+                url.query_pairs_mut().extend_pairs(kept);
+            }
+        }
         let mut builder = self
             .client
-            .request(request.method.clone(), request.url.clone())
+            .request(request.method.clone(), url)
             .timeout(self.timeout());
-        if !request.params.is_empty() {
-            builder = builder.query(&request.params);
+        let params: Vec<&(String, String)> = request
+            .params
+            .iter()
+            .filter(|(name, value)| !secret(name) && !secret(value))
+            .collect();
+        if !params.is_empty() {
+            builder = builder.query(&params);
         }
         for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_str());
+            if !secret(name) && !secret(value) {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
         }
         builder = match &request.body {
             Body::None => builder,
@@ -215,6 +301,9 @@ impl Http {
                 &|_| None,
             )
             .await?;
+        if let Some(error) = redirected_elsewhere(&response) {
+            return Err(error);
+        }
         if !response.status.is_success() {
             return Err(Error::Auth {
                 auth: "oauth2_client_credentials token request",
@@ -261,7 +350,7 @@ impl Http {
     /// basic`) in an `Authorization: Basic` header.
     fn token_request(&self, oauth: &OAuth2, form: &[(String, String)]) -> RequestBuilder {
         let builder = self
-            .client
+            .token_client
             .post(oauth.token_url.as_str())
             .timeout(self.timeout())
             .form(form);
@@ -379,7 +468,7 @@ impl Http {
             response_headers: Vec::new(),
             response_body: String::new(),
         });
-        let outcome = self.receive(request).await;
+        let outcome = self.receive(request, sent).await;
         if let (Some(mut exchange), Some(chars)) = (captured, capture_chars) {
             match &outcome {
                 Ok(response) => {
@@ -401,8 +490,13 @@ impl Http {
     async fn receive(
         &self,
         request: reqwest::Request,
+        sent: Sent,
     ) -> std::result::Result<Response, std::result::Result<String, Error>> {
-        let mut response = self.client.execute(request).await.map_err(classify)?;
+        let client = match sent {
+            Sent::Data => &self.client,
+            Sent::Token => &self.token_client,
+        };
+        let mut response = client.execute(request).await.map_err(classify)?;
         let url = response.url().clone();
         let status = response.status();
         let headers = response.headers().clone();
@@ -527,11 +621,23 @@ fn classify(error: reqwest::Error) -> std::result::Result<String, Error> {
     Ok(format!("{kind}: {}{causes}", error.without_url()))
 }
 
-/// A URL for an error message: its query may hold an API key, so it is left out.
-fn without_query(url: &Url) -> String {
-    let mut url = url.clone();
-    url.set_query(None);
-    url.to_string()
+/// A redirect the client did not follow: it left the origin (or was a token request, which
+/// never follows one). Named with its target so the user sees where the API wanted to go.
+fn redirected_elsewhere(response: &Response) -> Option<Error> {
+    if !response.status.is_redirection() {
+        return None;
+    }
+    let location = response.headers.get(LOCATION)?.to_str().ok()?;
+    let target = response.url.join(location).ok()?;
+    Some(Error::OtherHost {
+        url: without_query(&target),
+        reason: format!(
+            "{} answered {} with a redirect to another origin; Sluice follows redirects only \
+             within the origin (and never for token requests), so credentials stay with their host",
+            without_query(&response.url),
+            response.status.as_u16()
+        ),
+    })
 }
 
 fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {

@@ -24,6 +24,7 @@ mod event;
 mod extract;
 mod http;
 mod incremental;
+mod origin;
 mod paginator;
 mod placeholder;
 mod request;

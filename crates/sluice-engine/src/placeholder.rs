@@ -2,6 +2,7 @@
 //! `{resources.<parent>.<field>}`: `{{` and `}}` are literal braces, any other `{name}` must be
 //! a known placeholder, and a `json` value that is exactly one placeholder keeps its JSON type.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -95,6 +96,57 @@ pub(crate) fn python_text(value: &Value) -> String {
 
 /// Formats `text` like Python's `str.format` with the placeholders above.
 pub(crate) fn format(text: &str, ctx: &Context<'_>, field: &str) -> Result<String> {
+    fill(text, ctx, field, &|_, value| Ok(python_text(&value)))
+}
+
+/// What a filled-in path value may not hold as itself: everything that would end the segment
+/// or start a query or fragment, and `%` so an encoded value stays what the record said.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Formats an endpoint path. Each value is percent-encoded as one path segment, so a parent
+/// record holding `../admin`, `1?x=2` or `https://elsewhere.example/` cannot change which URL is
+/// asked for (dlt pastes values in as they are). A path that is exactly one placeholder is the
+/// exception: that value is the URL or path to fetch (`{resources.files.download_url}`), and the
+/// credentials check decides what goes with it.
+pub(crate) fn format_path(text: &str, ctx: &Context<'_>, field: &str) -> Result<String> {
+    let only = names(text);
+    if only.len() == 1 && text.len() == only[0].len() + 2 && text.starts_with('{') {
+        return format(text, ctx, field);
+    }
+    fill(text, ctx, field, &|name, value| {
+        let text = python_text(&value);
+        if text == "." || text == ".." || text.is_empty() {
+            return Err(Error::Config(format!(
+                "{field}: `{{{name}}}` is `{text}`, which cannot stand for a part of the path"
+            )));
+        }
+        Ok(utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+    })
+}
+
+/// `str.format` with `write` turning each placeholder's value into text.
+fn fill(
+    text: &str,
+    ctx: &Context<'_>,
+    field: &str,
+    write: &dyn Fn(&str, Value) -> Result<String>,
+) -> Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(['{', '}']) {
@@ -113,7 +165,8 @@ pub(crate) fn format(text: &str, ctx: &Context<'_>, field: &str) -> Result<Strin
             )))
             }
         };
-        out.push_str(&python_text(&lookup(&tail[1..end], ctx, field)?));
+        let name = &tail[1..end];
+        out.push_str(&write(name, lookup(name, ctx, field)?)?);
         rest = &tail[end + 1..];
     }
     out.push_str(rest);

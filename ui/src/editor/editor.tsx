@@ -379,6 +379,13 @@ function PipelineSection() {
           placeholder="100000"
           hint="Ends a sync that would page forever; 0 means no limit."
         />
+        <ListField
+          path={["sluice", "retry", "credential_hosts"]}
+          label="Hosts that may receive credentials"
+          alwaysList
+          placeholder="only the base URL's host"
+          hint="Links, redirects and parent records that point at any other host are sent no credentials. Comma-separated, e.g. files.example.com."
+        />
       </Group>
     </Section>
   );

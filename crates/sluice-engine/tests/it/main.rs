@@ -3,6 +3,7 @@
 mod actions;
 mod auth;
 mod common;
+mod credentials;
 mod hostile;
 mod incremental;
 mod many;

@@ -35,4 +35,10 @@ max_response_megabytes: number,
  * The most pages one resource may read in a sync (each parent record's pages counted on
  * their own); `0` means no limit. An API that hands out a new cursor forever ends here.
  */
-max_pages: number, };
+max_pages: number, 
+/**
+ * Hosts besides the base URL's (`files.example.com`, or `host:port`) that may receive the
+ * connector's credentials. Any other host a link, a redirect or a parent record points at is
+ * sent nothing secret.
+ */
+credential_hosts: Array<string>, };
