@@ -164,17 +164,21 @@ pub async fn import_connector(
     state: State<'_, AppState>,
     text: String,
 ) -> CommandResult<ImportOutcome> {
-    let imported =
-        sluice_config::import(&text, &sluice_config::ImportOptions::default()).map_err(|err| {
-            let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
-            CommandError::invalid(
-                "importText",
-                format!(
-                    "Sluice could not read a connector from this text:\n{}",
-                    lines.join("\n")
-                ),
-            )
-        })?;
+    // Reading is CPU work on text of up to 4 MB: off the async threads, so the app stays live.
+    let imported = crate::blocking(move || {
+        sluice_config::import(&text, &sluice_config::ImportOptions::default())
+    })
+    .await?
+    .map_err(|err| {
+        let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+        CommandError::invalid(
+            "importText",
+            format!(
+                "Sluice could not read a connector from this text:\n{}",
+                lines.join("\n")
+            ),
+        )
+    })?;
     let name = imported
         .config
         .sluice

@@ -348,7 +348,9 @@ impl Reader {
             }
             Value::Object(object) => {
                 for (key, item) in object {
-                    self.free_json(&key_path(path, key), item);
+                    let at = key_path(path, key);
+                    self.plain_key(&at, key);
+                    self.free_json(&at, item);
                 }
             }
             Value::Array(items) => {
@@ -357,6 +359,18 @@ impl Reader {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A key the user wrote: control characters (a newline, a NUL) have no place in one, and
+    /// an exported script or `secrets.toml` must never carry them.
+    fn plain_key(&mut self, path: &str, key: &str) {
+        if key.chars().any(char::is_control) {
+            self.problem(
+                path,
+                ProblemKind::InvalidValue,
+                "a key may not contain control characters (a line break, a tab, a NUL)",
+            );
         }
     }
 
@@ -370,6 +384,7 @@ impl Reader {
         let object = self.object(path, value)?;
         let mut headers = Map::new();
         for (name, value) in object {
+            self.plain_key(&key_path(path, name), name);
             if let Some(value) = self.text_or_ref(&key_path(path, name), value) {
                 headers.insert(name.clone(), value);
             }

@@ -30,3 +30,25 @@ fn the_version_names_sluice_and_the_duckdb_inside() {
     assert!(line.starts_with(&expected), "{line}");
     assert!(line.trim_end().ends_with(')'), "{line}");
 }
+
+/// A stack overflow aborts a whole process, so the check runs the real binary: 100,000 nested
+/// brackets end in a plain message and exit code 1, not in an abort.
+#[test]
+fn importing_deeply_nested_python_fails_plainly() {
+    let dir = std::env::temp_dir().join(format!("sluice-deep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("deep.py");
+    let text = format!(
+        "rest_api_source({}1{})\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = sluice(&["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("nested more than 128 levels"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

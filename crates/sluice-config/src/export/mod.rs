@@ -125,28 +125,32 @@ impl ConnectorConfig {
     /// The dict as the script writes it: like [`ConnectorConfig::dlt_dict`], but an OAuth2 auth
     /// with `client_auth: basic` becomes an instance of the script's [`BASIC_OAUTH2_CLASS`].
     /// Returns whether that class is used.
-    fn script_dict(&self) -> (Value, bool) {
+    fn script_dict(&self) -> (Py, bool) {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         if let Some(object) = value.as_object_mut() {
             object.remove("sluice");
         }
         let mut uses_basic = false;
-        for_each_auth(&mut value, |auth| {
-            let Some(object) = auth.as_object_mut() else {
-                return;
-            };
-            let basic = object.shift_remove("client_auth") == Some(Value::String("basic".into()));
-            if basic && object.get("type") == Some(&Value::String(OAUTH2_TYPE.into())) {
-                uses_basic = true;
-                let mut kwargs = object.clone();
-                kwargs.shift_remove("type");
-                let mut call = serde_json::Map::new();
-                call.insert(PY_CALL.into(), Value::String(BASIC_OAUTH2_CLASS.into()));
-                call.insert(PY_KWARGS.into(), Value::Object(kwargs));
-                *auth = Value::Object(call);
+        let tree = Py::build(value, &mut Vec::new(), &mut |path, auth| {
+            if !is_auth_path(path) {
+                return None;
             }
+            let mut object = auth.as_object()?.clone();
+            let basic = object.shift_remove("client_auth") == Some(Value::String("basic".into()));
+            if !(basic && object.get("type") == Some(&Value::String(OAUTH2_TYPE.into()))) {
+                return Some(Py::Json(Value::Object(object)));
+            }
+            uses_basic = true;
+            object.shift_remove("type");
+            Some(Py::Call {
+                class: BASIC_OAUTH2_CLASS,
+                kwargs: object
+                    .into_iter()
+                    .map(|(key, value)| (key, Py::Json(value)))
+                    .collect(),
+            })
         });
-        (value, uses_basic)
+        (tree, uses_basic)
     }
 
     pub fn to_json_string(&self) -> Result<String> {
@@ -328,7 +332,7 @@ impl ConnectorConfig {
 
         out.push_str("def make_source():\n    return rest_api_source(\n        ");
         let mut dict = String::new();
-        write_py(&mut dict, &dlt_dict, 2);
+        dlt_dict.write(&mut dict, 2);
         out.push_str(&dict);
         out.push_str(",\n");
         let source = &self.sluice.source;
@@ -462,8 +466,12 @@ fn toml_key(key: &str) -> String {
     }
 }
 
+/// Text after a `#`: any control character (a line break above all) would end the comment and
+/// let the rest be read as TOML, so each becomes a space.
 fn toml_comment(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// `a.b.c` key paths as TOML: top-level keys first, then one `[a.b]` table per section.
@@ -475,7 +483,11 @@ fn toml_sections(paths: &[String]) -> String {
             Some((section, key)) => (section.to_owned(), key),
             None => (String::new(), path.as_str()),
         };
-        let line = format!("{} = \"\"  # env {}\n", toml_key(key), env_name(path));
+        let line = format!(
+            "{} = \"\"  # env {}\n",
+            toml_key(key),
+            toml_comment(&env_name(path))
+        );
         if section.is_empty() {
             if !top.contains(&line) {
                 top.push_str(&line);
@@ -531,10 +543,135 @@ const OAUTH2_TYPE: &str = "oauth2_client_credentials";
 /// The script's subclass of dlt's `OAuth2ClientCredentials` for `client_auth: basic`.
 const BASIC_OAUTH2_CLASS: &str = "OAuth2ClientCredentialsHttpBasic";
 
-/// Keys of the internal marker object `write_py` writes as a call `NAME(key=value, ...)`. They
-/// start with a NUL character, which no key of a real config has.
-const PY_CALL: &str = "\u{0}call";
-const PY_KWARGS: &str = "\u{0}kwargs";
+/// What the exported script writes for the dict: JSON from the config, written as Python
+/// literals, and the few calls the exporter itself decides on. A call's class and keyword names
+/// are the exporter's own constants and Rust field names, never text from the config, so no
+/// config can put code into the script.
+enum Py {
+    Json(Value),
+    Dict(Vec<(String, Py)>),
+    List(Vec<Py>),
+    Call {
+        class: &'static str,
+        kwargs: Vec<(String, Py)>,
+    },
+}
+
+impl Py {
+    /// The tree of `value`; `special` may replace the node at a path (keys and list indexes).
+    fn build(
+        value: Value,
+        path: &mut Vec<String>,
+        special: &mut dyn FnMut(&[String], &Value) -> Option<Py>,
+    ) -> Py {
+        if let Some(node) = special(path, &value) {
+            return node;
+        }
+        if ValueRef::from_json(&value).is_some() {
+            return Py::Json(value);
+        }
+        let mut child = |key: String, item: Value, path: &mut Vec<String>| {
+            path.push(key);
+            let node = Py::build(item, path, special);
+            path.pop();
+            node
+        };
+        match value {
+            Value::Object(object) => Py::Dict(
+                object
+                    .into_iter()
+                    .map(|(key, item)| (key.clone(), child(key, item, path)))
+                    .collect(),
+            ),
+            Value::Array(items) => Py::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| child(i.to_string(), item, path))
+                    .collect(),
+            ),
+            other => Py::Json(other),
+        }
+    }
+
+    fn write(&self, out: &mut String, indent: usize) {
+        let pad = "    ".repeat(indent + 1);
+        let close = "    ".repeat(indent);
+        match self {
+            Py::Json(value) => write_py(out, value, indent),
+            Py::List(items) if items.is_empty() => out.push_str("[]"),
+            Py::List(items) => {
+                out.push_str("[\n");
+                for item in items {
+                    out.push_str(&pad);
+                    item.write(out, indent + 1);
+                    out.push_str(",\n");
+                }
+                out.push_str(&close);
+                out.push(']');
+            }
+            Py::Dict(entries) if entries.is_empty() => out.push_str("{}"),
+            Py::Dict(entries) => {
+                out.push_str("{\n");
+                for (key, item) in entries {
+                    out.push_str(&pad);
+                    out.push_str(&py_str(key));
+                    out.push_str(": ");
+                    item.write(out, indent + 1);
+                    out.push_str(",\n");
+                }
+                out.push_str(&close);
+                out.push('}');
+            }
+            Py::Call { class, kwargs } => {
+                out.push_str(class);
+                out.push_str("(\n");
+                for (key, item) in kwargs {
+                    // Keyword names are auth field names the model knows; anything else would
+                    // not be a Python identifier and goes in a `**{...}` instead.
+                    out.push_str(&pad);
+                    if is_identifier(key) {
+                        out.push_str(key);
+                        out.push('=');
+                    } else {
+                        out.push_str("**{");
+                        out.push_str(&py_str(key));
+                        out.push_str(": ");
+                    }
+                    item.write(out, indent + 1);
+                    if !is_identifier(key) {
+                        out.push('}');
+                    }
+                    out.push_str(",\n");
+                }
+                out.push_str(&close);
+                out.push(')');
+            }
+        }
+    }
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `client.auth`, `resource_defaults.endpoint.auth` and `resources[i].endpoint.auth`.
+fn is_auth_path(path: &[String]) -> bool {
+    match path {
+        [client, auth] => client == "client" && auth == "auth",
+        [first, endpoint, auth] => {
+            first == "resource_defaults" && endpoint == "endpoint" && auth == "auth"
+        }
+        [resources, _, endpoint, auth] => {
+            resources == "resources" && endpoint == "endpoint" && auth == "auth"
+        }
+        _ => false,
+    }
+}
 
 /// Python defining [`BASIC_OAUTH2_CLASS`]; written after the dlt imports when a config uses it.
 const BASIC_OAUTH2_PY: &str = r#"import base64  # noqa: E402
@@ -563,33 +700,33 @@ class OAuth2ClientCredentialsHttpBasic(OAuth2ClientCredentials):
         }
 "#;
 
-/// Calls `f` on every auth value of a serialized config: `client.auth`,
-/// `resource_defaults.endpoint.auth` and each resource's `endpoint.auth`.
+/// Calls `f` on every auth value of a serialized config (see [`is_auth_path`]).
 fn for_each_auth(config: &mut Value, mut f: impl FnMut(&mut Value)) {
-    let Some(root) = config.as_object_mut() else {
-        return;
-    };
-    if let Some(auth) = root.get_mut("client").and_then(|c| c.get_mut("auth")) {
-        f(auth);
-    }
-    if let Some(auth) = root
-        .get_mut("resource_defaults")
-        .and_then(|d| d.get_mut("endpoint"))
-        .and_then(|e| e.get_mut("auth"))
-    {
-        f(auth);
-    }
-    if let Some(Value::Array(resources)) = root.get_mut("resources") {
-        for resource in resources {
-            if let Some(auth) = resource
-                .get_mut("endpoint")
-                .filter(|e| e.is_object())
-                .and_then(|e| e.get_mut("auth"))
-            {
-                f(auth);
-            }
+    fn walk(value: &mut Value, path: &mut Vec<String>, f: &mut dyn FnMut(&mut Value)) {
+        if is_auth_path(path) {
+            return f(value);
+        }
+        // Auth sits at most four keys deep.
+        if path.len() >= 4 {
+            return;
+        }
+        let mut visit = |key: String, item: &mut Value| {
+            path.push(key);
+            walk(item, path, f);
+            path.pop();
+        };
+        match value {
+            Value::Object(object) => object
+                .iter_mut()
+                .for_each(|(key, item)| visit(key.clone(), item)),
+            Value::Array(items) => items
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, item)| visit(i.to_string(), item)),
+            _ => {}
         }
     }
+    walk(config, &mut Vec::new(), &mut f);
 }
 
 /// A JSON value as a Python literal, references as dlt lookups.
@@ -620,25 +757,6 @@ fn write_py(out: &mut String, value: &Value, indent: usize) {
             }
             out.push_str(&close);
             out.push(']');
-        }
-        Value::Object(object) if object.contains_key(PY_CALL) => {
-            let name = object
-                .get(PY_CALL)
-                .and_then(Value::as_str)
-                .unwrap_or("dict");
-            out.push_str(name);
-            out.push_str("(\n");
-            if let Some(Value::Object(kwargs)) = object.get(PY_KWARGS) {
-                for (key, item) in kwargs {
-                    out.push_str(&pad);
-                    out.push_str(key);
-                    out.push('=');
-                    write_py(out, item, indent + 1);
-                    out.push_str(",\n");
-                }
-            }
-            out.push_str(&close);
-            out.push(')');
         }
         Value::Object(object) if object.is_empty() => out.push_str("{}"),
         Value::Object(object) => {

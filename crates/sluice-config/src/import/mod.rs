@@ -87,6 +87,17 @@ pub struct ImportOptions {
 /// code block, keys of the wrong type...); problems a user can fix in the forms come back in
 /// [`Imported::problems`].
 pub fn import(text: &str, options: &ImportOptions) -> Result<Imported> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(Error::Syntax {
+            format: "the text",
+            line: None,
+            message: format!(
+                "it is {:.1} MB, and a connector to import may be at most {} MB",
+                text.len() as f64 / f64::from(1 << 20),
+                MAX_IMPORT_BYTES >> 20
+            ),
+        });
+    }
     let format = options.format.unwrap_or_else(|| guess_format(text));
     let (value, extras, format) = match format {
         ImportFormat::Markdown => read_markdown(text)?,
@@ -99,6 +110,10 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported> {
     };
     import_value(value, extras, format, options)
 }
+
+/// The largest text `import` reads: far above any real connector (the seeds are a few KB), low
+/// enough that reading it stays quick and small.
+pub const MAX_IMPORT_BYTES: usize = 4 << 20;
 
 fn guess_format(text: &str) -> ImportFormat {
     let trimmed = text.trim_start();

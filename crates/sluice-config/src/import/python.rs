@@ -4,6 +4,7 @@
 //! values it looks up at run time (`dlt.secrets["x"]`, `dlt.secrets.value`, `dlt.config[...]`).
 //! Anything else (a lambda, a function call) cannot be saved and is reported with its line.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use serde_json::{Map, Number, Value};
@@ -37,6 +38,15 @@ type PyResult<T> = Result<T, PyError>;
 
 /// Positional and keyword arguments of a call; each may have failed to read on its own.
 type CallArgs = (Vec<PyResult<Value>>, Vec<(String, PyResult<Value>)>);
+
+/// How deep brackets may nest, as in serde_json: deeper text is refused instead of overflowing
+/// the stack (which would take the whole app down).
+const MAX_DEPTH: usize = 128;
+
+/// How many values (strings, numbers, list items, dict entries) reusing variables may produce in
+/// all: `b = [a, a, a]`, `c = [b, b, b]`, … doubles with every line, and a few hundred bytes
+/// would otherwise fill memory.
+const MAX_EXPANDED_VALUES: usize = 1_000_000;
 
 fn err<T>(line: usize, message: impl Into<String>) -> PyResult<T> {
     Err(PyError {
@@ -87,14 +97,17 @@ fn tokenize(source: &str) -> PyResult<Vec<Token>> {
                 || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
             {
                 let start = i;
+                // Known as the token grows, so a long `1e+e+e+…` stays linear.
+                let mut hex = false;
                 while i < chars.len()
                     && (chars[i].is_ascii_alphanumeric()
                         || chars[i] == '_'
                         || chars[i] == '.'
                         || ((chars[i] == '+' || chars[i] == '-')
                             && matches!(chars[i - 1], 'e' | 'E')
-                            && !chars[start..i].iter().any(|c| matches!(c, 'x' | 'X'))))
+                            && !hex))
                 {
+                    hex |= matches!(chars[i], 'x' | 'X');
                     i += 1;
                 }
                 let text: String = chars[start..i].iter().filter(|c| **c != '_').collect();
@@ -307,7 +320,25 @@ struct Parser<'a> {
     pos: usize,
     /// Top-level `NAME = <literal>` assignments seen so far, so `rest_api_source(config)` and
     /// `"base_url": BASE_URL` resolve.
-    variables: &'a HashMap<String, Value>,
+    variables: &'a HashMap<String, Variable>,
+    /// Values produced by reusing variables so far, shared by every parser of one text.
+    expanded: &'a Cell<usize>,
+    /// Brackets open around the value being read.
+    depth: usize,
+}
+
+/// A variable's value and how many values it holds.
+struct Variable {
+    value: Value,
+    size: usize,
+}
+
+fn size_of(value: &Value) -> usize {
+    1 + match value {
+        Value::Array(items) => items.iter().map(size_of).sum(),
+        Value::Object(object) => object.values().map(size_of).sum(),
+        _ => 0,
+    }
 }
 
 impl Parser<'_> {
@@ -342,6 +373,19 @@ impl Parser<'_> {
 
     /// One value. `key` is the dict key it belongs to, which names `dlt.secrets.value`.
     fn value(&mut self, key: Option<&str>) -> PyResult<Value> {
+        if self.depth >= MAX_DEPTH {
+            return err(
+                self.line(),
+                format!("values are nested more than {MAX_DEPTH} levels deep here"),
+            );
+        }
+        self.depth += 1;
+        let value = self.one_value(key);
+        self.depth -= 1;
+        value
+    }
+
+    fn one_value(&mut self, key: Option<&str>) -> PyResult<Value> {
         self.skip_newlines();
         let line = self.line();
         let Some(tok) = self.peek().cloned() else {
@@ -488,8 +532,20 @@ impl Parser<'_> {
             return Ok(Value::Object(auth));
         }
         if dotted.len() == 1 && !self.is_op("(") {
-            if let Some(value) = self.variables.get(name) {
-                return Ok(value.clone());
+            if let Some(variable) = self.variables.get(name) {
+                let expanded = self.expanded.get().saturating_add(variable.size);
+                if expanded > MAX_EXPANDED_VALUES {
+                    self.expanded.set(usize::MAX);
+                    return err(
+                        line,
+                        format!(
+                            "reusing variables makes this code hold more than \
+                             {MAX_EXPANDED_VALUES} values; write the config out"
+                        ),
+                    );
+                }
+                self.expanded.set(expanded);
+                return Ok(variable.value.clone());
             }
         }
         if name == "lambda" || self.is_op("(") {
@@ -497,6 +553,16 @@ impl Parser<'_> {
                 line,
                 format!(
                     "`{dotted_text}` is Python code; a saved connector can only hold plain values"
+                ),
+            );
+        }
+        if self.expanded.get() > MAX_EXPANDED_VALUES {
+            // The variable was left out because building it passed the limit.
+            return err(
+                line,
+                format!(
+                    "reusing variables makes this code hold more than {MAX_EXPANDED_VALUES} \
+                     values; write the config out"
                 ),
             );
         }
@@ -668,7 +734,7 @@ pub struct PythonConfig {
 }
 
 /// Collects `NAME = literal` and `NAME: Type = literal` assignments at the start of lines.
-fn collect_variables(tokens: &[Token]) -> HashMap<String, Value> {
+fn collect_variables(tokens: &[Token], expanded: &Cell<usize>) -> HashMap<String, Variable> {
     let mut variables = HashMap::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -689,10 +755,13 @@ fn collect_variables(tokens: &[Token]) -> HashMap<String, Value> {
                     tokens,
                     pos: j + 1,
                     variables: &variables,
+                    expanded,
+                    depth: 0,
                 };
                 if let Ok(value) = parser.value(Some(name)) {
                     if matches!(parser.peek(), Some(Tok::Newline) | None) {
-                        variables.insert(name.clone(), value);
+                        let size = size_of(&value);
+                        variables.insert(name.clone(), Variable { value, size });
                     }
                 }
             }
@@ -713,7 +782,8 @@ fn is_config_dict(value: &Value) -> bool {
 /// `client` or `resources`.
 pub fn read_python(source: &str) -> Result<PythonConfig, PyError> {
     let tokens = tokenize(source)?;
-    let variables = collect_variables(&tokens);
+    let expanded = Cell::new(0);
+    let variables = collect_variables(&tokens, &expanded);
     let mut found = PythonConfig::default();
     let mut config: Option<Value> = None;
     let mut first_error: Option<PyError> = None;
@@ -736,6 +806,8 @@ pub fn read_python(source: &str) -> Result<PythonConfig, PyError> {
             tokens: &tokens,
             pos: i + 1,
             variables: &variables,
+            expanded: &expanded,
+            depth: 0,
         };
         match name.as_str() {
             "rest_api_source" | "rest_api_resources" if config.is_none() => {
@@ -796,6 +868,8 @@ pub fn read_python(source: &str) -> Result<PythonConfig, PyError> {
                 tokens: &tokens,
                 pos: i,
                 variables: &variables,
+                expanded: &expanded,
+                depth: 0,
             };
             match parser.value(None) {
                 Ok(value) if is_config_dict(&value) => {

@@ -125,3 +125,45 @@ proptest! {
         import_all_ways(&wrapped.to_string());
     }
 }
+
+proptest! {
+    // Fewer cases: each input is thousands of characters.
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        max_shrink_time: 10_000,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn import_never_panics_on_long_python_like_text(
+        text in "[{}\\[\\]()\"'#:,=.\\\\ \\nA-Za-z0-9_+-]{2000,20000}"
+    ) {
+        import_all_ways(&text);
+        import_all_ways(&format!("rest_api_source({text})"));
+    }
+
+    #[test]
+    fn import_never_panics_on_deep_brackets(
+        open in "[\\[{(]{200,20000}",
+        inside in "[-+ 1a\"':,]{0,40}",
+    ) {
+        import_all_ways(&format!("rest_api_source({open}{inside})"));
+        import_all_ways(&format!("{open}{inside}"));
+    }
+
+    #[test]
+    fn exporting_never_panics_on_large_configs(
+        values in prop::collection::vec(json_value(), 50..200),
+    ) {
+        let resources: Vec<Value> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| serde_json::json!({
+                "name": format!("r{i}"),
+                "endpoint": {"path": "x", "json": {"q": v}, "params": {"p": v}},
+            }))
+            .collect();
+        let config = serde_json::json!({"client": {"base_url": "https://x"}, "resources": resources});
+        import_all_ways(&config.to_string());
+    }
+}

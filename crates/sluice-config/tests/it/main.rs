@@ -4,6 +4,7 @@ mod bindings;
 mod corpus;
 mod dlt;
 mod fuzz;
+mod hostile;
 mod merge;
 mod secrets;
 mod seeds;
