@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use serde_json::Value;
-use sluice_secrets::{env_var_name, read_secret_value, Error, SecretStore};
+use sluice_secrets::{env_var_name, read_secret_value, scoped_env_var_name, Error, SecretStore};
 
 #[derive(Debug, clap::Args)]
 pub struct SecretsArgs {
@@ -74,9 +74,13 @@ fn set(store: &SecretStore, args: &SetArgs) -> anyhow::Result<()> {
     ))?;
     store.set(connector, name, &value)?;
     println!("Saved secret `{name}` of connector `{connector}` in the keychain.");
-    let var = env_var_name(name);
-    if std::env::var_os(&var).is_some_and(|v| !v.is_empty()) {
-        println!("Note: {var} is set here and overrides the keychain for runs started from here.");
+    for var in [scoped_env_var_name(connector, name), env_var_name(name)] {
+        if std::env::var_os(&var).is_some_and(|v| !v.is_empty()) {
+            println!(
+                "Note: {var} is set here and overrides the keychain for runs started from here."
+            );
+            break;
+        }
     }
     Ok(())
 }

@@ -664,11 +664,37 @@ fn redact(events: &Events, text: &str) -> String {
     events.redactor().redact(text).into_owned()
 }
 
+/// The start of an error body for a message: redacted, then cut, so a secret that straddles
+/// the cut cannot leave its first half behind. Only a window a little longer than the excerpt
+/// is redacted, so a huge error body costs no more than a small one.
 fn excerpt(body: &[u8], events: &Events) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut short: String = text.chars().take(ERROR_BODY_CHARS).collect();
-    if short.len() < text.len() {
+    const WINDOW_BYTES: usize = ERROR_BODY_CHARS * 4 + (16 << 10);
+    let window = String::from_utf8_lossy(&body[..body.len().min(WINDOW_BYTES)]);
+    let redacted = redact(events, window.trim());
+    let mut short: String = redacted.chars().take(ERROR_BODY_CHARS).collect();
+    if short.len() < redacted.len() || body.len() > WINDOW_BYTES {
         short.push_str("… (truncated)");
     }
-    redact(events, short.trim())
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use sluice_secrets::{Redactor, REDACTED};
+
+    use super::*;
+
+    #[test]
+    fn an_error_excerpt_is_redacted_before_it_is_cut() {
+        let secret = "s3cr3t-token-that-straddles-the-cut";
+        let redactor = Redactor::new();
+        redactor.add(secret);
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let events = Events::new("r", redactor, tx);
+        let body = format!("{}{secret} and more", "x".repeat(ERROR_BODY_CHARS - 10));
+        let shown = excerpt(body.as_bytes(), &events);
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains(&REDACTED[..3]), "{shown}");
+        assert!(shown.ends_with("… (truncated)"), "{shown}");
+    }
 }

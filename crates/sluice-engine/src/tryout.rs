@@ -130,5 +130,10 @@ pub async fn preview_resource(engine: &Engine, resource: &str) -> ResourcePrevie
         }
         Err(error) => report.error = Some(format!("the preview task failed: {error}")),
     }
+    // Records are shown like the exchanges: an API that echoes a token (or a header value) back
+    // must not put it on screen. Done last, when every token of the run is known.
+    for record in &mut report.records {
+        engine.redactor().redact_json(record);
+    }
     report
 }

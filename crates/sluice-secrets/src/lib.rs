@@ -23,5 +23,5 @@ pub use error::{Error, Result};
 pub use input::read_secret_value;
 pub use redact::{Redactor, MIN_REDACTED_LEN, REDACTED};
 pub use references::secret_references;
-pub use store::{env_var_name, SecretStore, ENV_PREFIX, SERVICE};
+pub use store::{env_var_name, scoped_env_var_name, SecretStore, ENV_PREFIX, SERVICE};
 pub use value::SecretValue;

@@ -15,14 +15,31 @@ pub const ENV_PREFIX: &str = "SLUICE_SECRET_";
 pub fn env_var_name(name: &str) -> String {
     let mut var = String::with_capacity(ENV_PREFIX.len() + name.len());
     var.push_str(ENV_PREFIX);
-    var.extend(name.chars().map(|c| {
+    push_env_part(&mut var, name);
+    var
+}
+
+/// The environment variable that overrides secret `name` for one connector only, and wins over
+/// [`env_var_name`]: `SLUICE_SECRET_<CONNECTOR>__<NAME>`, both parts spelled as there
+/// (`SLUICE_SECRET_SHOP_API__TOKEN` for connector `shop-api`, secret `token`). Two connectors
+/// with a secret of the same name can then run side by side from one environment.
+pub fn scoped_env_var_name(connector: &str, name: &str) -> String {
+    let mut var = String::with_capacity(ENV_PREFIX.len() + connector.len() + 2 + name.len());
+    var.push_str(ENV_PREFIX);
+    push_env_part(&mut var, connector);
+    var.push_str("__");
+    push_env_part(&mut var, name);
+    var
+}
+
+fn push_env_part(var: &mut String, part: &str) {
+    var.extend(part.chars().map(|c| {
         if c.is_ascii_alphanumeric() {
             c.to_ascii_uppercase()
         } else {
             '_'
         }
     }));
-    var
 }
 
 /// The secrets of every connector, kept in the operating system's keychain: the Secret Service
@@ -99,26 +116,29 @@ impl SecretStore {
         }
     }
 
-    /// The value a run uses: the environment variable [`env_var_name`] when it is set and not
-    /// empty (for headless runs and CI), otherwise the keychain. A secret in neither place is
-    /// [`Error::Missing`], whose message says how to set it.
+    /// The value a run uses: the environment variable [`scoped_env_var_name`], else
+    /// [`env_var_name`], when set and not empty (for headless runs and CI), otherwise the
+    /// keychain. A secret in none of these is [`Error::Missing`], whose message says how to set
+    /// it.
     pub fn resolve(&self, connector: &str, name: &str) -> Result<SecretValue> {
         validate_connector(connector)?;
         validate_name(name)?;
-        let var = env_var_name(name);
-        match std::env::var_os(&var) {
-            Some(value) if !value.is_empty() => {
-                return match value.into_string() {
-                    Ok(value) => Ok(SecretValue::new(value)),
-                    Err(_) => Err(Error::EnvNotUnicode { var }),
-                };
+        let scoped = scoped_env_var_name(connector, name);
+        for var in [scoped.clone(), env_var_name(name)] {
+            match std::env::var_os(&var) {
+                Some(value) if !value.is_empty() => {
+                    return match value.into_string() {
+                        Ok(value) => Ok(SecretValue::new(value)),
+                        Err(_) => Err(Error::EnvNotUnicode { var }),
+                    };
+                }
+                _ => {}
             }
-            _ => {}
         }
         self.get(connector, name)?.ok_or(Error::Missing {
             connector: connector.to_owned(),
             name: name.to_owned(),
-            env_var: var,
+            env_var: scoped,
         })
     }
 

@@ -233,3 +233,32 @@ async fn token_requests_are_captured_without_any_secret() {
         }
     }
 }
+
+/// `/leak/parents` answers a record whose `name` holds `admin?delete`; a connector whose secret
+/// header has that value must see it hidden in the preview's records, as in its exchanges.
+#[tokio::test(flavor = "multi_thread")]
+async fn preview_records_are_redacted_like_the_exchanges() {
+    let server = demo(10, "").await;
+    let config = sluice_config::from_value(&json!({
+        "client": {"base_url": server.base_url(), "headers": {"X-Secret": {"$secret": "probe"}}},
+        "resources": [{"name": "items",
+                       "endpoint": {"path": "leak/parents", "paginator": "single_page"}}],
+    }))
+    .expect("valid");
+    let secrets = |name: &str| match name {
+        "probe" => Ok(sluice_secrets::SecretValue::new("admin?delete".to_owned())),
+        other => Err(format!("no secret {other}")),
+    };
+    let engine = sluice_engine::Engine::new(
+        config,
+        secrets,
+        sluice_secrets::Redactor::new(),
+        preview(Some(1), None),
+    )
+    .expect("engine");
+    let report = sluice_engine::preview_resource(&engine, "items").await;
+    assert_eq!(report.error, None);
+    let record = report.records[0].to_string();
+    assert!(!record.contains("admin?delete"), "{record}");
+    assert!(record.contains("‹redacted›"), "{record}");
+}

@@ -124,7 +124,7 @@ fn missing_secret_names_the_connector_the_secret_and_how_to_set_it() {
         format!("secret `{name}` of connector `{connector}` is not set"),
         format!("`sluice secrets set {connector} {name}`"),
         "Auth form in the app".to_owned(),
-        env_var_name(&name),
+        sluice_secrets::scoped_env_var_name(&connector, &name),
     ] {
         assert!(
             message.contains(&expected),
@@ -147,6 +147,12 @@ fn env_override_wins_over_the_keychain() {
                 // Set but empty: ignored, so an unset-by-accident variable can't blank a secret.
                 .env("SLUICE_SECRET_REFRESH_TOKEN", "")
                 .env("SLUICE_SECRET_ONLY_IN_ENV", "env-only-value")
+                // The scoped form wins over the global one, for this connector only.
+                .env("SLUICE_SECRET_SHARED", "global-value")
+                .env(
+                    sluice_secrets::scoped_env_var_name(&connector, "shared"),
+                    "scoped-value",
+                )
                 .env_remove("SLUICE_SECRET_NOWHERE");
         });
         return;
@@ -173,6 +179,14 @@ fn env_override_wins_over_the_keychain() {
         "env-only-value"
     );
     assert!(!keychain_expected(store.is_set(&connector, "only_in_env")));
+    assert_eq!(
+        keychain_expected(store.resolve(&connector, "shared")).expose(),
+        "scoped-value"
+    );
+    assert_eq!(
+        keychain_expected(store.resolve(&format!("{connector}-other"), "shared")).expose(),
+        "global-value"
+    );
     assert!(matches!(
         store.resolve(&connector, "nowhere"),
         Err(Error::Missing { .. })

@@ -52,3 +52,15 @@ fn an_empty_value_is_refused_and_not_stored() {
     assert!(matches!(err, Error::EmptyValue { .. }), "{err:?}");
     assert_eq!(err.kind(), "empty_value");
 }
+
+#[test]
+fn the_scoped_override_names_the_connector_then_the_secret() {
+    assert_eq!(
+        sluice_secrets::scoped_env_var_name("shop-api", "token"),
+        "SLUICE_SECRET_SHOP_API__TOKEN"
+    );
+    assert_eq!(
+        sluice_secrets::scoped_env_var_name("connector-3f2a", "client.secret"),
+        "SLUICE_SECRET_CONNECTOR_3F2A__CLIENT_SECRET"
+    );
+}
