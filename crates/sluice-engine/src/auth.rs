@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use sluice_config::{ApiKeyLocation, Auth, AuthConfig, AuthType, ClientAuth, TextOrRef};
+use sluice_config::{ApiKeyLocation, Auth, AuthConfig, AuthType, ClientAuth, TextOrRef, ValueRef};
 use sluice_secrets::{Redactor, SecretValue};
 use tokio::sync::Mutex;
 
@@ -155,13 +155,16 @@ pub(crate) fn credentials(
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(key, value)| {
-                    let value = match value {
-                        serde_json::Value::String(text) => text,
-                        other => other.to_string(),
+                    let value = match ValueRef::from_json(&value) {
+                        Some(reference) => look_up(secrets, redactor, &reference)?,
+                        None => match value {
+                            serde_json::Value::String(text) => text,
+                            other => other.to_string(),
+                        },
                     };
-                    (key, value)
+                    Ok((key, value))
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             let client_id = lookup("client_id", oauth.client_id.as_ref())?;
             let client_secret = lookup("client_secret", oauth.client_secret.as_ref())?;
             let client_auth = oauth.client_auth.unwrap_or_default();
@@ -195,6 +198,20 @@ fn register_basic(redactor: &Redactor, username: &SecretValue, password: &Secret
     // A SecretValue, so the joined text is wiped when dropped.
     let joined = SecretValue::new(format!("{}:{}", username.expose(), password.expose()));
     redactor.add(&base64::engine::general_purpose::STANDARD.encode(joined.expose()));
+}
+
+/// The value a `{"$secret": ...}` or `{"$config": ...}` stands for; a secret's is registered
+/// with the redactor before anything can show it.
+pub(crate) fn look_up(
+    secrets: &dyn SecretResolver,
+    redactor: &Redactor,
+    reference: &ValueRef,
+) -> Result<String> {
+    let value = resolve(secrets, reference.name())?;
+    if reference.is_secret() {
+        redactor.add(value.expose());
+    }
+    Ok(value.expose().to_owned())
 }
 
 fn resolve(secrets: &dyn SecretResolver, name: &str) -> Result<SecretValue> {

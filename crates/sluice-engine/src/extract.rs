@@ -11,13 +11,13 @@ use reqwest::{Method, Url};
 use serde_json::Value;
 use sluice_config::{
     ConnectorConfig, HttpMethod, Paginator as PaginatorModel, PaginatorConfig, PaginatorType,
-    ParamBinding, ParamValue, ResponseAction, TextOrRef,
+    ParamBinding, ParamValue, ResponseAction, TextOrRef, ValueRef,
 };
 use sluice_secrets::Redactor;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::auth::{credentials, Credentials, SecretResolver};
+use crate::auth::{credentials, look_up, Credentials, SecretResolver};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind, Events};
 use crate::http::Http;
@@ -418,18 +418,36 @@ impl Engine {
         };
         let incremental_values = tracker.as_ref().map(Tracker::placeholders);
 
+        // `$secret` and `$config` values in a body are looked up now (a missing one is an
+        // error before any request) and filled in after the placeholders, so a `{` in a secret
+        // is just a character.
+        let mut looked_up = HashMap::new();
+        let mut form = Vec::new();
         let body = match (&endpoint.json, &endpoint.data) {
             (Some(_), Some(_)) => {
                 return Err(Error::Config(
                     "endpoint: `json` and `data` cannot both be set".into(),
                 ))
             }
-            (Some(json), None) => Body::Json(Value::Object(json.clone().into_iter().collect())),
-            (None, Some(Value::Object(form))) => Body::Form(
-                form.iter()
-                    .map(|(k, v)| Ok((k.clone(), param_text(v, "endpoint.data")?)))
-                    .collect::<Result<_>>()?,
-            ),
+            (Some(json), None) => {
+                let json = Value::Object(json.clone().into_iter().collect());
+                self.look_up_in(&json, &mut looked_up)?;
+                Body::Json(json)
+            }
+            (None, Some(Value::Object(fields))) => {
+                for (key, value) in fields {
+                    let value = match ValueRef::from_json(value) {
+                        Some(reference) => Template::Literal(look_up(
+                            self.secrets.as_ref(),
+                            &self.redactor,
+                            &reference,
+                        )?),
+                        None => Template::Format(param_text(value, "endpoint.data")?),
+                    };
+                    form.push((key.clone(), value));
+                }
+                Body::Form(Vec::new())
+            }
             (None, Some(Value::String(raw))) => Body::Raw(raw.clone()),
             (None, Some(Value::Null)) | (None, None) => Body::None,
             (None, Some(_)) => {
@@ -449,6 +467,8 @@ impl Engine {
             params,
             headers,
             body,
+            form,
+            looked_up,
         };
         let parents = request.parents();
         let mut tracker = tracker;
@@ -550,6 +570,20 @@ impl Engine {
         })
     }
 
+    /// Looks up every reference in a JSON body, keyed by the reference's own JSON text.
+    fn look_up_in(&self, value: &Value, found: &mut HashMap<String, String>) -> Result<()> {
+        if let Some(reference) = ValueRef::from_json(value) {
+            let value = look_up(self.secrets.as_ref(), &self.redactor, &reference)?;
+            found.insert(reference.to_json().to_string(), value);
+            return Ok(());
+        }
+        match value {
+            Value::Array(items) => items.iter().try_for_each(|v| self.look_up_in(v, found)),
+            Value::Object(object) => object.values().try_for_each(|v| self.look_up_in(v, found)),
+            _ => Ok(()),
+        }
+    }
+
     /// A header or param value: text to format, or a looked-up value sent as it is (secrets
     /// are registered with the redactor).
     fn template(&self, value: &TextOrRef) -> Result<Template> {
@@ -596,7 +630,11 @@ struct RequestTemplate {
     method: Method,
     params: Vec<(String, Template)>,
     headers: Vec<(String, Template)>,
+    /// `Body::Form` stands for [`RequestTemplate::form`], whose values may be looked up.
     body: Body,
+    form: Vec<(String, Template)>,
+    /// The values of the references in a JSON body, by the reference's JSON text.
+    looked_up: HashMap<String, String>,
 }
 
 impl RequestTemplate {
@@ -611,8 +649,13 @@ impl RequestTemplate {
         }
         match &self.body {
             Body::Json(json) => collect_strings(json, &mut texts),
-            Body::Form(pairs) => {
-                texts.extend(pairs.iter().flat_map(|(k, v)| [k.clone(), v.clone()]));
+            Body::Form(_) => {
+                for (key, value) in &self.form {
+                    texts.push(key.clone());
+                    if let Template::Format(text) = value {
+                        texts.push(text.clone());
+                    }
+                }
             }
             Body::Raw(text) => texts.push(text.clone()),
             Body::None => {}
@@ -648,18 +691,12 @@ impl RequestTemplate {
                     .collect()
             };
         let body = match &self.body {
-            Body::Json(json) => Body::Json(placeholder::format_json(json, ctx, "endpoint.json")?),
-            Body::Form(pairs) => Body::Form(
-                pairs
-                    .iter()
-                    .map(|(k, v)| {
-                        Ok((
-                            placeholder::format(k, ctx, "endpoint.data")?,
-                            placeholder::format(v, ctx, "endpoint.data")?,
-                        ))
-                    })
-                    .collect::<Result<_>>()?,
-            ),
+            Body::Json(json) => {
+                let mut json = placeholder::format_json(json, ctx, "endpoint.json")?;
+                fill_in(&mut json, &self.looked_up);
+                Body::Json(json)
+            }
+            Body::Form(_) => Body::Form(render_all(&self.form, "data")?),
             Body::Raw(text) => Body::Raw(placeholder::format(text, ctx, "endpoint.data")?),
             other => other.clone(),
         };
@@ -670,6 +707,24 @@ impl RequestTemplate {
             headers: render_all(&self.headers, "headers")?,
             body,
         })
+    }
+}
+
+/// Puts looked-up values where their references stand in a JSON body.
+fn fill_in(value: &mut Value, looked_up: &HashMap<String, String>) {
+    if looked_up.is_empty() {
+        return;
+    }
+    if let Some(reference) = ValueRef::from_json(value) {
+        if let Some(found) = looked_up.get(&reference.to_json().to_string()) {
+            *value = Value::String(found.clone());
+        }
+        return;
+    }
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(|v| fill_in(v, looked_up)),
+        Value::Object(object) => object.values_mut().for_each(|v| fill_in(v, looked_up)),
+        _ => {}
     }
 }
 

@@ -265,3 +265,49 @@ async fn hosts_the_connector_names_receive_the_credentials() {
         Some(format!("Bearer {}", sluice_demo::DEMO_TOKEN).as_str())
     );
 }
+
+/// `$secret` values in a JSON body, in form data and in the token request's extra data are
+/// sent as their values (the other origin records what arrives, so it serves as the API here).
+#[tokio::test(flavor = "multi_thread")]
+async fn secret_references_in_bodies_and_token_data_are_sent_as_their_values() {
+    use sluice_demo::{DEMO_API_KEY, DEMO_TOKEN};
+    let server = demo(10, "").await;
+    let elsewhere = server.elsewhere_url("");
+    let resource = |name: &str, endpoint: Value| json!({"name": name, "endpoint": endpoint});
+    let connector = json!({
+        "client": {"base_url": elsewhere},
+        "resources": [
+            resource("items", json!({"path": "json", "method": "POST", "paginator": "single_page",
+                "json": {"token": {"$secret": "token"}, "deep": [{"key": {"$secret": "api_key"}}],
+                         "plain": "{{literal}}"}})),
+        ],
+    });
+    run(connector).await.summary();
+    let form = json!({
+        "client": {"base_url": elsewhere},
+        "resources": [resource("items", json!({"path": "form", "method": "POST",
+            "paginator": "single_page", "data": {"key": {"$secret": "api_key"}, "plain": "x"}}))],
+    });
+    run(form).await.summary();
+    let token = json!({
+        "client": {"base_url": elsewhere, "auth": {"type": "oauth2_client_credentials",
+            "access_token_url": server.elsewhere_url("/oauth/token"),
+            "client_id": {"$secret": "client_id"}, "client_secret": {"$secret": "client_secret"},
+            "access_token_request_data": {"audience": {"$secret": "token"}}}},
+        "resources": [resource("items", json!({"path": "x", "paginator": "single_page"}))],
+    });
+    let outcome = run(token).await;
+    assert!(outcome.error().contains("no `access_token`"));
+    let arrived = server.elsewhere_requests();
+    let body: Value = serde_json::from_str(&arrived[0].body).expect("a JSON body");
+    assert_eq!(
+        body,
+        json!({"token": DEMO_TOKEN, "deep": [{"key": DEMO_API_KEY}], "plain": "{literal}"})
+    );
+    assert_eq!(arrived[1].body, format!("key={DEMO_API_KEY}&plain=x"));
+    assert!(
+        arrived[2].body.contains(&format!("audience={DEMO_TOKEN}")),
+        "{}",
+        arrived[2].body
+    );
+}
