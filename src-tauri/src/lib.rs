@@ -34,7 +34,11 @@ pub struct AppState {
 /// secrets) nor its row id (a fresh profile would reuse it and inherit old secrets). The CLI
 /// takes the same `connector-<uid>`.
 pub fn secret_scope(connector: &sluice_store::Connector) -> String {
-    format!("connector-{}", connector.uid)
+    secret_scope_of(&connector.uid)
+}
+
+fn secret_scope_of(uid: &str) -> String {
+    format!("connector-{uid}")
 }
 
 impl AppState {
@@ -105,6 +109,42 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, Box<dyn std::err
     Ok(app.path().app_data_dir()?)
 }
 
+/// Secrets typed into a config before the raw-document check existed sit in the database as
+/// text; each goes to the keychain under its connector's scope, and only then leaves the
+/// database. A keychain that is locked or missing leaves them for the next start.
+pub fn move_literal_secrets_to_keychain(store: &mut Store, secrets: &SecretStore) {
+    let keep = |uid: &str, found: &[sluice_config::FoundSecret]| {
+        let scope = secret_scope_of(uid);
+        for secret in found {
+            let value = sluice_secrets::SecretValue::new(secret.value.clone());
+            match secrets.get(&scope, &secret.name) {
+                Ok(Some(held)) if held.expose() != value.expose() => {
+                    return Err(format!(
+                        "the keychain already holds a different `{}`",
+                        secret.name
+                    ))
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => secrets
+                    .set(&scope, &secret.name, &value)
+                    .map_err(|e| e.to_string())?,
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        Ok(())
+    };
+    match store.move_literal_secrets(keep) {
+        Ok(sweep) => {
+            for (uid, reason) in sweep.left {
+                eprintln!(
+                    "sluice: secrets typed into connector {uid} stay in its settings for now: {reason}"
+                );
+            }
+        }
+        Err(error) => eprintln!("sluice: could not check connectors for typed secrets: {error}"),
+    }
+}
+
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .setup(|app| {
@@ -113,6 +153,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             let store = Store::open(&dir.join("sluice.sqlite"))?;
             // Runs a killed app left `running` never finished; the history says so.
             store.mark_interrupted_runs()?;
+            let mut store = store;
+            move_literal_secrets_to_keychain(&mut store, &SecretStore::new());
             app.manage(AppState::new(store, dir));
             Ok(())
         })

@@ -28,6 +28,13 @@ const oldDocument = (baseUrl: string) => ({
   ],
 });
 
+/** A token typed into a config that did not parse (the auth type misspelt): saved as text before. */
+const TYPED_TOKEN = "typed-token-from-an-old-database";
+const typedToken = (baseUrl: string) => ({
+  client: { base_url: baseUrl, auth: { type: "beerer", token: TYPED_TOKEN } },
+  resources: [{ name: "events", endpoint: { path: "paging/offset" } }],
+});
+
 /**
  * The app database as the first two migrations made it, written with Python's sqlite3 (the
  * machine has Python for dlt anyway), and the shared DuckDB file as a sync of the first
@@ -50,9 +57,11 @@ db.executescript(sys.argv[2])
 db.execute("PRAGMA user_version = 2")
 for name in ("Customers", "Customers (copy)"):
     db.execute("INSERT INTO connectors (name, config) VALUES (?, ?)", (name, sys.argv[3]))
+db.execute("INSERT INTO connectors (name, config) VALUES ('Typed token', ?)", (sys.argv[4],))
+db.execute("INSERT INTO connector_versions (connector_id, name, config) SELECT id, name, config FROM connectors")
 db.commit()
 `;
-  execFileSync("python3", ["-c", script, join(dataDir, "sluice.sqlite"), schema, doc]);
+  execFileSync("python3", ["-c", script, join(dataDir, "sluice.sqlite"), schema, doc, JSON.stringify(typedToken(baseUrl))]);
 }
 
 before(async () => {
@@ -127,4 +136,25 @@ test("the copy gets a file of its own and is told once", async () => {
   await openConnector(browser, "Customers (copy)");
   await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed();
   assert.equal(await (await browser.$('[data-testid="connector-notice"]')).isExisting(), false);
+});
+
+test("a token typed into an old config moves to the keychain and leaves the database", async () => {
+  const { browser } = app;
+  await openConnector(browser, "Typed token");
+  const notice = await browser.$('[data-testid="connector-notice"]');
+  await notice.waitForDisplayed();
+  assert.match(await notice.getText(), /moved a secret .*keychain.*“token”/);
+  await app.screenshot("upgrade-typed-token-moved");
+  for (const file of ["sluice.sqlite", "sluice.sqlite-wal"]) {
+    let bytes = "";
+    try {
+      bytes = readFileSync(join(dataDir, file), "latin1");
+    } catch {
+      continue;
+    }
+    assert.equal(bytes.includes(TYPED_TOKEN), false, `the token is still in ${file}`);
+  }
+  const uid = execFileSync("python3", ["-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT uid FROM connectors WHERE name = 'Typed token'\").fetchone()[0])", join(dataDir, "sluice.sqlite")], { encoding: "utf8" }).trim();
+  const listed = execFileSync(builtBinary("sluice"), ["secrets", "list", `connector-${uid}`], { encoding: "utf8" });
+  assert.match(listed, /\btoken\b/);
 });

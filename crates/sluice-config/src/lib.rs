@@ -39,6 +39,7 @@ use serde_json::Value;
 pub use error::{Error, Result};
 pub use export::{env_name, export, pipeline_name_for, pipeline_name_of, ExportFormat};
 pub use import::{import, FoundSecret, ImportFormat, ImportOptions, Imported, MAX_IMPORT_BYTES};
+pub use literal_secrets::move_literal_secrets;
 pub use merge::{resolve_resource, ResolvedResource};
 pub use model::*;
 pub use problem::{Problem, ProblemKind};

@@ -4,9 +4,9 @@
 //! version of it) just because the reader gave up on that part.
 //!
 //! Covered: auth fields, `auth` given as text, and header and query parameter values under
-//! sensitive names. Not yet: JSON and form bodies and `access_token_request_data`, where the
-//! engine does not resolve `$secret` references yet, so a reference there would break the
-//! request.
+//! sensitive names. Not checked: JSON and form bodies and `access_token_request_data`, where no
+//! field name says which value is a secret; `$secret` references work there, so a user can
+//! move one out by hand.
 
 use serde_json::{Map, Value};
 
@@ -47,20 +47,8 @@ fn is_literal(value: &str) -> bool {
 /// Every literal secret in the document, each a problem at its field.
 pub(crate) fn find(document: &Value) -> Vec<Problem> {
     let mut found = Vec::new();
-    let auth_at = |pointer: &str| document.pointer(pointer);
-    auth(&mut found, "client.auth", auth_at("/client/auth"));
-    auth(
-        &mut found,
-        "resource_defaults.endpoint.auth",
-        auth_at("/resource_defaults/endpoint/auth"),
-    );
-    for i in 0..resource_count(document) {
-        let path = format!("{}.endpoint.auth", index_path("resources", i));
-        auth(
-            &mut found,
-            &path,
-            auth_at(&format!("/resources/{i}/endpoint/auth")),
-        );
+    for (path, pointer) in auth_places(document) {
+        auth(&mut found, &path, document.pointer(&pointer));
     }
     for (path, pointer) in named_value_places(document) {
         if let Some(values) = document.pointer(&pointer).and_then(Value::as_object) {
@@ -75,6 +63,24 @@ fn resource_count(document: &Value) -> usize {
         .get("resources")
         .and_then(Value::as_array)
         .map_or(0, Vec::len)
+}
+
+/// Where auth stands: (problem path, JSON pointer) of each place.
+fn auth_places(document: &Value) -> Vec<(String, String)> {
+    let mut places = vec![
+        ("client.auth".to_owned(), "/client/auth".to_owned()),
+        (
+            "resource_defaults.endpoint.auth".to_owned(),
+            "/resource_defaults/endpoint/auth".to_owned(),
+        ),
+    ];
+    for i in 0..resource_count(document) {
+        places.push((
+            format!("{}.endpoint.auth", index_path("resources", i)),
+            format!("/resources/{i}/endpoint/auth"),
+        ));
+    }
+    places
 }
 
 /// Where headers and query parameters stand: (problem path, JSON pointer) of each object.
@@ -174,25 +180,77 @@ pub(crate) fn extract_named_values(
     taken: &mut Vec<String>,
 ) -> Vec<crate::FoundSecret> {
     let mut found = Vec::new();
+    move_named_values(document, &mut found, taken);
+    found
+}
+
+fn move_named_values(
+    document: &mut Value,
+    known: &mut Vec<crate::FoundSecret>,
+    taken: &mut Vec<String>,
+) {
     for (path, pointer) in named_value_places(document) {
         let Some(Value::Object(values)) = document.pointer_mut(&pointer) else {
             continue;
         };
         for (name, value) in values.iter_mut() {
-            let Value::String(text) = value else {
-                continue;
-            };
-            if is_sensitive_name(name) && is_literal(text) {
-                let reference = crate::import::keep_found(
-                    &mut found,
-                    taken,
-                    reference_name(name),
-                    key_path(&path, name),
-                    text,
-                );
-                *value = serde_json::json!({ "$secret": reference });
+            if is_sensitive_name(name) && value.as_str().is_some_and(is_literal) {
+                move_out(value, name, key_path(&path, name), known, taken);
             }
         }
     }
-    found
+}
+
+/// Replaces the text `value` by a reference to the keychain name it is kept under.
+fn move_out(
+    value: &mut Value,
+    base: &str,
+    path: String,
+    known: &mut Vec<crate::FoundSecret>,
+    taken: &mut Vec<String>,
+) {
+    if let Value::String(text) = value {
+        let name = crate::import::keep_found(known, taken, reference_name(base), path, text);
+        *value = serde_json::json!({ "$secret": name });
+    }
+}
+
+/// A saved document written before the check above caught everything: moves each literal secret
+/// it finds (auth fields, `auth` given as text, headers and parameters under sensitive names)
+/// out of the document, leaving `{"$secret": name}`, and returns the new ones. `known` holds the
+/// secrets already moved out of other documents of the same connector (its other saved
+/// versions): a value found again gets the same name, and every new one is added to it.
+pub fn move_literal_secrets(
+    document: &mut Value,
+    known: &mut Vec<crate::FoundSecret>,
+) -> Vec<crate::FoundSecret> {
+    let before = known.len();
+    let mut taken: Vec<String> = known.iter().map(|f| f.name.clone()).collect();
+    crate::import::collect_refs(document, &mut taken);
+    for (path, pointer) in auth_places(document) {
+        match document.pointer_mut(&pointer) {
+            Some(Value::Object(fields)) => {
+                for (field, value) in fields.iter_mut() {
+                    let literal = value.as_str().is_some_and(is_literal);
+                    if literal && SECRET_AUTH_FIELDS.contains(&field.as_str()) {
+                        move_out(value, field, key_path(&path, field), known, &mut taken);
+                    }
+                }
+            }
+            // Text where an auth object belongs, and not a type name: most likely a token,
+            // which is what a bearer auth sends.
+            Some(auth @ Value::String(_))
+                if auth
+                    .as_str()
+                    .is_some_and(|t| is_literal(t) && !is_auth_type_name(t)) =>
+            {
+                let mut token = auth.take();
+                move_out(&mut token, "token", path, known, &mut taken);
+                *auth = serde_json::json!({"type": "bearer", "token": token});
+            }
+            _ => {}
+        }
+    }
+    move_named_values(document, known, &mut taken);
+    known[before..].to_vec()
 }

@@ -4,6 +4,7 @@
 
 mod connectors;
 mod error;
+mod literal_secrets;
 mod pipelines;
 mod runs;
 mod versions;
@@ -15,6 +16,7 @@ use rusqlite_migration::{Migrations, M};
 
 pub use connectors::{Connector, ConnectorSummary};
 pub use error::{Error, Result};
+pub use literal_secrets::{MovedSecrets, SecretSweep};
 pub use runs::{Run, RunOutcome, RunStatus};
 pub use versions::{ConnectorVersion, Saved, EDITED};
 

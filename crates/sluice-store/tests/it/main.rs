@@ -1,6 +1,7 @@
 //! Integration tests of the app store against real SQLite files.
 
 mod connectors;
+mod literal_secrets;
 mod pipelines;
 mod runs;
 mod versions;
