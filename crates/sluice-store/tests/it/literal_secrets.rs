@@ -23,8 +23,8 @@ fn typed(token: &str) -> serde_json::Value {
 
 fn file_bytes(dir: &std::path::Path) -> Vec<u8> {
     let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        bytes.extend(std::fs::read(entry.path()).unwrap());
+    for entry in std::fs::read_dir(dir).expect("the data folder").flatten() {
+        bytes.extend(std::fs::read(entry.path()).expect("a database file"));
     }
     bytes
 }
