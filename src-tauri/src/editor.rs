@@ -277,8 +277,13 @@ pub struct ExportRequest {
     #[ts(type = "number")]
     pub id: i64,
     pub format: ExportFormat,
-    /// The file to write; an existing file is replaced.
+    /// The file to write.
     pub path: String,
+    /// The user agreed to replace the file if it exists; without it an existing file is an
+    /// `exists` error, so the UI can ask.
+    #[serde(default)]
+    #[ts(optional, as = "Option<bool>")]
+    pub replace: bool,
 }
 
 /// Writes the connector in `format` to the file the user picked. Only a config with no problems
@@ -292,10 +297,34 @@ pub async fn export_connector(
     let connector = state
         .with_store(move |store| Ok(store.connector(request.id)?))
         .await?;
-    crate::blocking(move || export_to(&connector, request.format, Path::new(&request.path))).await?
+    let app_files = state.own_files();
+    let data_dir = state.data_dir.clone();
+    crate::blocking(move || {
+        let target = Target {
+            path: PathBuf::from(&request.path),
+            replace: request.replace,
+            app_files,
+            data_dir,
+        };
+        export_to(&connector, request.format, &target)
+    })
+    .await?
 }
 
-fn export_to(connector: &Connector, format: ExportFormat, path: &Path) -> CommandResult<String> {
+/// Where an export goes, and what it may not overwrite.
+struct Target {
+    path: PathBuf,
+    replace: bool,
+    /// The app's database files.
+    app_files: Vec<PathBuf>,
+    data_dir: PathBuf,
+}
+
+fn export_to(
+    connector: &Connector,
+    format: ExportFormat,
+    target: &Target,
+) -> CommandResult<String> {
     let mut config = sluice_config::from_value(&connector.config).map_err(|err| {
         let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
         CommandError::invalid(
@@ -309,26 +338,22 @@ fn export_to(connector: &Connector, format: ExportFormat, path: &Path) -> Comman
     config.sluice.name = Some(connector.name.clone());
     let text = sluice_config::export(&config, format)
         .map_err(|e| CommandError::internal(format!("the export could not be written: {e}")))?;
-    let path = expand_home(path);
-    if path.as_os_str().is_empty() || path.is_dir() {
+    let path = expand_home(&target.path);
+    if path.as_os_str().is_empty() {
         return Err(CommandError::invalid(
             "exportPath",
             "Give the path of a file to write, for example ~/Downloads/connector.json",
         ));
     }
-    if !path
-        .parent()
-        .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir())
-    {
-        return Err(CommandError::invalid(
-            "exportPath",
-            "That folder does not exist; pick a file in an existing folder",
-        ));
-    }
-    std::fs::write(&path, text).map_err(|e| {
+    let mut protected = target.app_files.clone();
+    protected.push(crate::sync::db_path(&target.data_dir, &config).0);
+    let file = sluice_load::export_file::prepare(&path, target.replace, &protected)
+        .map_err(crate::export_error)?;
+    std::fs::write(file.part(), text).map_err(|e| {
         CommandError::invalid("exportPath", format!("The file could not be written: {e}"))
     })?;
-    Ok(path.to_string_lossy().into_owned())
+    let written = file.commit().map_err(crate::export_error)?;
+    Ok(written.to_string_lossy().into_owned())
 }
 
 /// `~/x` means the home folder, as people type it.
@@ -456,8 +481,14 @@ mod tests {
             "client": {"base_url": "https://a", "auth": {"type": "bearer", "token": {"$secret": "token"}}},
             "resources": ["posts"]
         }));
+        let target = |path: &str, replace: bool| Target {
+            path: dir.join(path),
+            replace,
+            app_files: vec![dir.join("sluice.sqlite")],
+            data_dir: dir.clone(),
+        };
         let path = dir.join("crm.json");
-        let written = export_to(&crm, ExportFormat::Json, &path).unwrap();
+        let written = export_to(&crm, ExportFormat::Json, &target("crm.json", false)).unwrap();
         assert_eq!(written, path.to_string_lossy());
         let exported: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -467,10 +498,36 @@ mod tests {
             json!({"$secret": "token"})
         );
 
-        let missing_dir = export_to(&crm, ExportFormat::Json, &dir.join("nope/crm.json"));
+        let missing_dir = export_to(&crm, ExportFormat::Json, &target("nope/crm.json", false));
         assert_eq!(
             missing_dir.unwrap_err().field.as_deref(),
             Some("exportPath")
+        );
+
+        // A second export to the same file asks first, and replaces it when told to.
+        let again = export_to(&crm, ExportFormat::Yaml, &target("crm.json", false)).unwrap_err();
+        assert_eq!(again.kind, crate::ErrorKind::Exists, "{}", again.message);
+        assert!(
+            again.message.contains("already exists"),
+            "{}",
+            again.message
+        );
+        export_to(&crm, ExportFormat::Yaml, &target("crm.json", true)).unwrap();
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("name: Sales CRM"));
+
+        // The app's own database is never a target, replace or not.
+        std::fs::write(dir.join("sluice.sqlite"), "db").unwrap();
+        let own = export_to(&crm, ExportFormat::Json, &target("sluice.sqlite", true)).unwrap_err();
+        assert!(
+            own.message.contains("keeps its own data"),
+            "{}",
+            own.message
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("sluice.sqlite")).unwrap(),
+            "db"
         );
 
         store
@@ -481,7 +538,7 @@ mod tests {
             )
             .unwrap();
         let broken = store.connector(crm.id).unwrap();
-        let err = export_to(&broken, ExportFormat::Dlt, &dir.join("x.py")).unwrap_err();
+        let err = export_to(&broken, ExportFormat::Dlt, &target("x.py", false)).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("export"));
         assert!(
             err.message

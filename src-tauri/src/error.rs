@@ -15,6 +15,8 @@ pub enum ErrorKind {
     Keychain,
     /// Something on this machine failed (database, files): not the user's doing.
     Internal,
+    /// The file to write exists; the UI asks before replacing it.
+    Exists,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

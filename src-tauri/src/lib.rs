@@ -41,7 +41,30 @@ fn secret_scope_of(uid: &str) -> String {
     format!("connector-{uid}")
 }
 
+/// An export that could not be written, at the export's path field; a file that exists is
+/// [`ErrorKind::Exists`] so the UI asks before replacing it.
+pub(crate) fn export_error(error: sluice_load::Error) -> CommandError {
+    let message = with_next_step(&error, error.next_step());
+    let kind = match error {
+        sluice_load::Error::ExportExists { .. } => ErrorKind::Exists,
+        _ => ErrorKind::Invalid,
+    };
+    CommandError {
+        kind,
+        message,
+        field: Some("exportPath".into()),
+    }
+}
+
 impl AppState {
+    /// The app's database and its journal files: no export may write over them.
+    pub(crate) fn own_files(&self) -> Vec<PathBuf> {
+        ["sluice.sqlite", "sluice.sqlite-wal", "sluice.sqlite-shm"]
+            .iter()
+            .map(|name| self.data_dir.join(name))
+            .collect()
+    }
+
     pub fn new(store: Store, data_dir: PathBuf) -> Self {
         Self {
             store: Arc::new(Mutex::new(store)),

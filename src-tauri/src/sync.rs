@@ -323,7 +323,7 @@ pub async fn start_sync(
         .with_store(move |store| Ok(store.start_run(id, &run_path, &run_dataset, &resources)?))
         .await?;
 
-    let mut log = Vec::new();
+    let mut log = sluice_store::RunLog::new();
     let outcome = match engine(&state, &connector, config, EngineOptions::default()) {
         Err(error) => Err((error.message, None)),
         Ok(engine) => {
@@ -362,7 +362,7 @@ pub async fn start_sync(
             )
         }
     };
-    let log = log.join("\n");
+    let log = log.text();
     state
         .with_store(move |store| {
             Ok(store.finish_run(

@@ -61,7 +61,9 @@ fn viewer_error(error: sluice_load::Error) -> CommandError {
     let message = crate::with_next_step(&error, error.next_step());
     match error {
         sluice_load::Error::Query(_) => CommandError::invalid("sql", message),
-        sluice_load::Error::Export { .. } => CommandError::invalid("exportPath", message),
+        sluice_load::Error::Export { .. } | sluice_load::Error::ExportExists { .. } => {
+            crate::export_error(error)
+        }
         sluice_load::Error::NoColumn { .. } => CommandError::invalid("filter", message),
         _ => CommandError::internal(message),
     }
@@ -151,6 +153,7 @@ pub async fn data_export(
     source: ExportSource,
     path: String,
     format: ExportFormat,
+    replace: bool,
 ) -> CommandResult<u64> {
     let target_file = PathBuf::from(path.trim());
     if target_file.as_os_str().is_empty() || !target_file.is_absolute() {
@@ -160,9 +163,17 @@ pub async fn data_export(
         ));
     }
     let (db, dataset) = target(&state, id).await?;
+    let mut protected = state.own_files();
+    protected.push(db.clone());
+    let file = sluice_load::export_file::prepare(&target_file, replace, &protected)
+        .map_err(crate::export_error)?;
     let cache = state.viewer.clone();
-    crate::blocking(move || cache.with(&db, &dataset, |v| v.export(&source, &target_file, format)))
-        .await?
+    crate::blocking(move || {
+        let rows = cache.with(&db, &dataset, |v| v.export(&source, file.part(), format))?;
+        file.commit().map_err(crate::export_error)?;
+        Ok(rows)
+    })
+    .await?
 }
 
 /// Where data exports go unless the user picks another file: the Downloads folder, else home.

@@ -1,7 +1,7 @@
 // The demo connector end to end, as a first-time user goes: test a resource, preview the schema,
 // sync into DuckDB, then open a table, sort it, filter it, open a child table and run a query.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { launchApp, type AppSession, type Browser } from "./harness.ts";
@@ -219,6 +219,33 @@ test("an ad-hoc query runs against the dataset and its result exports to CSV", a
   );
   assert.ok(existsSync(target), `${target} was written`);
   await app.screenshot("27-data-query");
+
+  // The same file again: Sluice asks, and replaces it only when told to.
+  writeFileSync(target, "kept until the user says so\n");
+  await (await browser.$('[data-testid="export-query"]')).click();
+  const replace = await browser.$('[data-testid="export-replace-query"]');
+  await replace.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await text(browser, '[data-testid="export-message"]'), /already exists/);
+  assert.equal(readFileSync(target, "utf8"), "kept until the user says so\n");
+  await replace.scrollIntoView({ block: "center" });
+  await app.screenshot("27b-data-export-asks-before-replacing");
+  await replace.click();
+  await browser.waitUntil(async () => readFileSync(target, "utf8").startsWith("status,tickets"), {
+    timeout: 20_000,
+    timeoutMsg: "the export did not replace the file",
+  });
+
+  // The app's own database is never a target.
+  const own = join(app.dataDir, "sluice.sqlite");
+  await path.clearValue();
+  await path.setValue(own);
+  await (await browser.$('[data-testid="export-query"]')).click();
+  await browser.waitUntil(async () => (await text(browser, '[data-testid="export-message"]')).includes("keeps its own data"), {
+    timeout: 20_000,
+    timeoutMsg: "exporting over sluice.sqlite was not refused",
+  });
+  assert.equal(await (await browser.$('[data-testid="export-replace-query"]')).isExisting(), false);
+  assert.ok(readFileSync(own).subarray(0, 15).equals(Buffer.from("SQLite format 3")), "sluice.sqlite is still the database");
 
   await (await browser.$('[data-testid="sql-input"]')).setValue("DELETE FROM tickets");
   await (await browser.$('[data-testid="sql-run"]')).click();

@@ -122,8 +122,8 @@ function runApi() {
     dataWindow: (id: number, query: WindowQuery) => call<DataWindow>("data_window", { id, query }),
     dataQuery: (id: number, sql: string, limit: number) =>
       call<DataWindow>("data_query", { id, sql, limit }),
-    dataExport: (id: number, source: ExportSource, path: string, format: DataExportFormat) =>
-      call<number>("data_export", { id, source, path, format }),
+    dataExport: (id: number, source: ExportSource, path: string, format: DataExportFormat, replace = false) =>
+      call<number>("data_export", { id, source, path, format, replace }),
     dataExportFolder: () => call<string>("data_export_folder"),
   };
 }

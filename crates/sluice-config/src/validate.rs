@@ -854,6 +854,19 @@ fn check_sluice(c: &mut Checker, sluice: &SluiceSettings) {
             );
         }
     }
+    // A relative `..` climbs out of the folder the file is meant to be in (the app's data folder,
+    // the CLI's working directory) into one nobody chose; a full path says where it goes.
+    if pipeline.duckdb_file.as_deref().is_some_and(|file| {
+        std::path::Path::new(file)
+            .components()
+            .any(|part| part == std::path::Component::ParentDir)
+    }) {
+        c.push(
+            "sluice.pipeline.duckdb_file",
+            ProblemKind::InvalidValue,
+            "may not contain `..`: give a file name, or a full path to the file",
+        );
+    }
     if sluice
         .source
         .name

@@ -28,6 +28,9 @@ pub enum Error {
     Query(String),
     #[error("cannot export to {path}: {message}")]
     Export { path: PathBuf, message: String },
+    /// The chosen file exists and the user has not said to replace it.
+    #[error("{} already exists", .path.display())]
+    ExportExists { path: PathBuf },
     #[error("no resource named `{0}` in this connector")]
     UnknownResource(String),
     #[error("cancelled: nothing of this resource was loaded")]
@@ -53,6 +56,7 @@ impl Error {
             Error::UnknownResource(_) => Some("Pick one of the connector's resources.".into()),
             Error::NoTable(_) | Error::NoColumn { .. } => Some("Reload the table list; the file changed.".into()),
             Error::Export { .. } => Some("Pick a folder that exists and that you can write to.".into()),
+            Error::ExportExists { .. } => Some("Press “Replace it” to write over it, or pick another name.".into()),
             Error::Query(_) | Error::Duckdb { .. } | Error::Cancelled => None,
         }
     }

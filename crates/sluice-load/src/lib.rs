@@ -17,6 +17,7 @@
 pub mod browse;
 mod duck;
 mod error;
+pub mod export_file;
 pub mod naming;
 mod normalize;
 mod ordering;

@@ -17,7 +17,7 @@ use rusqlite_migration::{Migrations, M};
 pub use connectors::{Connector, ConnectorSummary};
 pub use error::{Error, Result};
 pub use literal_secrets::{MovedSecrets, SecretSweep};
-pub use runs::{Run, RunOutcome, RunStatus};
+pub use runs::{Run, RunLog, RunOutcome, RunStatus};
 pub use versions::{ConnectorVersion, Saved, EDITED};
 
 // Never edit a migration that has shipped: add the next one.

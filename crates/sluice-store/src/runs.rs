@@ -180,3 +180,87 @@ impl Store {
             .ok_or(Error::RunNotFound(run_id))
     }
 }
+
+/// A run's log as it grows: one line per request can be millions for a parent with many
+/// children, so it keeps the first [`RunLog::KEEP`] lines and the last [`RunLog::KEEP`], and
+/// counts the ones between. The start says how the run began, the end how it failed.
+#[derive(Debug, Default)]
+pub struct RunLog {
+    head: Vec<String>,
+    tail: std::collections::VecDeque<String>,
+    left_out: u64,
+}
+
+impl RunLog {
+    pub const KEEP: usize = 500;
+
+    pub fn new() -> Self {
+        RunLog::default()
+    }
+
+    pub fn push(&mut self, line: String) {
+        if self.head.len() < Self::KEEP {
+            self.head.push(line);
+            return;
+        }
+        if self.tail.len() == Self::KEEP {
+            self.tail.pop_front();
+            self.left_out += 1;
+        }
+        self.tail.push_back(line);
+    }
+
+    /// The log as stored: the kept lines, with one line saying how many were left out.
+    pub fn text(&self) -> String {
+        let gap = (self.left_out > 0).then(|| {
+            format!(
+                "… {} lines left out (a run log keeps its first and last {} lines) …",
+                self.left_out,
+                Self::KEEP
+            )
+        });
+        let lines: Vec<&str> = self
+            .head
+            .iter()
+            .map(String::as_str)
+            .chain(gap.as_deref())
+            .chain(self.tail.iter().map(String::as_str))
+            .collect();
+        lines.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunLog;
+
+    #[test]
+    fn a_long_log_keeps_its_start_and_end_and_counts_the_rest() {
+        let mut log = RunLog::new();
+        for i in 0..100_000 {
+            log.push(format!("line {i}"));
+        }
+        let text = log.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2 * RunLog::KEEP + 1);
+        assert_eq!(lines[0], "line 0");
+        assert_eq!(lines[RunLog::KEEP - 1], "line 499");
+        assert_eq!(
+            lines[RunLog::KEEP],
+            "… 99000 lines left out (a run log keeps its first and last 500 lines) …"
+        );
+        assert_eq!(lines[RunLog::KEEP + 1], "line 99500");
+        assert_eq!(*lines.last().expect("lines"), "line 99999");
+    }
+
+    #[test]
+    fn a_short_log_is_kept_whole() {
+        let mut log = RunLog::new();
+        for i in 0..700 {
+            log.push(format!("line {i}"));
+        }
+        let text = log.text();
+        assert_eq!(text.lines().count(), 700);
+        assert!(!text.contains("left out"));
+    }
+}

@@ -33,20 +33,24 @@ export function ExportPanel({ id }: { id: number }) {
     };
   }, [id, format]);
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const write = async (replace: boolean) => {
     setBusy(true);
     setError(null);
     setWritten(null);
     try {
       await whenSaved();
-      setWritten(await api.exportConnector({ id, format, path }));
+      setWritten(await api.exportConnector({ id, format, path, replace }));
     } catch (err) {
       setError(err as CommandError);
     } finally {
       setBusy(false);
     }
   };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void write(false);
+  };
+  const exists = error?.kind === "exists";
 
   return (
     <section class="export" data-testid="export">
@@ -78,9 +82,17 @@ export function ExportPanel({ id }: { id: number }) {
             typed.current = true;
             setPath(p);
           }}
-          hint="An existing file is replaced. ~ means your home folder."
-          error={error?.field === "exportPath" ? error.message : undefined}
+          hint="Sluice asks before replacing a file that is there. ~ means your home folder."
+          error={error?.field === "exportPath" && !exists ? error.message : undefined}
         />
+        {exists && (
+          <div class="notice warn export-exists" role="alert" data-testid="export-exists">
+            <span>{error?.message}</span>
+            <button type="button" class="button small" data-testid="export-replace" onClick={() => void write(true)}>
+              Replace it
+            </button>
+          </div>
+        )}
         <div class="actions end">
           <button type="submit" class="button primary" data-testid="export-submit" disabled={busy || path.trim() === ""}>
             {busy ? "Exporting…" : "Export"}

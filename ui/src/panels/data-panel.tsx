@@ -186,7 +186,7 @@ function ExportBar({ id, name, source, label }: { id: number; name: string; sour
   const [folder, setFolder] = useState<string | null>(null);
   const [path, setPath] = useState("");
   const [edited, setEdited] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string; exists?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -196,14 +196,15 @@ function ExportBar({ id, name, source, label }: { id: number; name: string; sour
     if (folder !== null && !edited) setPath(`${folder}/${name}.${format}`);
   }, [folder, name, format, edited]);
 
-  const run = async () => {
+  const run = async (replace = false) => {
     setBusy(true);
     setMessage(null);
     try {
-      const rows = await api.dataExport(id, source, path, format);
+      const rows = await api.dataExport(id, source, path, format, replace);
       setMessage({ ok: true, text: `Wrote ${rows.toLocaleString()} row(s) to ${path}` });
     } catch (e) {
-      setMessage({ ok: false, text: (e as CommandError).message });
+      const error = e as CommandError;
+      setMessage({ ok: false, text: error.message, exists: error.kind === "exists" });
     } finally {
       setBusy(false);
     }
@@ -246,6 +247,11 @@ function ExportBar({ id, name, source, label }: { id: number; name: string; sour
         <span class={message.ok ? "ok-text small" : "field-error"} role={message.ok ? "status" : "alert"} data-testid="export-message">
           {message.text}
         </span>
+      )}
+      {message?.exists && (
+        <button type="button" class="button small" data-testid={`export-replace-${source.kind}`} onClick={() => void run(true)}>
+          Replace it
+        </button>
       )}
     </form>
   );

@@ -6,6 +6,11 @@ import type { ExportFormat } from "../config/ExportFormat";
  */
 export type ExportRequest = { id: number, format: ExportFormat, 
 /**
- * The file to write; an existing file is replaced.
+ * The file to write.
  */
-path: string, };
+path: string, 
+/**
+ * The user agreed to replace the file if it exists; without it an existing file is an
+ * `exists` error, so the UI can ask.
+ */
+replace?: boolean, };
