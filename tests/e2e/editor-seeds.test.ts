@@ -181,6 +181,10 @@ for (const [i, seed] of seeds.entries()) {
     }
     await waitSaved(browser);
     if (shoot) await app.screenshot("editor-pipeline");
+    if (shoot) {
+      await (await browser.$("#f-sluice-retry-credential_hosts")).scrollIntoView({ block: "center" });
+      await app.screenshot("editor-retry-limits");
+    }
 
     // No problem is left anywhere in the editor.
     assert.equal(await (await browser.$(".section-tab .count")).isExisting(), false, "no section has problems");

@@ -469,12 +469,15 @@ impl Http {
             response_body: String::new(),
         });
         let outcome = self.receive(request, sent).await;
+        // Every token a token answer carries is registered in syncs too, not only when the
+        // answer is shown: an API may echo a refresh or id token back in an error body or a
+        // record.
+        if let (Ok(response), Sent::Token) = (&outcome, sent) {
+            register_token_answer(&response.body, events);
+        }
         if let (Some(mut exchange), Some(chars)) = (captured, capture_chars) {
             match &outcome {
                 Ok(response) => {
-                    if sent == Sent::Token {
-                        register_token_answer(&response.body, events);
-                    }
                     exchange.status = Some(response.status.as_u16());
                     exchange.response_headers = header_pairs(&response.headers);
                     exchange.response_body = truncate(&response.body, chars, events);
