@@ -3,6 +3,7 @@
 
 mod config_cmds;
 mod demo;
+mod doctor;
 mod preview;
 mod secrets_cmds;
 mod sync_cmds;
@@ -44,6 +45,9 @@ enum Command {
     Schema(sync_cmds::SchemaArgs),
     /// Store, list and delete a connector's secrets in the system keychain.
     Secrets(secrets_cmds::SecretsArgs),
+    /// Check this machine for what Sluice needs (keychain, data folder, WebKit) and say what to
+    /// install for anything missing.
+    Doctor,
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +95,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => block_on(sync_cmds::sync(args)),
         Command::Schema(args) => block_on(sync_cmds::schema(args)),
         Command::Secrets(args) => secrets_cmds::run(&args),
+        Command::Doctor => doctor::doctor(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

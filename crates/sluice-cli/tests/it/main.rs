@@ -52,3 +52,52 @@ fn importing_deeply_nested_python_fails_plainly() {
     assert!(stderr.contains("nested more than 128 levels"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// On a machine with everything (the keychain of scripts/with-keyring.sh, a writable data folder
+/// and WebKitGTK from the setup script), the doctor finds nothing to install.
+#[test]
+#[ignore = "needs a keychain: scripts/with-keyring.sh cargo test -p sluice-cli -- --include-ignored"]
+fn the_doctor_finds_everything_on_a_set_up_machine() {
+    let dir = std::env::temp_dir().join(format!("sluice-doctor-ok-{}", std::process::id()));
+    let out = sluice(&["doctor"])
+        .env("SLUICE_DATA_DIR", &dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    for line in [
+        "ok       keychain: stores and reads back secrets",
+        &format!("ok       data folder: {} is writable", dir.display()),
+        "ok       WebKit runtime: libwebkit2gtk-4.1.so.0 is installed",
+    ] {
+        assert!(stdout.contains(line), "{line:?} not in {stdout}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Without a Secret Service and with a data folder it cannot write, the doctor names both and
+/// says what to do, and exits 1.
+#[test]
+fn the_doctor_says_what_to_install_for_what_is_missing() {
+    let out = sluice(&["doctor"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/sluice-doctor-bus",
+        )
+        .env("SLUICE_DATA_DIR", "/proc/sluice-doctor-cannot-write-here")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let keychain = stdout
+        .lines()
+        .find(|l| l.starts_with("MISSING  keychain:"))
+        .unwrap_or_else(|| panic!("no keychain finding in {stdout}"));
+    assert!(keychain.contains("apt install gnome-keyring"), "{keychain}");
+    let folder = stdout
+        .lines()
+        .find(|l| l.starts_with("MISSING  data folder:"))
+        .unwrap_or_else(|| panic!("no data folder finding in {stdout}"));
+    assert!(folder.contains("SLUICE_DATA_DIR"), "{folder}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checks failed"));
+}
