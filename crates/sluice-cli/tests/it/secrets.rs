@@ -11,6 +11,10 @@ use sluice_demo::{DemoOptions, DemoServer, DEMO_API_KEY, DEMO_CLIENT_ID, DEMO_CL
 
 const NEEDS_KEYCHAIN: &str = "needs a keychain: scripts/with-keyring.sh";
 
+/// A secret the sweep's connector sends in a header, a query parameter and the token request's
+/// extra data, where only `$secret` references used to be unresolved or unredacted.
+const PROBE: &str = "probe-secret-sent-in-headers-params-and-token-data";
+
 /// `sluice` with no secrets in the environment: everything must come from the keychain.
 fn bare_sluice(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sluice"));
@@ -58,13 +62,15 @@ fn connector(base_url: &str, scope: &str) -> serde_json::Value {
             "base_url": base_url,
             "auth": {"type": "oauth2", "token_url": format!("{base_url}/oauth/token"),
                      "client_id": {"$secret": "client_id"},
-                     "client_secret": {"$secret": "client_secret"}}
+                     "client_secret": {"$secret": "client_secret"},
+                     "access_token_request_data": {"audience": {"$secret": "probe"}}},
+            "headers": {"X-Probe": {"$secret": "probe"}}
         },
         "resources": [
             {"name": "tickets", "primary_key": "id", "write_disposition": "merge",
              "endpoint": {"path": "v1/support/tickets",
                           "paginator": {"type": "cursor", "cursor_path": "next_cursor", "cursor_param": "cursor"},
-                          "params": {"limit": 50}}},
+                          "params": {"limit": 50, "sig": {"$secret": "probe"}}}},
             {"name": "page_views",
              "endpoint": {"path": "v1/analytics/page_views", "data_selector": "data",
                           "auth": {"type": "api_key", "name": "api_key", "location": "query",
@@ -103,7 +109,9 @@ async fn a_sync_takes_its_oauth2_client_secret_from_the_keychain() {
     let (f, d, s) = (file.clone(), db.clone(), scope.clone());
     let (missing, requests_after_missing, listed, synced, after_delete) =
         tokio::task::block_in_place(|| {
-            // Nothing stored yet: the run stops before any request and says how to fix it.
+            // The OAuth client not stored yet: the run stops before any request and says how
+            // to fix it.
+            set_secret(&s, "probe", PROBE);
             let missing = run(&["sync", &f, "--db", &d]);
             let requests_after_missing = server.stats().requests;
             set_secret(&s, "client_id", DEMO_CLIENT_ID);
@@ -116,6 +124,7 @@ async fn a_sync_takes_its_oauth2_client_secret_from_the_keychain() {
             assert!(run(&["secrets", "delete", &s, "client_id"])
                 .status
                 .success());
+            assert!(run(&["secrets", "delete", &s, "probe"]).status.success());
             let after_delete = run(&["secrets", "list", &s]);
             (
                 missing,
@@ -198,12 +207,12 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
     let scope = unique_scope("sweep");
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().to_owned();
-    let secrets = [DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_API_KEY];
+    let secrets = [DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_API_KEY, PROBE];
 
     // A dlt snippet with the secrets written in it, as a user might paste one.
     let base_url = server.base_url().to_owned();
     let snippet = format!(
-        "config = {{\n  \"client\": {{\"base_url\": \"{base_url}\",\n    \"auth\": {{\"type\": \"oauth2\", \"token_url\": \"{base_url}/oauth/token\",\n      \"client_id\": \"{DEMO_CLIENT_ID}\", \"client_secret\": \"{DEMO_CLIENT_SECRET}\"}}}},\n  \"resources\": [\"v1/support/groups\"]\n}}\n"
+        "config = {{\n  \"client\": {{\"base_url\": \"{base_url}\",\n    \"auth\": {{\"type\": \"oauth2\", \"token_url\": \"{base_url}/oauth/token\",\n      \"client_id\": \"{DEMO_CLIENT_ID}\", \"client_secret\": \"{DEMO_CLIENT_SECRET}\"}}}},\n  \"resources\": [{{\"name\": \"groups\", \"endpoint\": {{\"path\": \"v1/support/groups\", \"headers\": {{\"X-Api-Key\": \"{PROBE}\"}}}}}}]\n}}\n"
     );
     std::fs::write(work.join("pasted.py"), snippet).unwrap();
     let file = work.join("support.json");
@@ -214,6 +223,7 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
         set_secret(&s, "client_id", DEMO_CLIENT_ID);
         set_secret(&s, "client_secret", DEMO_CLIENT_SECRET);
         set_secret(&s, "api_key", DEMO_API_KEY);
+        set_secret(&s, "probe", PROBE);
         let p = |name: &str| w.join(name).to_str().unwrap().to_owned();
         let config = p("support.json");
         let db = p("support.duckdb");
@@ -338,7 +348,7 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
                 .unwrap();
         let store = sluice_store::Store::open(&w.join("sluice.sqlite")).unwrap();
         store.create_connector("pasted", &imported, false).unwrap();
-        for name in ["client_id", "client_secret", "api_key"] {
+        for name in ["client_id", "client_secret", "api_key", "probe"] {
             assert!(run(&["secrets", "delete", &s, name]).status.success());
         }
     })
@@ -356,6 +366,7 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
             "client_id" => Ok(sluice_secrets::SecretValue::from(DEMO_CLIENT_ID)),
             "client_secret" => Ok(sluice_secrets::SecretValue::from(DEMO_CLIENT_SECRET)),
             "api_key" => Ok(sluice_secrets::SecretValue::from(DEMO_API_KEY)),
+            "probe" => Ok(sluice_secrets::SecretValue::from(PROBE)),
             other => Err(format!("no secret {other}")),
         },
         sluice_secrets::Redactor::new(),
