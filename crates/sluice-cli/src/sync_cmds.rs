@@ -129,11 +129,8 @@ impl StatusLine {
                 )
             }
             SyncEvent::ResourceStarted { resource } => format!("{resource}: starting"),
-            SyncEvent::Engine { event }
-                if event.kind.starts_with("Retry") || event.kind.starts_with("Wait") =>
-            {
-                event.message.clone()
-            }
+            // Kinds are lower-case; matching "Retry" here once hid every retry and wait.
+            SyncEvent::Engine { event } if event.is_retry_or_wait() => event.message.clone(),
             _ => return,
         };
         self.last = Instant::now();

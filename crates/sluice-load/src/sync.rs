@@ -92,6 +92,13 @@ pub struct EngineEvent {
     pub message: String,
 }
 
+impl EngineEvent {
+    /// A retry or a wait before one: what a status line shows while nothing else moves.
+    pub fn is_retry_or_wait(&self) -> bool {
+        matches!(self.kind.as_str(), "retry" | "wait")
+    }
+}
+
 impl From<Event> for EngineEvent {
     fn from(event: Event) -> EngineEvent {
         use sluice_engine::EventKind as K;
@@ -548,4 +555,39 @@ async fn blocking<T: Send + 'static>(
                 message: error.to_string(),
             })
         })
+}
+
+#[cfg(test)]
+mod event_tests {
+    use std::time::Duration;
+
+    use sluice_engine::{Event, EventKind};
+
+    use super::EngineEvent;
+
+    fn event(kind: EventKind) -> EngineEvent {
+        EngineEvent::from(Event {
+            resource: "r".into(),
+            kind,
+            message: "m".into(),
+        })
+    }
+
+    #[test]
+    fn retries_and_waits_are_told_apart_from_the_rest() {
+        assert!(event(EventKind::Retry {
+            attempt: 1,
+            reason: "HTTP 503".into()
+        })
+        .is_retry_or_wait());
+        assert!(event(EventKind::Wait {
+            duration: Duration::from_secs(2),
+            reason: "backoff".into()
+        })
+        .is_retry_or_wait());
+        assert!(!event(EventKind::Stopped {
+            reason: "done".into()
+        })
+        .is_retry_or_wait());
+    }
 }
