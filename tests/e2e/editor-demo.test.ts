@@ -2,7 +2,7 @@
 // members: the form shows the link and reads the parent's field names from the running demo API.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { choose, openSection, openTab } from "./editor-helpers.ts";
+import { choose, openDemoConnector, openSection, openTab } from "./editor-helpers.ts";
 import { launchApp, type AppSession } from "./harness.ts";
 
 let app: AppSession;
@@ -17,10 +17,7 @@ after(async () => {
 
 test("the parent link's field picker offers the fields of the parent's records", async () => {
   const { browser } = app;
-  const open = await browser.$('[data-testid="open-demo"]');
-  await open.waitForDisplayed({ timeout: 20_000 });
-  await open.click();
-  await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed({ timeout: 20_000 });
+  await openDemoConnector(browser);
   await openTab(browser, "edit");
   await openSection(browser, "resources");
   const members = await browser.$("button.resource-pick=members");

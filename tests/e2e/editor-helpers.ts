@@ -50,6 +50,14 @@ export async function openSection(browser: Browser, id: string) {
   await (await browser.$(`[data-testid="section-${id}"]`)).click();
 }
 
+/** Opens the demo connector from the first-run screen and waits for its view. */
+export async function openDemoConnector(browser: Browser) {
+  const open = await browser.$('[data-testid="open-demo"]');
+  await open.waitForDisplayed({ timeout: 20_000 });
+  await open.click();
+  await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed({ timeout: 20_000 });
+}
+
 export async function openTab(browser: Browser, id: string) {
   const tab = await browser.$(`[data-testid="tab-${id}"]`);
   await tab.waitForDisplayed({ timeout: 20_000 });

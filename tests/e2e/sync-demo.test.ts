@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { openDemoConnector } from "./editor-helpers.ts";
 import { launchApp, type AppSession, type Browser } from "./harness.ts";
 
 let app: AppSession;
@@ -11,10 +12,7 @@ let app: AppSession;
 before(async () => {
   app = await launchApp();
   const { browser } = app;
-  const open = await browser.$('[data-testid="open-demo"]');
-  await open.waitForDisplayed({ timeout: 20_000 });
-  await open.click();
-  await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed({ timeout: 20_000 });
+  await openDemoConnector(browser);
 });
 
 after(async () => {
@@ -220,12 +218,17 @@ test("an ad-hoc query runs against the dataset and its result exports to CSV", a
   assert.ok(existsSync(target), `${target} was written`);
   await app.screenshot("27-data-query");
 
-  // The same file again: Sluice asks, and replaces it only when told to.
+  // The same file again: Sluice asks, and replaces it only when told to. Messages are read from
+  // the query's own export bar: the table's bar above has one of the same name.
+  const queryMessage = async () => {
+    const message = await (await path.parentElement()).$('[data-testid="export-message"]');
+    return (await message.isExisting()) ? message.getText() : "";
+  };
   writeFileSync(target, "kept until the user says so\n");
   await (await browser.$('[data-testid="export-query"]')).click();
   const replace = await browser.$('[data-testid="export-replace-query"]');
   await replace.waitForDisplayed({ timeout: 20_000 });
-  assert.match(await text(browser, '[data-testid="export-message"]'), /already exists/);
+  assert.match(await queryMessage(), /already exists/);
   assert.equal(readFileSync(target, "utf8"), "kept until the user says so\n");
   await replace.scrollIntoView({ block: "center" });
   await app.screenshot("27b-data-export-asks-before-replacing");
@@ -239,8 +242,11 @@ test("an ad-hoc query runs against the dataset and its result exports to CSV", a
   const own = join(app.dataDir, "sluice.sqlite");
   await path.clearValue();
   await path.setValue(own);
+  await browser.waitUntil(async () => (await path.getValue()) === own, {
+    timeoutMsg: `the export path field does not hold ${own}`,
+  });
   await (await browser.$('[data-testid="export-query"]')).click();
-  await browser.waitUntil(async () => (await text(browser, '[data-testid="export-message"]')).includes("keeps its own data"), {
+  await browser.waitUntil(async () => (await queryMessage()).includes("keeps its own data"), {
     timeout: 20_000,
     timeoutMsg: "exporting over sluice.sqlite was not refused",
   });

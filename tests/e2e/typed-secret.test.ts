@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { openSection, openTab } from "./editor-helpers.ts";
+import { openDemoConnector, openSection, openTab } from "./editor-helpers.ts";
 import { launchApp, type AppSession } from "./harness.ts";
 
 const TOKEN = "Bearer typed-into-a-header-5f1c9a";
@@ -31,10 +31,7 @@ function databaseHolds(text: string): boolean {
 
 test("a token typed into a header value is a problem at the field and is not saved", async () => {
   const { browser } = app;
-  const open = await browser.$('[data-testid="open-demo"]');
-  await open.waitForDisplayed({ timeout: 20_000 });
-  await open.click();
-  await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed({ timeout: 20_000 });
+  await openDemoConnector(browser);
   await openTab(browser, "edit");
   await openSection(browser, "client");
   await (await browser.$('[data-testid="f-client-headers-add"]')).click();

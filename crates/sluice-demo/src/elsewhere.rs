@@ -11,7 +11,7 @@
 //!   `../`, `?` and `#`, for parent-supplied URLs and path values;
 //! - `POST /leak/token_redirect/{status}`: a token endpoint that redirects to the other origin.
 //!
-//! The `/leak/*` endpoints answer 401 unless some credential came with the request (an
+//! The endpoints that answer records reply 401 unless some credential came with the request (an
 //! `Authorization` header, an `X-API-Key` or `X-Secret` header, an `api_key` parameter or a
 //! cookie), so a test also sees that the API's own host did get them.
 //!
@@ -21,8 +21,9 @@ use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -126,32 +127,39 @@ async fn record(
 }
 
 pub(crate) fn routes() -> Router<Arc<DemoState>> {
-    Router::new()
+    // The answers with records want a credential; the redirects answer anyone.
+    let data = Router::new()
         .route("/leak/next_link", get(next_link))
         .route("/leak/link_header", get(link_header))
-        .route("/leak/redirect/{status}", get(redirect_elsewhere))
-        .route("/leak/redirect_home/{status}", get(redirect_home))
         .route("/leak/home", get(home))
         .route("/leak/parents", get(parents))
+        .route_layer(middleware::from_fn(credentialed));
+    Router::new()
+        .merge(data)
+        .route("/leak/redirect/{status}", get(redirect_elsewhere))
+        .route("/leak/redirect_home/{status}", get(redirect_home))
         .route("/leak/token_redirect/{status}", post(redirect_elsewhere))
 }
 
 /// 401 unless the request carries some credential.
-fn credentialed(headers: &HeaderMap, params: &Params) -> Result<(), Response> {
-    let carried = [header::AUTHORIZATION, header::COOKIE]
-        .iter()
-        .any(|name| headers.contains_key(name))
+async fn credentialed(request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let in_query = Query::<Params>::try_from_uri(request.uri())
+        .is_ok_and(|Query(params)| params.contains_key(crate::API_KEY_QUERY_PARAM));
+    let carried = in_query
+        || [header::AUTHORIZATION, header::COOKIE]
+            .iter()
+            .any(|name| headers.contains_key(name))
         || headers.contains_key("x-api-key")
-        || headers.contains_key("x-secret")
-        || params.contains_key(crate::API_KEY_QUERY_PARAM);
+        || headers.contains_key("x-secret");
     if carried {
-        Ok(())
+        next.run(request).await
     } else {
-        Err(http::error(
+        http::error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "send a credential",
-        ))
+        )
     }
 }
 
@@ -159,28 +167,14 @@ fn one_record(body: serde_json::Value) -> Response {
     http::json(body.to_string())
 }
 
-async fn next_link(
-    State(state): State<Arc<DemoState>>,
-    headers: HeaderMap,
-    Query(params): Query<Params>,
-) -> Response {
-    if let Err(refused) = credentialed(&headers, &params) {
-        return refused;
-    }
+async fn next_link(State(state): State<Arc<DemoState>>) -> Response {
     one_record(serde_json::json!({
         "data": [{"id": 0, "origin": "home"}],
         "next": format!("{}/page/2", state.elsewhere_url),
     }))
 }
 
-async fn link_header(
-    State(state): State<Arc<DemoState>>,
-    headers: HeaderMap,
-    Query(params): Query<Params>,
-) -> Response {
-    if let Err(refused) = credentialed(&headers, &params) {
-        return refused;
-    }
+async fn link_header(State(state): State<Arc<DemoState>>) -> Response {
     let mut response = one_record(serde_json::json!({"data": [{"id": 0, "origin": "home"}]}));
     if let Ok(link) =
         HeaderValue::from_str(&format!("<{}/page/2>; rel=\"next\"", state.elsewhere_url))
@@ -190,21 +184,11 @@ async fn link_header(
     response
 }
 
-async fn home(headers: HeaderMap, Query(params): Query<Params>) -> Response {
-    if let Err(refused) = credentialed(&headers, &params) {
-        return refused;
-    }
+async fn home() -> Response {
     one_record(serde_json::json!({"data": [{"id": 0, "origin": "home"}]}))
 }
 
-async fn parents(
-    State(state): State<Arc<DemoState>>,
-    headers: HeaderMap,
-    Query(params): Query<Params>,
-) -> Response {
-    if let Err(refused) = credentialed(&headers, &params) {
-        return refused;
-    }
+async fn parents(State(state): State<Arc<DemoState>>) -> Response {
     one_record(serde_json::json!({"data": [{
         "id": 1,
         "url": format!("{}/files/1", state.elsewhere_url),

@@ -43,6 +43,13 @@ pub(crate) fn names(text: &str) -> Vec<String> {
     found
 }
 
+/// The placeholder's name when `text` is exactly one placeholder and nothing else.
+fn whole_placeholder(text: &str) -> Option<String> {
+    let mut only = names(text);
+    let whole = only.len() == 1 && text.len() == only[0].len() + 2 && text.starts_with('{');
+    whole.then(|| only.remove(0))
+}
+
 /// The parent a placeholder name refers to: `resources.<parent>.<field>` gives `parent`.
 pub(crate) fn parent_of(name: &str) -> Option<&str> {
     let rest = name.strip_prefix("resources.")?;
@@ -125,8 +132,7 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
 /// exception: that value is the URL or path to fetch (`{resources.files.download_url}`), and the
 /// credentials check decides what goes with it.
 pub(crate) fn format_path(text: &str, ctx: &Context<'_>, field: &str) -> Result<String> {
-    let only = names(text);
-    if only.len() == 1 && text.len() == only[0].len() + 2 && text.starts_with('{') {
+    if whole_placeholder(text).is_some() {
         return format(text, ctx, field);
     }
     fill(text, ctx, field, &|name, value| {
@@ -178,9 +184,8 @@ fn fill(
 pub(crate) fn format_json(value: &Value, ctx: &Context<'_>, field: &str) -> Result<Value> {
     Ok(match value {
         Value::String(text) => {
-            let only = names(text);
-            if only.len() == 1 && text.len() == only[0].len() + 2 && text.starts_with('{') {
-                lookup(&only[0], ctx, field)?
+            if let Some(name) = whole_placeholder(text) {
+                lookup(&name, ctx, field)?
             } else {
                 Value::String(format(text, ctx, field)?)
             }

@@ -71,10 +71,6 @@ impl ExportFile {
         &self.part
     }
 
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
     /// Puts the written file in place of the target.
     pub fn commit(mut self) -> Result<PathBuf> {
         std::fs::rename(&self.part, &self.target).map_err(|error| Error::Export {

@@ -29,6 +29,10 @@ pub struct SecretSweep {
     pub left: Vec<(String, String)>,
 }
 
+/// Set once every connector was swept clean: the raw-document rule keeps new literals out, so
+/// later starts need not read every saved version again.
+const SWEPT: &str = "literal_secrets_moved";
+
 impl Store {
     /// Moves every literal secret out of each connector and its saved versions. `keep` gets
     /// the connector's uid and the secrets found in it (a value found in several versions is
@@ -38,6 +42,9 @@ impl Store {
         &mut self,
         mut keep: impl FnMut(&str, &[FoundSecret]) -> std::result::Result<(), String>,
     ) -> Result<SecretSweep> {
+        if self.setting(SWEPT)?.is_some() {
+            return Ok(SecretSweep::default());
+        }
         let connectors: Vec<(i64, String, String)> = {
             let mut stmt = self
                 .conn
@@ -124,6 +131,9 @@ impl Store {
             self.conn.execute_batch(
                 "PRAGMA secure_delete = ON; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
             )?;
+        }
+        if failed.is_empty() {
+            self.set_setting(SWEPT, "1")?;
         }
         Ok(SecretSweep {
             moved,

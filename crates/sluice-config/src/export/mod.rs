@@ -138,7 +138,7 @@ impl ConnectorConfig {
             let mut object = auth.as_object()?.clone();
             let basic = object.shift_remove("client_auth") == Some(Value::String("basic".into()));
             if !(basic && object.get("type") == Some(&Value::String(OAUTH2_TYPE.into()))) {
-                return Some(Py::Json(Value::Object(object)));
+                return Some(Py::from_json(Value::Object(object)));
             }
             uses_basic = true;
             object.shift_remove("type");
@@ -146,7 +146,7 @@ impl ConnectorConfig {
                 class: BASIC_OAUTH2_CLASS,
                 kwargs: object
                     .into_iter()
-                    .map(|(key, value)| (key, Py::Json(value)))
+                    .map(|(key, value)| (key, Py::from_json(value)))
                     .collect(),
             })
         });
@@ -347,11 +347,7 @@ impl ConnectorConfig {
         }
         if let Some(contract) = &source.schema_contract {
             let mut text = String::new();
-            write_py(
-                &mut text,
-                &serde_json::to_value(contract).unwrap_or_default(),
-                2,
-            );
+            Py::from_json(serde_json::to_value(contract).unwrap_or_default()).write(&mut text, 2);
             out.push_str(&format!("        schema_contract={text},\n"));
         }
         if let Some(b) = source.parallelized {
@@ -548,6 +544,7 @@ const BASIC_OAUTH2_CLASS: &str = "OAuth2ClientCredentialsHttpBasic";
 /// are the exporter's own constants and Rust field names, never text from the config, so no
 /// config can put code into the script.
 enum Py {
+    /// A text, number, boolean, null, or a `$secret`/`$config` reference (a dlt lookup).
     Json(Value),
     Dict(Vec<(String, Py)>),
     List(Vec<Py>),
@@ -558,6 +555,10 @@ enum Py {
 }
 
 impl Py {
+    fn from_json(value: Value) -> Py {
+        Py::build(value, &mut Vec::new(), &mut |_, _| None)
+    }
+
     /// The tree of `value`; `special` may replace the node at a path (keys and list indexes).
     fn build(
         value: Value,
@@ -598,7 +599,25 @@ impl Py {
         let pad = "    ".repeat(indent + 1);
         let close = "    ".repeat(indent);
         match self {
-            Py::Json(value) => write_py(out, value, indent),
+            Py::Json(value) => {
+                if let Some(reference) = ValueRef::from_json(value) {
+                    let store = if reference.is_secret() {
+                        "secrets"
+                    } else {
+                        "config"
+                    };
+                    out.push_str(&format!("dlt.{store}[{}]", py_str(reference.name())));
+                    return;
+                }
+                match value {
+                    Value::Null => out.push_str("None"),
+                    Value::Bool(b) => out.push_str(py_bool(*b)),
+                    Value::Number(n) => out.push_str(&n.to_string()),
+                    Value::String(s) => out.push_str(&py_str(s)),
+                    // `build` splits lists and objects; one made by hand is split here.
+                    composite => Py::from_json(composite.clone()).write(out, indent),
+                }
+            }
             Py::List(items) if items.is_empty() => out.push_str("[]"),
             Py::List(items) => {
                 out.push_str("[\n");
@@ -727,51 +746,6 @@ fn for_each_auth(config: &mut Value, mut f: impl FnMut(&mut Value)) {
         }
     }
     walk(config, &mut Vec::new(), &mut f);
-}
-
-/// A JSON value as a Python literal, references as dlt lookups.
-fn write_py(out: &mut String, value: &Value, indent: usize) {
-    if let Some(reference) = ValueRef::from_json(value) {
-        let store = if reference.is_secret() {
-            "secrets"
-        } else {
-            "config"
-        };
-        out.push_str(&format!("dlt.{store}[{}]", py_str(reference.name())));
-        return;
-    }
-    let pad = "    ".repeat(indent + 1);
-    let close = "    ".repeat(indent);
-    match value {
-        Value::Null => out.push_str("None"),
-        Value::Bool(b) => out.push_str(py_bool(*b)),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => out.push_str(&py_str(s)),
-        Value::Array(items) if items.is_empty() => out.push_str("[]"),
-        Value::Array(items) => {
-            out.push_str("[\n");
-            for item in items {
-                out.push_str(&pad);
-                write_py(out, item, indent + 1);
-                out.push_str(",\n");
-            }
-            out.push_str(&close);
-            out.push(']');
-        }
-        Value::Object(object) if object.is_empty() => out.push_str("{}"),
-        Value::Object(object) => {
-            out.push_str("{\n");
-            for (key, item) in object {
-                out.push_str(&pad);
-                out.push_str(&py_str(key));
-                out.push_str(": ");
-                write_py(out, item, indent + 1);
-                out.push_str(",\n");
-            }
-            out.push_str(&close);
-            out.push('}');
-        }
-    }
 }
 
 #[cfg(test)]
