@@ -1,10 +1,11 @@
 // A token typed where only a reference belongs (a header value here) is shown as a problem at
-// its field and never reaches the app's database, autosave or not.
+// its field and never reaches the app's database, autosave or not. Plain http:// to another
+// computer is a warning at its field that does not stop the save.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { openDemoConnector, openSection, openTab } from "./editor-helpers.ts";
+import { fill, openDemoConnector, openSection, openTab, waitSaved } from "./editor-helpers.ts";
 import { launchApp, type AppSession } from "./harness.ts";
 
 const TOKEN = "Bearer typed-into-a-header-5f1c9a";
@@ -29,10 +30,33 @@ function databaseHolds(text: string): boolean {
   });
 }
 
-test("a token typed into a header value is a problem at the field and is not saved", async () => {
+test("plain http:// to another computer is a warning at the base URL, and the edit is saved", async () => {
   const { browser } = app;
   await openDemoConnector(browser);
   await openTab(browser, "edit");
+  await openSection(browser, "client");
+  const url = await browser.$("#f-client-base_url");
+  await url.waitForDisplayed();
+  const loopback = await url.getValue();
+  assert.match(loopback, /^http:\/\/127\.0\.0\.1:/);
+  const warning = await browser.$("#f-client-base_url-warning");
+  assert.equal(await warning.isExisting(), false, "the demo API on this computer needs no warning");
+
+  await fill(browser, ["client", "base_url"], "http://api.example.com/v1");
+  await warning.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await warning.getText(), /http:\/\/api\.example\.com is not encrypted/);
+  await waitSaved(browser);
+  assert.equal(databaseHolds("http://api.example.com/v1"), true, "a warning does not stop the save");
+  assert.equal(await (await browser.$(".section-tab .count")).isExisting(), false, "a warning is not counted as a problem");
+  await app.screenshot("plain-http-warning");
+
+  await fill(browser, ["client", "base_url"], loopback);
+  await warning.waitForExist({ reverse: true, timeout: 10_000 });
+  await waitSaved(browser);
+});
+
+test("a token typed into a header value is a problem at the field and is not saved", async () => {
+  const { browser } = app;
   await openSection(browser, "client");
   await (await browser.$('[data-testid="f-client-headers-add"]')).click();
   const name = await browser.$("#f-client-headers-0-name");

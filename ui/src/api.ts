@@ -50,6 +50,9 @@ import type { ConnectorVersion } from "./bindings/store/ConnectorVersion";
 
 export type { ConnectorVersion, Duplicated, ExportFormat, ExportRequest, Problem, SaveOutcome };
 
+/** A warning works but carries a risk (`sluice_config::Problem::is_warning`); errors stop a sync. */
+export const isWarning = (problem: Problem): boolean => problem.kind === "insecure";
+
 function editorApi() {
   return {
     /** `seq`: the editor's increasing save number; a save older than one written is dropped. */

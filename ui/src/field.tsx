@@ -6,12 +6,14 @@ type Props = {
   hint?: string;
   placeholder?: string;
   error?: string;
+  /** Works, but at a risk worth knowing (e.g. plain http://); never blocks anything. */
+  warning?: string;
   autoFocus?: boolean;
 };
 
 /** A labelled text input whose error message sits right under it and is announced. */
-export function Field({ id, label, value, onInput, hint, placeholder, error, autoFocus }: Props) {
-  const described = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].join(" ").trim();
+export function Field({ id, label, value, onInput, hint, placeholder, error, warning, autoFocus }: Props) {
+  const described = [hint ? `${id}-hint` : "", error ? `${id}-error` : "", warning ? `${id}-warning` : ""].join(" ").trim();
   return (
     <div class={error ? "field invalid" : "field"}>
       <label for={id}>{label}</label>
@@ -35,6 +37,11 @@ export function Field({ id, label, value, onInput, hint, placeholder, error, aut
       {error && (
         <small id={`${id}-error`} class="field-error" role="alert">
           {error}
+        </small>
+      )}
+      {warning && (
+        <small id={`${id}-warning`} class="field-warning" role="status">
+          {warning}
         </small>
       )}
     </div>

@@ -98,7 +98,11 @@ impl From<OutputFormat> for ExportFormat {
 
 fn report(problems: &[Problem]) {
     for problem in problems {
-        eprintln!("{problem}");
+        if problem.is_warning() {
+            eprintln!("warning: {problem}");
+        } else {
+            eprintln!("{problem}");
+        }
     }
 }
 
@@ -184,6 +188,7 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
     } else {
         let imported = read(&args.file, args.input_format)?;
         let mut problems = imported.problems.clone();
+        problems.extend(imported.config.warnings());
         problems.extend(imported.found_secrets.iter().map(|s| {
             Problem::new(
                 s.path.clone(),
@@ -193,12 +198,14 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
         }));
         problems
     };
-    if problems.is_empty() {
+    // Warnings are printed but do not fail the check: the connector runs as it is.
+    report(&problems);
+    let errors = problems.iter().filter(|p| !p.is_warning()).count();
+    if errors == 0 {
         eprintln!("{}: ok", args.file.display());
         Ok(())
     } else {
-        report(&problems);
-        Err(problems_error(problems.len()))
+        Err(problems_error(errors))
     }
 }
 

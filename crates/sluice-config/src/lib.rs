@@ -33,6 +33,7 @@ mod problem;
 mod serde_util;
 mod suggest;
 mod validate;
+mod warnings;
 
 use serde_json::Value;
 
@@ -46,9 +47,13 @@ pub use problem::{Problem, ProblemKind};
 
 /// Every problem of a config given as JSON: structure, unknown keys, cross-field checks, and
 /// secret values typed where only a reference may stand (found even where the rest does not
-/// parse).
+/// parse), followed by the warnings ([`Problem::is_warning`]) of what parsed.
 pub fn check_value(value: &Value) -> Vec<Problem> {
-    read_checked(value).1
+    let (config, mut problems) = read_checked(value);
+    if let Some(config) = config {
+        problems.extend(config.warnings());
+    }
+    problems
 }
 
 /// Loads a saved connector: the config if it passes every check, else all the problems.

@@ -38,9 +38,17 @@ pub enum ProblemKind {
     Duplicate,
     /// A secret value where only a secret reference may stand.
     SecretValue,
+    /// A warning, not an error: it works, but sends data or credentials where anyone on the
+    /// network can read them. Never blocks a save or a sync.
+    Insecure,
 }
 
 impl Problem {
+    /// A warning shown at its field; everything else is an error that stops a sync.
+    pub fn is_warning(&self) -> bool {
+        self.kind == ProblemKind::Insecure
+    }
+
     pub fn new(path: impl Into<String>, kind: ProblemKind, message: impl Into<String>) -> Self {
         Problem {
             path: path.into(),

@@ -277,6 +277,13 @@ fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
     response
 }
 
+/// The refresh (`sdr`) or id (`sdi`) token issued beside an access token: the same fields under
+/// another prefix, so `/leak/token_echo` can name them from the access token alone.
+pub(crate) fn companion_token(access_token: &str, prefix: &str) -> String {
+    let fields = access_token.strip_prefix("sdt").unwrap_or(access_token);
+    format!("{prefix}{fields}")
+}
+
 /// `POST /oauth/token`: the client credentials grant (RFC 6749 section 4.4), with the client
 /// authenticated by HTTP basic or by `client_id`/`client_secret` in the form body.
 pub(crate) async fn token(
@@ -337,6 +344,16 @@ pub(crate) async fn token(
     });
     if let Some(scope) = form.get("scope") {
         body["scope"] = serde_json::Value::from(scope.as_str());
+        // As OpenID providers do: `offline_access` adds a refresh token, `openid` an id token.
+        // The demo does not take the refresh grant yet; they are here so a client can be checked
+        // for keeping every token of an answer hidden (`/leak/token_echo` echoes them).
+        let asked = |what: &str| scope.split_whitespace().any(|s| s == what);
+        if asked("offline_access") {
+            body["refresh_token"] = companion_token(&access_token, "sdr").into();
+        }
+        if asked("openid") {
+            body["id_token"] = companion_token(&access_token, "sdi").into();
+        }
     }
     (
         [

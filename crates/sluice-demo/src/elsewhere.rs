@@ -9,7 +9,9 @@
 //! - `GET /leak/home`: one record;
 //! - `GET /leak/parents`: records whose `url` points at the other origin and whose `name` holds
 //!   `../`, `?` and `#`, for parent-supplied URLs and path values;
-//! - `POST /leak/token_redirect/{status}`: a token endpoint that redirects to the other origin.
+//! - `POST /leak/token_redirect/{status}`: a token endpoint that redirects to the other origin;
+//! - `GET /leak/token_echo`: a 400 whose message holds the refresh and id tokens issued with the
+//!   caller's access token (ask `/oauth/token` for scope `offline_access openid`).
 //!
 //! The endpoints that answer records reply 401 unless some credential came with the request (an
 //! `Authorization` header, an `X-API-Key` or `X-Secret` header, an `api_key` parameter or a
@@ -133,6 +135,7 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
         .route("/leak/link_header", get(link_header))
         .route("/leak/home", get(home))
         .route("/leak/parents", get(parents))
+        .route("/leak/token_echo", get(token_echo))
         .route_layer(middleware::from_fn(credentialed));
     Router::new()
         .merge(data)
@@ -161,6 +164,25 @@ async fn credentialed(request: Request, next: Next) -> Response {
             "send a credential",
         )
     }
+}
+
+/// A 400 whose body echoes the refresh and id tokens issued with the caller's access token, as a
+/// careless API might in an error message.
+async fn token_echo(headers: axum::http::HeaderMap) -> Response {
+    let access = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    http::error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        &format!(
+            "this API echoes your tokens: refresh_token={} id_token={}",
+            crate::auth::companion_token(access, "sdr"),
+            crate::auth::companion_token(access, "sdi"),
+        ),
+    )
 }
 
 fn one_record(body: serde_json::Value) -> Response {

@@ -18,7 +18,7 @@
 //!
 //! | method, path | auth | pagination | records |
 //! |---|---|---|---|
-//! | `POST /oauth/token` | client id + secret, form body or HTTP basic | — | `{access_token, token_type, expires_in}` |
+//! | `POST /oauth/token` | client id + secret, form body or HTTP basic | — | `{access_token, token_type, expires_in}`, plus `refresh_token` for scope `offline_access` and `id_token` for `openid` |
 //! | `GET /v1/marketing_data` | OAuth2 bearer | offset: `offset`, `limit` (100), `total` | `records` marketing events |
 //! | `GET /v1/analytics/events` | OAuth2 bearer | offset | `records` analytics events |
 //! | `GET /v1/analytics/page_views` | API key in query `api_key` | offset | `records` page views |

@@ -11,6 +11,8 @@ export type EditorState = {
   set: (path: Path, value: Json | undefined) => void;
   /** The validation messages for exactly this field (`within`: also the fields inside it). */
   problemsAt: (path: Path, within?: boolean) => Problem[];
+  /** The warnings for exactly this field: it works, but at a risk the user should know. */
+  warningsAt: (path: Path) => Problem[];
   /** Saves now instead of after the typing pause. */
   flush: () => Promise<void>;
   secrets: SecretStatus[];

@@ -5,7 +5,7 @@
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, type CommandError, type Problem, type SecretStatus } from "../api";
+import { api, isWarning, type CommandError, type Problem, type SecretStatus } from "../api";
 import { AuthForm } from "./auth";
 import { EditorContext, type EditorState } from "./context";
 import { Group, KeyValueField, ListField, NumberField, TextField, BoolField, JsonField } from "./fields";
@@ -189,11 +189,16 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
     [replace],
   );
 
+  // Warnings (`insecure`) are shown at their field but never counted or listed as problems.
+  const [errors, warnings] = useMemo(
+    () => [problems.filter((p) => !isWarning(p)), problems.filter(isWarning)],
+    [problems],
+  );
   const byPath = useMemo(() => {
     const map = new Map<string, Problem[]>();
-    for (const p of problems) map.set(p.path, [...(map.get(p.path) ?? []), p]);
+    for (const p of errors) map.set(p.path, [...(map.get(p.path) ?? []), p]);
     return map;
-  }, [problems]);
+  }, [errors]);
 
   const state: EditorState | null = useMemo(
     () =>
@@ -209,10 +214,11 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
             problemsAt: (path: Path, within?: boolean) => {
               const key = pathText(path);
               if (!within) return byPath.get(key) ?? [];
-              return problems.filter((p) => p.path === key || p.path.startsWith(`${key}.`) || p.path.startsWith(`${key}[`));
+              return errors.filter((p) => p.path === key || p.path.startsWith(`${key}.`) || p.path.startsWith(`${key}[`));
             },
+            warningsAt: (path: Path) => warnings.filter((p) => p.path === pathText(path)),
           },
-    [config, id, set, flush, secrets, refreshSecrets, byPath, problems],
+    [config, id, set, flush, secrets, refreshSecrets, byPath, errors, warnings],
   );
 
   if (loadError) {
@@ -225,7 +231,7 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
   if (!state) return <p class="muted center">Opening…</p>;
 
   const counts = new Map<SectionId, number>();
-  for (const p of problems) counts.set(sectionOf(p.path), (counts.get(sectionOf(p.path)) ?? 0) + 1);
+  for (const p of errors) counts.set(sectionOf(p.path), (counts.get(sectionOf(p.path)) ?? 0) + 1);
 
   const onNavKey = (e: KeyboardEvent) => {
     const at = SECTIONS.findIndex((s) => s.id === section);
@@ -286,7 +292,7 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
           {section === "resources" && <ResourcesSection />}
           {section === "pipeline" && <PipelineSection />}
           {section === "json" && <JsonView />}
-          <OtherProblems problems={problems} section={section} />
+          <OtherProblems problems={errors} section={section} />
         </div>
       </div>
     </EditorContext.Provider>

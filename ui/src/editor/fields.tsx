@@ -13,6 +13,12 @@ export function useProblemText(path: Path): string | undefined {
   return problems.length > 0 ? problems.map((p) => p.message).join("; ") : undefined;
 }
 
+function useWarningText(path: Path): string | undefined {
+  const { warningsAt } = useEditor();
+  const warnings = warningsAt(path);
+  return warnings.length > 0 ? warnings.map((p) => p.message).join("; ") : undefined;
+}
+
 type TextProps = {
   path: Path;
   label: string;
@@ -26,6 +32,7 @@ export function TextField({ path, label, hint, placeholder, required }: TextProp
   const { config, set } = useEditor();
   const value = getIn(config, path);
   const error = useProblemText(path);
+  const warning = useWarningText(path);
   return (
     <Field
       id={fieldId(path)}
@@ -34,6 +41,7 @@ export function TextField({ path, label, hint, placeholder, required }: TextProp
       hint={hint}
       placeholder={placeholder}
       error={error}
+      warning={warning}
       onInput={(v) => set(path, v === "" && !required ? undefined : v)}
     />
   );

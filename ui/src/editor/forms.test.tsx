@@ -30,6 +30,7 @@ function mount(initial: Json, children: preact.ComponentChild, problems: Problem
       config,
       set: (path, value) => setConfig((c) => setIn(c, path, value)),
       problemsAt: (path) => problems.filter((p) => p.path === pathText(path)),
+      warningsAt: () => [],
       flush: async () => undefined,
       secrets: [{ name: "token", isSet: true, fromEnvironment: false }],
       refreshSecrets: async () => undefined,

@@ -53,6 +53,47 @@ fn importing_deeply_nested_python_fails_plainly() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `http://` to another computer works but is read by anyone on the way: `sluice validate`
+/// warns at the field and still passes; to this computer it says nothing.
+#[test]
+fn validate_warns_about_plain_http_to_another_computer_but_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |base_url: &str| {
+        let file = dir.path().join("c.json");
+        let config = serde_json::json!({
+            "client": {"base_url": base_url,
+                       "auth": {"type": "oauth2_client_credentials",
+                                "access_token_url": format!("{base_url}/token"),
+                                "client_id": {"$secret": "id"},
+                                "client_secret": {"$secret": "secret"}}},
+            "resources": ["items"],
+        });
+        std::fs::write(&file, config.to_string()).unwrap();
+        let out = sluice(&["validate", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stderr) = check("http://api.example.com");
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("warning: client.base_url: http://api.example.com is not encrypted"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "warning: client.auth.access_token_url: http://api.example.com is not encrypted"
+        ),
+        "{stderr}"
+    );
+    let (ok, stderr) = check("http://127.0.0.1:8766");
+    assert!(ok, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
 /// On a machine with everything (the keychain of scripts/with-keyring.sh, a writable data folder
 /// and WebKitGTK from the setup script), the doctor finds nothing to install.
 #[test]

@@ -15,6 +15,11 @@ const NEEDS_KEYCHAIN: &str = "needs a keychain: scripts/with-keyring.sh";
 /// extra data, where only `$secret` references used to be unresolved or unredacted.
 const PROBE: &str = "probe-secret-sent-in-headers-params-and-token-data";
 
+/// A token typed as text into a connector: into a document that does not parse (checked by
+/// `sluice validate` and `sluice import`), and into an app database from before the typed-secret
+/// check (moved out by the store's sweep).
+const TYPED: &str = "typed-before-the-check-7d2e91";
+
 /// `sluice` with no secrets in the environment: everything must come from the keychain.
 fn bare_sluice(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sluice"));
@@ -75,7 +80,11 @@ fn connector(base_url: &str, scope: &str) -> serde_json::Value {
              "endpoint": {"path": "v1/analytics/page_views", "data_selector": "data",
                           "auth": {"type": "api_key", "name": "api_key", "location": "query",
                                    "api_key": {"$secret": "api_key"}},
-                          "paginator": {"type": "offset", "limit": 50}}}
+                          "paginator": {"type": "offset", "limit": 50}}},
+            {"name": "posted",
+             "endpoint": {"path": "paging/post", "method": "POST", "data_selector": "data",
+                          "json": {"offset": 0, "limit": 50, "probe": {"$secret": "probe"}},
+                          "paginator": "single_page"}}
         ],
         "sluice": {"name": scope, "pipeline": {"pipeline_name": "support"}}
     })
@@ -207,7 +216,13 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
     let scope = unique_scope("sweep");
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().to_owned();
-    let secrets = [DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_API_KEY, PROBE];
+    let secrets = [
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        DEMO_API_KEY,
+        PROBE,
+        TYPED,
+    ];
 
     // A dlt snippet with the secrets written in it, as a user might paste one.
     let base_url = server.base_url().to_owned();
@@ -217,8 +232,16 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
     std::fs::write(work.join("pasted.py"), snippet).unwrap();
     let file = work.join("support.json");
     std::fs::write(&file, connector(&base_url, &scope).to_string()).unwrap();
+    // A document that does not parse (a mistyped auth type) with a token typed into it.
+    let broken = serde_json::json!({
+        "client": {"base_url": base_url,
+                   "auth": {"type": "bearer_token", "token": TYPED},
+                   "headers": {"Authorization": format!("Bearer {TYPED}")}},
+        "resources": [{"endpoint": {"path": "v1/support/groups"}}],
+    });
+    std::fs::write(work.join("broken.json"), broken.to_string()).unwrap();
 
-    let (w, s) = (work.clone(), scope.clone());
+    let (w, s, url) = (work.clone(), scope.clone(), base_url.clone());
     tokio::task::spawn_blocking(move || {
         set_secret(&s, "client_id", DEMO_CLIENT_ID);
         set_secret(&s, "client_secret", DEMO_CLIENT_SECRET);
@@ -322,6 +345,16 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
                 ],
             ),
             ("list", vec!["secrets".into(), "list".into(), s.clone()]),
+            ("validate-broken", vec!["validate".into(), p("broken.json")]),
+            (
+                "import-broken",
+                vec![
+                    "import".into(),
+                    p("broken.json"),
+                    "-o".into(),
+                    p("broken-imported.json"),
+                ],
+            ),
         ];
         for (name, args) in commands {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -336,8 +369,11 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
             // Everything a command printed is kept as its log.
             std::fs::write(w.join(format!("{name}.stdout.log")), &out.stdout).unwrap();
             std::fs::write(w.join(format!("{name}.stderr.log")), &out.stderr).unwrap();
-            assert!(
+            // The broken document is refused, with its problems named and nothing echoed.
+            let refused = name.ends_with("-broken");
+            assert_eq!(
                 out.status.success(),
+                !refused,
                 "{name}: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
@@ -351,12 +387,55 @@ async fn no_file_or_event_sluice_writes_holds_a_secret_value() {
         for name in ["client_id", "client_secret", "api_key", "probe"] {
             assert!(run(&["secrets", "delete", &s, name]).status.success());
         }
+        // An app database from before the typed-secret check: the token typed as text in the
+        // connector and in two saved versions, one of which does not parse.
+        let mut store = store;
+        let typed = |auth_type: &str| {
+            serde_json::json!({
+                "client": {"base_url": url,
+                           "auth": {"type": auth_type, "token": TYPED},
+                           "headers": {"X-Api-Key": TYPED}},
+                "resources": ["groups"],
+            })
+        };
+        let old = store
+            .create_connector("old", &typed("bearer"), false)
+            .unwrap();
+        store
+            .save_config(old.id, &typed("bearer_token"), std::time::Duration::ZERO)
+            .unwrap();
+        store
+            .save_config(old.id, &typed("bearer"), std::time::Duration::ZERO)
+            .unwrap();
+        let keychain = sluice_secrets::SecretStore::new();
+        let old_scope = format!("connector-{}", old.uid);
+        let sweep = store
+            .move_literal_secrets(|uid, found| {
+                for secret in found {
+                    let value = sluice_secrets::SecretValue::new(secret.value.clone());
+                    keychain
+                        .set(&format!("connector-{uid}"), &secret.name, &value)
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert!(sweep.left.is_empty(), "{:?}", sweep.left);
+        let kept = keychain.names(&old_scope).unwrap();
+        assert!(!kept.is_empty(), "the typed token went to the keychain");
+        for name in &kept {
+            let held = keychain.get(&old_scope, name).unwrap().unwrap();
+            assert_eq!(held.expose(), TYPED);
+            keychain.delete(&old_scope, name).unwrap();
+        }
+        drop(store);
     })
     .await
     .unwrap();
 
-    // The pasted snippet is the user's own file, not something Sluice wrote.
+    // The pasted snippet and the broken document are the user's own files, not Sluice's.
     std::fs::remove_file(work.join("pasted.py")).unwrap();
+    std::fs::remove_file(work.join("broken.json")).unwrap();
 
     // Every event of a sync, too.
     let config = sluice_config::from_value(&connector(&base_url, &scope)).unwrap();

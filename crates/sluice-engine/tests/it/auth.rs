@@ -175,6 +175,34 @@ async fn a_wrong_oauth2_client_secret_fails_at_the_token_request() {
     assert!(outcome.pages.is_empty());
 }
 
+/// A token answer's refresh and id tokens are hidden in a sync (not only in a preview, where the
+/// answer is shown): `/leak/token_echo` puts both in its error message.
+#[tokio::test]
+async fn refresh_and_id_tokens_of_a_token_answer_are_hidden_in_syncs() {
+    let server = demo(10, "").await;
+    let auth = json!({"type": "oauth2", "token_url": server.token_url(),
+                      "client_id": {"$secret": "client_id"},
+                      "client_secret": {"$secret": "client_secret"},
+                      "access_token_request_data": {"scope": "offline_access openid"}});
+    let outcome = run(connector(
+        server.base_url(),
+        json!({ "auth": auth }),
+        json!({"path": "leak/token_echo", "paginator": "single_page"}),
+    ))
+    .await;
+    let error = outcome.error();
+    assert!(error.contains("this API echoes your tokens"), "{error}");
+    assert!(
+        error.contains("refresh_token=‹redacted›") && error.contains("id_token=‹redacted›"),
+        "{error}"
+    );
+    let events = format!("{:?}", outcome.events);
+    for prefix in ["sdr.", "sdi.", "sdt."] {
+        assert!(!error.contains(prefix), "`{prefix}` in {error}");
+        assert!(!events.contains(prefix), "`{prefix}` in the events");
+    }
+}
+
 /// The token request's captured exchange of a preview run with `client_auth` (absent = form).
 async fn token_exchange(client_auth: Option<&str>) -> (sluice_engine::Exchange, u64) {
     let server = demo(250, "").await;
