@@ -32,6 +32,8 @@ fn main() {
             "run_log",
             "data_tables",
             "data_window",
+            "data_stop",
+            "data_release",
             "data_query",
             "data_export",
             "data_export_folder",

@@ -6,6 +6,7 @@ mod commands;
 mod demo;
 mod editor;
 mod error;
+mod files;
 mod sync;
 mod viewer;
 
@@ -27,6 +28,8 @@ pub struct AppState {
     /// The app's data folder: its database, and connectors' DuckDB files under `data/`.
     data_dir: PathBuf,
     syncs: sync::Running,
+    /// The DuckDB files syncs write now: one writer per file, whichever connector names it.
+    writers: files::Writers,
     viewer: viewer::ViewerCache,
 }
 
@@ -72,6 +75,7 @@ impl AppState {
             demo: demo::DemoApi::default(),
             data_dir,
             syncs: sync::Running::default(),
+            writers: files::Writers::default(),
             viewer: viewer::ViewerCache::default(),
         }
     }
@@ -211,6 +215,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             sync::run_log,
             viewer::data_tables,
             viewer::data_window,
+            viewer::data_stop,
+            viewer::data_release,
             viewer::data_query,
             viewer::data_export,
             viewer::data_export_folder,

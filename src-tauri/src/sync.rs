@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 use sluice_config::ConnectorConfig;
 use sluice_engine::{Engine, EngineOptions, Preview, ResourcePreview, StoreSecrets};
-use sluice_load::{Destination, SchemaPreview, SyncEvent, SyncOptions, SyncSummary};
+use sluice_load::{SchemaPreview, SyncEvent, SyncOptions, SyncSummary};
 use sluice_secrets::Redactor;
 use sluice_store::{Connector, Run, RunOutcome, RunStatus};
 use tauri::ipc::Channel;
@@ -61,8 +61,26 @@ pub struct SyncTarget {
     pub dataset: String,
     pub exists: bool,
     pub running: bool,
+    /// The file lies outside the app's data folder and this connector never synced into it: an
+    /// imported connector may name any file, so the first sync asks before writing there.
+    pub needs_confirmation: bool,
     /// The connector's resources, in order, for picking which to run.
     pub resources: Vec<String>,
+}
+
+/// Whether a sync of connector `id` into `path` must be confirmed first (see
+/// [`SyncTarget::needs_confirmation`]).
+async fn needs_confirmation(state: &AppState, id: i64, path: &Path) -> CommandResult<bool> {
+    let inside =
+        crate::files::same_file(path).starts_with(crate::files::same_file(&state.data_dir));
+    if inside {
+        return Ok(false);
+    }
+    let shown = path.display().to_string();
+    let synced = state
+        .with_store(move |store| Ok(store.has_synced_into(id, &shown)?))
+        .await?;
+    Ok(!synced)
 }
 
 pub(crate) async fn connector_and_config(
@@ -131,6 +149,7 @@ pub async fn sync_target(state: State<'_, AppState>, id: i64) -> CommandResult<S
     let (_, config) = connector_and_config(&state, id).await?;
     let (path, is_default) = db_path(&state.data_dir, &config);
     Ok(SyncTarget {
+        needs_confirmation: needs_confirmation(&state, id, &path).await?,
         exists: path.exists(),
         db_path: path.display().to_string(),
         is_default,
@@ -225,16 +244,17 @@ pub async fn preview_schema(
     id: i64,
     pages: u32,
 ) -> CommandResult<SchemaOutcome> {
-    // Checked before any request: the preview compares with the file a running sync writes.
-    if state.syncs.is_running(id) {
-        return Err(CommandError::invalid(
-            "sync",
-            "A sync is writing this connector's DuckDB file; the schema preview can compare with it once the sync ends.",
-        ));
-    }
     let (connector, config) = connector_and_config(&state, id).await?;
     let (path, _) = db_path(&state.data_dir, &config);
     let dataset = dataset(&config);
+    // Checked before any request: the preview compares with the file, which a running sync
+    // (of this connector or another naming the same file) is changing.
+    if let Some(writer) = state.writers.writer_of(&path) {
+        return Err(CommandError::invalid(
+            "sync",
+            format!("A sync of “{writer}” is writing this DuckDB file; the schema preview can compare with it once the sync ends."),
+        ));
+    }
     let names: Vec<String> = config
         .resolved_resources()
         .into_iter()
@@ -254,14 +274,8 @@ pub async fn preview_schema(
     }
     let file_exists = path.exists();
     let shown_path = path.display().to_string();
+    let existing = crate::viewer::stored_schema(&state, &path, &dataset).await?;
     crate::blocking(move || {
-        let existing = if file_exists {
-            Destination::open_read_only(&path, &dataset)
-                .and_then(|d| d.schema())
-                .map_err(|e| CommandError::internal(e.to_string()))?
-        } else {
-            sluice_load::Schema::default()
-        };
         let preview = sluice_load::preview_schema(&config, &records, &existing)
             .map_err(|e| CommandError::internal(e.to_string()))?;
         Ok(SchemaOutcome {
@@ -284,6 +298,9 @@ pub struct SyncRequest {
     /// Resources to run; empty: every selected one.
     pub resources: Vec<String>,
     pub full_refresh: bool,
+    /// The file the user agreed to sync into, when the target needed confirming.
+    #[ts(optional)]
+    pub confirmed_path: Option<String>,
 }
 
 /// Runs a sync, streaming its progress through `on_event`, and records it in the run history.
@@ -299,6 +316,15 @@ pub async fn start_sync(
     let (connector, config) = connector_and_config(&state, id).await?;
     let (path, _) = db_path(&state.data_dir, &config);
     let dataset = dataset(&config);
+    let shown = path.display().to_string();
+    if needs_confirmation(&state, id, &path).await?
+        && request.confirmed_path.as_deref() != Some(shown.as_str())
+    {
+        return Err(CommandError::invalid(
+            "dbPath",
+            format!("This sync would write to {shown}, outside Sluice's data folder. Confirm the file on the Sync tab first."),
+        ));
+    }
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let mut running = state.syncs.lock();
@@ -314,8 +340,21 @@ pub async fn start_sync(
         running: &state.syncs,
         id,
     };
-    // The viewer's read-only handle must be closed before this process opens the file to write.
-    state.viewer.close_path(&path);
+    // One writer per file, whichever connector names it; then the viewer's read-only handle
+    // (its running query stopped) must be closed before this process opens the file to write.
+    let _claim = state
+        .writers
+        .claim(&path, &connector.name)
+        .map_err(|writer| {
+            CommandError::invalid(
+                "sync",
+                format!(
+                    "A sync of “{writer}” is writing {} now; run this one when it ends.",
+                    path.display()
+                ),
+            )
+        })?;
+    state.viewer.release_for_writing(&path).await?;
 
     let resources = request.resources.clone();
     let (run_path, run_dataset) = (path.display().to_string(), dataset.clone());

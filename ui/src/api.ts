@@ -128,5 +128,9 @@ function runApi() {
     dataExport: (id: number, source: ExportSource, path: string, format: DataExportFormat, replace = false) =>
       call<number>("data_export", { id, source, path, format, replace }),
     dataExportFolder: () => call<string>("data_export_folder"),
+    /** Stops the query or export the Data tab runs now. */
+    dataStop: () => call<void>("data_stop"),
+    /** The Data tab is gone: let go of the DuckDB file so other programs can open it. */
+    dataRelease: () => call<void>("data_release"),
   };
 }

@@ -53,6 +53,10 @@ pub async fn sync(args: SyncArgs) -> anyhow::Result<()> {
     let mut status = StatusLine::new(live);
     let summary = sluice_load::sync(&engine, &options, |event| status.show(&event))
         .await
+        .map_err(|error| match error.next_step() {
+            Some(step) => anyhow::anyhow!("{error}\n{step}"),
+            None => anyhow::anyhow!("{error}"),
+        })
         .context("the sync cannot start")?;
     status.clear();
 

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use duckdb::{params_from_iter, AccessMode, Config, Connection};
 use serde::{Deserialize, Serialize};
@@ -145,9 +146,34 @@ pub enum ExportSource {
     },
 }
 
+/// Stops what a viewer runs now (a query, an export) from another thread; the work then fails
+/// with DuckDB's interrupt error. A no-op when nothing runs.
+#[derive(Clone, Default)]
+pub struct Interrupter(Arc<Mutex<Option<Arc<duckdb::InterruptHandle>>>>);
+
+impl Interrupter {
+    pub fn interrupt(&self) {
+        if let Some(handle) = self.slot().as_ref() {
+            handle.interrupt();
+        }
+    }
+
+    /// From now on, interrupts work on `conn`.
+    fn watch(&self, conn: &Connection) {
+        *self.slot() = Some(conn.interrupt_handle());
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Arc<duckdb::InterruptHandle>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// A read-only view of one dataset in a DuckDB file.
 pub struct Viewer {
     conn: Connection,
+    interrupter: Interrupter,
     path: PathBuf,
     dataset: String,
     /// Per table: its columns and whether its row ids run 0..n with no gaps (no deleted rows),
@@ -178,13 +204,13 @@ impl Viewer {
                 message: "there is no such file yet; run a sync to create it".into(),
             });
         }
-        let open_error = |error: duckdb::Error| Error::Open {
-            path: path.to_owned(),
-            message: error.to_string(),
-        };
+        let open_error = |error: duckdb::Error| crate::error::open_error(path, &error);
         let conn = open_sealed(path, dataset, &[]).map_err(open_error)?;
+        let interrupter = Interrupter::default();
+        interrupter.watch(&conn);
         Ok(Viewer {
             conn,
+            interrupter,
             path: path.to_owned(),
             dataset: dataset.to_owned(),
             tables: HashMap::new(),
@@ -527,14 +553,21 @@ impl Viewer {
         // the lock the first one holds (POSIX record locks are per process).
         self.close_instance();
         let written = open_sealed(&self.path, &self.dataset, &[target])
-            .and_then(|conn| conn.execute(&sql, params_from_iter(values.iter())))
+            .and_then(|conn| {
+                self.interrupter.watch(&conn);
+                conn.execute(&sql, params_from_iter(values.iter()))
+            })
             .map_err(export_error);
-        let reopened = open_sealed(&self.path, &self.dataset, &[]).map_err(|error| Error::Open {
-            path: self.path.clone(),
-            message: error.to_string(),
-        });
+        let reopened = open_sealed(&self.path, &self.dataset, &[])
+            .map_err(|error| crate::error::open_error(&self.path, &error));
         self.conn = reopened?;
+        self.interrupter.watch(&self.conn);
         Ok(written? as u64)
+    }
+
+    /// What stops this viewer's running work from another thread.
+    pub fn interrupter(&self) -> Interrupter {
+        self.interrupter.clone()
     }
 
     /// Drops the instance (and whatever was worked out on it) so the file is closed.

@@ -60,10 +60,8 @@ impl Destination {
                 message: format!("cannot create its folder: {error}"),
             })?;
         }
-        let conn = Connection::open(path).map_err(|error| Error::Open {
-            path: path.to_owned(),
-            message: error.to_string(),
-        })?;
+        let conn =
+            Connection::open(path).map_err(|error| crate::error::open_error(path, &error))?;
         Ok(Destination {
             conn,
             path: path.to_owned(),
@@ -74,10 +72,7 @@ impl Destination {
 
     /// Opens an existing file without taking the write lock another process may hold.
     pub fn open_read_only(path: &Path, dataset: &str) -> Result<Destination> {
-        let open_error = |error: duckdb::Error| Error::Open {
-            path: path.to_owned(),
-            message: error.to_string(),
-        };
+        let open_error = |error: duckdb::Error| crate::error::open_error(path, &error);
         let config = Config::default()
             .access_mode(AccessMode::ReadOnly)
             .map_err(open_error)?;

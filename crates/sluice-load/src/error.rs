@@ -6,6 +6,9 @@ use std::path::PathBuf;
 pub enum Error {
     #[error("cannot open the DuckDB file {path}: {message}")]
     Open { path: PathBuf, message: String },
+    /// Another process holds the file (DuckDB allows one writer, or readers, across processes).
+    #[error("{} is open in another program ({holder}), so Sluice cannot open it now", .path.display())]
+    InUse { path: PathBuf, holder: String },
     #[error("DuckDB failed while {doing}: {message}")]
     Duckdb { doing: String, message: String },
     #[error(
@@ -48,6 +51,10 @@ impl Error {
                 "Check the DuckDB file's path on the Sync tab; another program may hold the file open."
                     .into(),
             ),
+            Error::InUse { .. } => Some(
+                "Close the file in that program, or wait for its sync to end, and try again. In the Sluice app, leave the connector's Data tab."
+                    .into(),
+            ),
             Error::Coercion { column, .. } => Some(format!(
                 "Give column `{column}` a data type under the resource's columns, or run a full refresh to rebuild the table."
             )),
@@ -63,6 +70,36 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The error of opening `path`, naming the program that holds it when that is the cause.
+pub(crate) fn open_error(path: &std::path::Path, error: &duckdb::Error) -> Error {
+    let message = error.to_string();
+    // DuckDB's only account of a lock held elsewhere is its message: "Could not set lock on
+    // file …: Conflicting lock is held in /usr/bin/python3 (PID 123)".
+    if message.contains("Could not set lock on file") {
+        let holder = message
+            .split_once("Conflicting lock is held in ")
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(program, _)| {
+                let (name, pid) = program.rsplit_once(" (").unwrap_or((program, ""));
+                let name = name.rsplit('/').next().unwrap_or(name);
+                if pid.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{name}, {pid}")
+                }
+            })
+            .unwrap_or_else(|| "another process".to_owned());
+        return Error::InUse {
+            path: path.to_owned(),
+            holder,
+        };
+    }
+    Error::Open {
+        path: path.to_owned(),
+        message,
+    }
+}
 
 /// Adds what was being done to a DuckDB error.
 pub(crate) trait Doing<T> {

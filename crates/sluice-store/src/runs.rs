@@ -172,6 +172,15 @@ impl Store {
         rows.map(|r| parse(r?)).collect()
     }
 
+    /// Whether the connector has started a sync into `db_path` before (whatever came of it).
+    pub fn has_synced_into(&self, connector_id: i64, db_path: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM runs WHERE connector_id = ?1 AND db_path = ?2)",
+            params![connector_id, db_path],
+            |r| r.get(0),
+        )?)
+    }
+
     /// A run's log, one line per event.
     pub fn run_log(&self, run_id: i64) -> Result<String> {
         self.conn

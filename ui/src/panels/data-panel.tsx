@@ -46,6 +46,8 @@ export function DataPanel({ id }: { id: number }) {
   useEffect(() => {
     void load();
   }, [id]);
+  // Not shown, the tab holds no handle: a `sluice sync` in a terminal can write the file.
+  useEffect(() => () => void api.dataRelease().catch(() => undefined), []);
 
   // Typing in a filter box waits for a pause before querying.
   useEffect(() => {
@@ -243,6 +245,7 @@ function ExportBar({ id, name, source, label }: { id: number; name: string; sour
       <button type="submit" class="button small" disabled={busy || path.trim() === ""} data-testid={`export-${source.kind}`}>
         {busy ? "Exporting…" : "Export"}
       </button>
+      {busy && <StopButton testid={`export-stop-${source.kind}`} />}
       {message && (
         <span class={message.ok ? "ok-text small" : "field-error"} role={message.ok ? "status" : "alert"} data-testid="export-message">
           {message.text}
@@ -254,6 +257,15 @@ function ExportBar({ id, name, source, label }: { id: number; name: string; sour
         </button>
       )}
     </form>
+  );
+}
+
+/** Ends the running query or export; it then fails with "Stopped", and nothing was changed. */
+function StopButton({ testid }: { testid: string }) {
+  return (
+    <button type="button" class="button small" data-testid={testid} onClick={() => void api.dataStop()}>
+      Stop
+    </button>
   );
 }
 
@@ -301,6 +313,7 @@ function SqlBox({ id }: { id: number }) {
         <button type="button" class="button small primary" data-testid="sql-run" disabled={busy} onClick={() => void run()}>
           {busy ? "Running…" : "Run query"}
         </button>
+        {busy && <StopButton testid="sql-stop" />}
         <span class="muted small">One query at a time, read-only, with no access to other files or the network; table names without a schema mean this dataset's.</span>
       </div>
       {error && (

@@ -56,6 +56,8 @@ export function applyEvent(progress: Record<string, Progress>, event: SyncEvent)
 /** Sync: where it writes, which resources, live progress per resource, cancel, and the history. */
 export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }) {
   const [target, setTarget] = useState<SyncTarget | null>(null);
+  /** The file the user chose under "Change…" in this visit: choosing it was the confirmation. */
+  const [typedPath, setTypedPath] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
   const [fullRefresh, setFullRefresh] = useState(false);
   const [progress, setProgress] = useState<Record<string, Progress>>({});
@@ -85,7 +87,7 @@ export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }
     return () => window.clearInterval(timer.current);
   }, [id]);
 
-  const start = async () => {
+  const start = async (confirmedPath?: string) => {
     if (!target) return;
     setRunning(true);
     setCancelling(false);
@@ -97,7 +99,9 @@ export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }
     timer.current = window.setInterval(() => setElapsed((Date.now() - began) / 1000), 250);
     try {
       const all = chosen.length === target.resources.length;
-      const run = await api.startSync({ id, resources: all ? [] : chosen, fullRefresh }, (event) =>
+      // A file the user just typed under "Change…" needs no second yes.
+      const agreed = confirmedPath ?? (typedPath === target.dbPath ? typedPath : undefined);
+      const run = await api.startSync({ id, resources: all ? [] : chosen, fullRefresh, confirmedPath: agreed }, (event) =>
         setProgress((p) => applyEvent(p, event)),
       );
       setFinished(run);
@@ -119,7 +123,9 @@ export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }
   const savePath = async (path: string | null) => {
     setPathError(null);
     try {
-      setTarget(await api.setSyncPath(id, path));
+      const saved = await api.setSyncPath(id, path);
+      setTypedPath(path === null ? null : saved.dbPath);
+      setTarget(saved);
       setEditingPath(null);
     } catch (e) {
       setPathError((e as CommandError).message);
@@ -209,8 +215,24 @@ export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }
         </label>
       </fieldset>
 
+      {target.needsConfirmation && !running && typedPath !== target.dbPath && (
+        <div class="notice warn" role="status" data-testid="confirm-target">
+          This connector syncs into <code>{target.dbPath}</code>, outside Sluice's data folder. Sluice creates or changes
+          tables there (dataset <code>{target.dataset}</code>). Sync into this file, or change it above.
+        </div>
+      )}
       <div class="toolbar">
-        {!running ? (
+        {!running && target.needsConfirmation && typedPath !== target.dbPath ? (
+          <button
+            type="button"
+            class="button primary"
+            data-testid="run-sync-confirmed"
+            disabled={chosen.length === 0}
+            onClick={() => void start(target.dbPath)}
+          >
+            Sync into this file
+          </button>
+        ) : !running ? (
           <button
             type="button"
             class="button primary"

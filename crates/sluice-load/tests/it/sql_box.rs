@@ -238,3 +238,42 @@ fn a_file_without_the_dataset_opens_with_no_tables() {
     let mut viewer = Viewer::open(&hostile.db, "not_there_dataset").expect("viewer opens");
     assert_eq!(viewer.tables().expect("tables").len(), 0);
 }
+
+/// A query or an export that would run for minutes stops within a second when interrupted from
+/// another thread (the Data tab's Stop, or a sync that needs the file), and the viewer reads on.
+#[test]
+fn a_long_query_or_export_stops_when_interrupted() {
+    let hostile = Hostile::new();
+    let mut viewer = Viewer::open(&hostile.db, "ds").expect("viewer opens");
+    let long = "SELECT count(*) FROM range(100000000000) a WHERE a.range % 7 = 3";
+    let target = hostile.out();
+    for export in [false, true] {
+        let interrupter = viewer.interrupter();
+        let stopper = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            interrupter.interrupt();
+        });
+        let started = std::time::Instant::now();
+        let outcome = if export {
+            viewer
+                .export(
+                    &ExportSource::Query { sql: long.into() },
+                    &target,
+                    ExportFormat::Csv,
+                )
+                .map(|_| ())
+        } else {
+            viewer.query(long, 10).map(|_| ())
+        };
+        stopper.join().unwrap();
+        let error = outcome.expect_err("the work was interrupted").to_string();
+        assert!(error.contains("nterrupt"), "{error}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "stopped after {:?}",
+            started.elapsed()
+        );
+    }
+    let rows = viewer.query("SELECT count(*) FROM t", 10).expect("count");
+    assert_eq!(rows.rows[0][0].as_deref(), Some("5"));
+}

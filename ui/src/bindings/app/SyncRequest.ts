@@ -7,4 +7,8 @@ export type SyncRequest = { id: number,
 /**
  * Resources to run; empty: every selected one.
  */
-resources: Array<string>, fullRefresh: boolean, };
+resources: Array<string>, fullRefresh: boolean, 
+/**
+ * The file the user agreed to sync into, when the target needed confirming.
+ */
+confirmedPath?: string, };

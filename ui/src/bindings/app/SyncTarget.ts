@@ -13,6 +13,11 @@ dbPath: string,
  */
 isDefault: boolean, dataset: string, exists: boolean, running: boolean, 
 /**
+ * The file lies outside the app's data folder and this connector never synced into it: an
+ * imported connector may name any file, so the first sync asks before writing there.
+ */
+needsConfirmation: boolean, 
+/**
  * The connector's resources, in order, for picking which to run.
  */
 resources: Array<string>, };
