@@ -36,6 +36,52 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
         .route("/paging/link_header", get(link_header))
         .route("/paging/single", get(single))
         .route("/paging/post", post(post_offset))
+        .route("/paging/wide", get(wide))
+}
+
+/// Most keys a `/paging/wide` table may have.
+const MAX_WIDE_KEYS: u64 = 100_000;
+
+/// `GET /paging/wide?keys=N&per_record=K&offset=&limit=`: records shaped like a CRM's custom
+/// properties, an `id` and `K` (default 10) of `N` keys (`prop_00000` ...) each, taken in turn,
+/// so a table of `N` columns builds up after `N / K` records. The offset paginator's shape, with
+/// a `total`.
+async fn wide(State(state): Shared, Query(params): Query<Params>) -> Result<Response, Response> {
+    let (offset, limit) = offset_limit(&params)?;
+    let keys = http::number(&params, "keys", 1_000)?;
+    let per_record = http::number(&params, "per_record", 10)?;
+    if !(1..=MAX_WIDE_KEYS).contains(&keys) || !(1..=keys).contains(&per_record) {
+        return Err(http::error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            &format!("keys must be between 1 and {MAX_WIDE_KEYS}, per_record between 1 and keys"),
+        ));
+    }
+    let total = state.data.records;
+    let window = http::window(offset, limit, total);
+    let mut out =
+        String::with_capacity(((window.end - window.start) * (per_record * 24 + 16)) as usize + 64);
+    out.push_str("{\"data\":[");
+    for i in window.clone() {
+        if i > window.start {
+            out.push(',');
+        }
+        w!(out, "{{\"id\":{i}");
+        for j in 0..per_record {
+            let key = (i * per_record + j) % keys;
+            if j % 2 == 0 {
+                w!(out, ",\"prop_{key:05}\":{}", i * 31 + j);
+            } else {
+                w!(out, ",\"prop_{key:05}\":\"value {i}-{j}\"");
+            }
+        }
+        out.push('}');
+    }
+    w!(
+        out,
+        "],\"total\":{total},\"offset\":{offset},\"limit\":{limit}}}"
+    );
+    Ok(http::json(out))
 }
 
 /// Opens `{"data":` + the page of events; the caller adds its fields and the closing brace.

@@ -290,6 +290,33 @@ impl Normalizer {
 
         let load_id = self.load_id.clone();
         let state = &mut self.tables[&**table];
+        // Keys that collide with dlt's columns, handled as dlt 1.31 handles them: the API's
+        // `_dlt_load_id` is overwritten; its `_dlt_id` is kept as the row's id, at any level
+        // (Sluice keeps the child's link to its parent, which dlt then loses); a top-level
+        // `_dlt_parent_id`, `_dlt_list_idx` or `_dlt_root_id` fails the load in dlt
+        // ("NOT NULL constraint failed") and is refused here with the key named.
+        let api_value = |name: &str| {
+            let index = state.table.columns.get_index_of(name)?;
+            cells.get(index).filter(|cell| !matches!(cell, Cell::Null))
+        };
+        if parent.is_none() {
+            for link in [C_DLT_PARENT_ID, C_DLT_LIST_IDX, C_DLT_ROOT_ID] {
+                if api_value(link).is_some() {
+                    return Err(Error::Unsupported {
+                        resource: self.plan.resource.clone(),
+                        message: format!(
+                            "its records have a key `{link}`, the column dlt keeps for the link from a child table to its parent; neither Sluice nor dlt can load it"
+                        ),
+                    });
+                }
+            }
+        }
+        let api_row_id = match api_value(C_DLT_ID) {
+            Some(Cell::Text(text)) => Some(text.clone()),
+            Some(Cell::Shared(text)) => Some(text.to_string()),
+            Some(Cell::Bigint(number)) => Some(number.to_string()),
+            _ => None,
+        };
         if let Some(root_id) = root_id {
             set_system(
                 state,
@@ -324,8 +351,9 @@ impl Normalizer {
                     Cell::Bigint(position as i64),
                     &mut cells,
                 );
-                nested_row_id(parent_id, table, position)
+                api_row_id.unwrap_or_else(|| nested_row_id(parent_id, table, position))
             }
+            _ if api_row_id.is_some() => api_row_id.unwrap_or_default(),
             _ if matches!(self.plan.disposition, Disposition::Upsert) => {
                 key_row_id(&state.table, &self.plan.primary_key, &cells)
             }
@@ -667,6 +695,50 @@ mod tests {
             text(&rows.tables["events__tags"][1][3]),
             nested_row_id(&root_id, "events__tags", 1)
         );
+    }
+
+    /// What dlt 1.31 does with API keys named like its columns (measured against dlt from PyPI,
+    /// see ARCHITECTURE.md): `_dlt_load_id` is overwritten, `_dlt_id` is kept as the row id, a
+    /// top-level `_dlt_parent_id` fails the load.
+    #[test]
+    fn api_keys_named_like_dlts_columns_are_handled_as_dlt_handles_them() {
+        let mut n = Normalizer::new(plan("items"), "1.5", &Schema::default());
+        n.normalize(&[json!({
+            "x": 1,
+            "_dlt_id": "api-one",
+            "_dlt_load_id": "from-the-api",
+            "parts": [{"y": 2, "_dlt_id": "part-one"}, {"y": 3}],
+        })])
+        .unwrap();
+        let rows = n.take_rows();
+        let text = |table: &str, row: usize, column: &str| {
+            let at = n.tables[table].table.columns.get_index_of(column).unwrap();
+            rows.tables[table][row][at].to_json()
+        };
+        assert_eq!(text("items", 0, "_dlt_id"), json!("api-one"));
+        assert_eq!(text("items", 0, "_dlt_load_id"), json!("1.5"));
+        assert_eq!(text("items__parts", 0, "_dlt_id"), json!("part-one"));
+        // Unlike dlt, the child keeps its link to the parent.
+        assert_eq!(text("items__parts", 0, "_dlt_parent_id"), json!("api-one"));
+        assert_eq!(text("items__parts", 1, "_dlt_list_idx"), json!(1));
+        assert_eq!(
+            text("items__parts", 1, "_dlt_id"),
+            json!(nested_row_id("api-one", "items__parts", 1))
+        );
+
+        for link in ["_dlt_parent_id", "_dlt_list_idx", "_dlt_root_id"] {
+            let mut n = Normalizer::new(plan("items"), "1.5", &Schema::default());
+            let error = n
+                .normalize(&[json!({"x": 1, link: "p"})])
+                .expect_err(link)
+                .to_string();
+            assert!(
+                error.starts_with(&format!(
+                    "resource `items`: its records have a key `{link}`"
+                )),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -8,3 +8,4 @@ mod hostile;
 mod layout;
 mod parity;
 mod sql_box;
+mod wide;
