@@ -5,6 +5,7 @@ mod config_cmds;
 mod demo;
 mod doctor;
 mod preview;
+mod query;
 mod secrets_cmds;
 mod sync_cmds;
 
@@ -43,6 +44,9 @@ enum Command {
     Sync(sync_cmds::SyncArgs),
     /// Show the tables, columns and types a sync would create, and what they add to a file.
     Schema(sync_cmds::SchemaArgs),
+    /// Run one read-only SQL query on a DuckDB file, with the Data tab's guard: no other files,
+    /// no network, no changes.
+    Query(query::QueryArgs),
     /// Store, list and delete a connector's secrets in the system keychain.
     Secrets(secrets_cmds::SecretsArgs),
     /// Check this machine for what Sluice needs (keychain, data folder, WebKit) and say what to
@@ -94,6 +98,7 @@ fn main() -> ExitCode {
         Command::Preview(args) => block_on(preview::preview(args)),
         Command::Sync(args) => block_on(sync_cmds::sync(args)),
         Command::Schema(args) => block_on(sync_cmds::schema(args)),
+        Command::Query(args) => query::query(&args),
         Command::Secrets(args) => secrets_cmds::run(&args),
         Command::Doctor => doctor::doctor(),
     };

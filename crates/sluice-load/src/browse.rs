@@ -228,6 +228,21 @@ impl Viewer {
         &self.dataset
     }
 
+    /// The datasets in the file that a sync made (those with dlt's `_dlt_loads`), in name order.
+    pub fn datasets(&self) -> Result<Vec<String>> {
+        let doing = || "listing datasets".to_owned();
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT table_schema FROM information_schema.tables \
+                 WHERE table_name = '_dlt_loads' AND table_catalog = current_database() \
+                 ORDER BY table_schema",
+            )
+            .doing(doing)?;
+        let rows = statement.query_map([], |row| row.get(0)).doing(doing)?;
+        rows.collect::<duckdb::Result<_>>().doing(doing)
+    }
+
     /// The dataset's tables: data tables in name order (each parent before its children), then
     /// dlt's own tables.
     pub fn tables(&mut self) -> Result<Vec<TableSummary>> {

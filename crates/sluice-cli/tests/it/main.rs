@@ -94,6 +94,60 @@ fn validate_warns_about_plain_http_to_another_computer_but_passes() {
     assert!(!stderr.contains("warning"), "{stderr}");
 }
 
+/// `sluice query` is the Data tab's SQL box from a terminal: the dataset's tables by their plain
+/// names, rows as a table or JSON, and the same refusal of anything but one read-only query.
+#[test]
+fn query_reads_the_only_dataset_and_refuses_what_the_sql_box_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.duckdb");
+    {
+        let conn = duckdb::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE SCHEMA shop_dataset; \
+             CREATE TABLE shop_dataset._dlt_loads (load_id VARCHAR); \
+             CREATE TABLE shop_dataset.orders AS \
+               SELECT range AS id, 'order ' || range AS label FROM range(3);",
+        )
+        .unwrap();
+    }
+    let file = db.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = sluice(args).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, table, stderr) = run(&["query", file, "SELECT id, label FROM orders ORDER BY id"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(table, "id  label\n0   order 0\n1   order 1\n2   order 2\n");
+
+    let (ok, json, stderr) = run(&["query", file, "FROM orders WHERE id = 2", "--json"]);
+    assert!(ok, "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows, serde_json::json!([{"id": "2", "label": "order 2"}]));
+
+    let copied = dir.path().join("copied.csv");
+    for statement in [
+        format!("COPY orders TO '{}'", copied.display()),
+        "DROP TABLE orders".to_owned(),
+        "SELECT 1; DROP TABLE orders".to_owned(),
+        format!("SELECT * FROM read_text('{file}')"),
+    ] {
+        let (ok, _, stderr) = run(&["query", file, &statement]);
+        assert!(!ok, "{statement} ran");
+        assert!(
+            stderr.starts_with("error: the query cannot run"),
+            "{statement}: {stderr}"
+        );
+    }
+    assert!(!copied.exists());
+    let (ok, count, _) = run(&["query", file, "SELECT count(*) AS n FROM orders"]);
+    assert!(ok);
+    assert_eq!(count, "n\n3\n");
+}
+
 /// On a machine with everything (the keychain of scripts/with-keyring.sh, a writable data folder
 /// and WebKitGTK from the setup script), the doctor finds nothing to install.
 #[test]
