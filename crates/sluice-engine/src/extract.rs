@@ -922,8 +922,8 @@ impl Run {
             if let Some(max) = self.max_pages {
                 if number >= max {
                     return Err(Error::Guard(format!(
-                        "passed the limit of {max} pages; raise \"Most pages per resource\" \
-                         under Pipeline & retry if the API really has more"
+                        "stopped after page {number}, the limit of {max} pages; raise \"Most \
+                         pages per resource\" under Pipeline & retry if the API really has more"
                     )));
                 }
             }
@@ -942,7 +942,15 @@ impl Run {
             let response = self
                 .http
                 .send(&request, &self.credentials, events, &self.response_actions)
-                .await?;
+                .await
+                .map_err(|error| match error {
+                    // Which page brought an unusable answer (too large, not JSON).
+                    Error::Response { url, reason } => Error::Response {
+                        url,
+                        reason: format!("{reason} (page {number})"),
+                    },
+                    other => other,
+                })?;
             if let Some(why) = &response.ignored {
                 // dlt ends this request sequence without records and without an error.
                 let reason = format!("stopped: {why} on page {number}");

@@ -506,9 +506,13 @@ impl Http {
         // Read in chunks, counted after decompression, so a gzip bomb or an endless body ends
         // at the cap instead of filling memory.
         let cap = self.max_body_bytes();
-        let mut body = Vec::new();
+        // Kept as the chunks that came and joined once at the end: a growing Vec would copy
+        // itself at every doubling, and the allocator keeps the space it gave back, so an answer
+        // near the cap cost three times the cap in memory.
+        let mut chunks = Vec::new();
+        let mut received = 0usize;
         while let Some(chunk) = response.chunk().await.map_err(classify)? {
-            if body.len() + chunk.len() > cap {
+            if received + chunk.len() > cap {
                 return Err(Err(Error::Response {
                     url: without_query(&url),
                     reason: format!(
@@ -518,8 +522,19 @@ impl Http {
                     ),
                 }));
             }
-            body.extend_from_slice(&chunk);
+            received += chunk.len();
+            chunks.push(chunk);
         }
+        let body = match chunks.as_slice() {
+            [only] => only.to_vec(),
+            _ => {
+                let mut body = Vec::with_capacity(received);
+                for chunk in chunks.drain(..) {
+                    body.extend_from_slice(&chunk);
+                }
+                body
+            }
+        };
         Ok(Response {
             url,
             status,

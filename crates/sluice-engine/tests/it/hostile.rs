@@ -38,6 +38,7 @@ async fn a_gzip_bomb_ends_at_the_answer_cap_counted_after_decompression() {
     let error = outcome.error();
     assert!(error.contains("larger than 16 MB"), "{error}");
     assert!(error.contains("hostile/gzip_bomb"), "{error}");
+    assert!(error.ends_with("(page 1)"), "names the page: {error}");
     assert!(outcome.pages.is_empty());
 }
 
@@ -54,6 +55,7 @@ async fn an_endless_body_ends_at_the_answer_cap() {
     .await;
     let error = outcome.error();
     assert!(error.contains("larger than 4 MB"), "{error}");
+    assert!(error.ends_with("(page 1)"), "names the page: {error}");
     assert!(
         started.elapsed() < std::time::Duration::from_secs(30),
         "it did not wait for the request timeout"
@@ -71,7 +73,10 @@ async fn endless_pagination_with_fresh_cursors_ends_at_the_page_limit() {
     ))
     .await;
     let error = outcome.error();
-    assert!(error.contains("limit of 50 pages"), "{error}");
+    assert!(
+        error.contains("stopped after page 50, the limit of 50 pages"),
+        "{error}"
+    );
     assert_eq!(outcome.requests().len(), 50);
 }
 

@@ -340,8 +340,8 @@ async fn the_page_limit_ends_the_run() {
     .await;
     assert_eq!(
         outcome.error(),
-        "run stopped: passed the limit of 2 pages; raise \"Most pages per resource\" under \
-         Pipeline & retry if the API really has more"
+        "run stopped: stopped after page 2, the limit of 2 pages; raise \"Most pages per \
+         resource\" under Pipeline & retry if the API really has more"
     );
     assert_eq!(outcome.ids(), ids(1..=200));
 }
