@@ -164,7 +164,13 @@ test("the editor works in the dark theme", async () => {
   await openTab(browser, "edit");
   await openSection(browser, "resources");
   await app.screenshot("editor-resources-dark");
+  // Native controls follow the theme: the Test tab's resource picker, the Sync tab's checkboxes.
+  await openTab(browser, "test");
+  await app.screenshot("test-tab-dark");
+  await openTab(browser, "sync");
+  await app.screenshot("sync-tab-dark");
   await (await browser.$("button=Light theme")).click();
+  await openTab(browser, "edit");
 });
 
 test("every editor control is reachable by keyboard", async () => {
