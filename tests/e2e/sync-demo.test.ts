@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { openDemoConnector } from "./editor-helpers.ts";
+import { openDemoConnector, paste } from "./editor-helpers.ts";
 import { launchApp, type AppSession, type Browser } from "./harness.ts";
 
 let app: AppSession;
@@ -202,8 +202,10 @@ test("an ad-hoc query runs against the dataset and its result exports to CSV", a
 
   const target = join(app.dataDir, "by-status.csv");
   const path = await browser.$('[data-testid="export-path-query"]');
-  await path.clearValue();
-  await path.setValue(target);
+  // Focused first, as a person clicks into it (the field is then theirs), then the path in one
+  // go: WebDriver's clear-then-type on a pre-filled field sometimes typed after the old value.
+  await path.click();
+  await paste(browser, '[data-testid="export-path-query"]', target);
   await browser.waitUntil(async () => (await path.getValue()) === target, {
     timeoutMsg: `the export path field does not hold ${target}`,
   });
@@ -240,8 +242,7 @@ test("an ad-hoc query runs against the dataset and its result exports to CSV", a
 
   // The app's own database is never a target.
   const own = join(app.dataDir, "sluice.sqlite");
-  await path.clearValue();
-  await path.setValue(own);
+  await paste(browser, '[data-testid="export-path-query"]', own);
   await browser.waitUntil(async () => (await path.getValue()) === own, {
     timeoutMsg: `the export path field does not hold ${own}`,
   });
