@@ -16,13 +16,10 @@ import re
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 
-from run import free_port
+from run import demo_api, measured, measured_run
 
 PEAK_LIMIT_MIB = 500
 
@@ -49,18 +46,8 @@ def main() -> None:
     parser.add_argument("--sluice", required=True)
     args = parser.parse_args()
 
-    port = free_port()
-    server = subprocess.Popen([args.sluice, "demo", "serve", "--port", str(port), "--records", "1000"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     results = []
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        base_url = f"http://127.0.0.1:{port}"
+    with demo_api(args.sluice, 1000) as base_url:
         good = connector(base_url, "paging/offset", {"type": "offset", "limit": 100, "total_path": "total"})
         for label, path, paginator, says in CASES:
             work = tempfile.mkdtemp(prefix="sluice-hostile-")
@@ -69,23 +56,13 @@ def main() -> None:
                 for name, doc in [("good.json", good), ("hostile.json", connector(base_url, path, paginator))]:
                     with open(os.path.join(work, name), "w") as f:
                         json.dump(doc, f)
-                first = subprocess.run([args.sluice, "sync", "good.json", "--db", db], cwd=work,
-                                       capture_output=True, text=True)
-                if first.returncode != 0:
-                    raise SystemExit(f"the good sync failed: {first.stderr}")
-                started = time.perf_counter()
-                proc = subprocess.Popen([args.sluice, "sync", "hostile.json", "--db", db], cwd=work,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                out = proc.stdout.read().decode()
-                err = proc.stderr.read().decode()
-                _, status, usage = os.wait4(proc.pid, 0)
-                seconds = time.perf_counter() - started
-                peak = usage.ru_maxrss / 1024
+                measured([args.sluice, "sync", "good.json", "--db", db], work)
+                status, seconds, peak, out, err = measured_run(
+                    [args.sluice, "sync", "hostile.json", "--db", db], work)
                 failed_line = next((l for l in out.splitlines() if "FAILED" in l), "")
-                count = subprocess.run(
-                    [args.sluice, "query", db, "SELECT count(*) AS n FROM events", "--json"],
-                    cwd=work, capture_output=True, text=True, check=True)
-                rows = int(json.loads(count.stdout)[0]["n"])
+                _, _, count = measured(
+                    [args.sluice, "query", db, "SELECT count(*) AS n FROM events", "--json"], work)
+                rows = int(json.loads(count)[0]["n"])
                 problems = []
                 if status == 0:
                     problems.append("the sync did not fail")
@@ -101,9 +78,6 @@ def main() -> None:
                       f"  {'ok' if not problems else 'FAILED: ' + '; '.join(problems)}", flush=True)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-    finally:
-        server.terminate()
-        server.wait()
 
     print()
     print(f"| hostile answer | seconds | peak MiB (limit {PEAK_LIMIT_MIB}) | rows kept | error |")

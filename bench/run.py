@@ -16,6 +16,7 @@ Sluice's; a mismatch fails the benchmark.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -34,18 +35,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def measured(cmd, cwd, env=None):
-    """Runs `cmd`; returns (seconds, peak RSS in MiB, stdout)."""
+def measured_run(cmd, cwd, env=None):
+    """Runs `cmd`; returns (exit status, seconds, peak RSS in MiB, stdout, stderr)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out = proc.stdout.read()
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
+    return status, seconds, usage.ru_maxrss / 1024, out.decode(), err.decode(errors="replace")
+
+
+def measured(cmd, cwd, env=None):
+    """Runs `cmd`, which must succeed; returns (seconds, peak RSS in MiB, stdout)."""
+    status, seconds, peak, out, err = measured_run(cmd, cwd, env)
     if status != 0:
-        sys.stderr.write(err.decode(errors="replace"))
+        sys.stderr.write(err)
         raise SystemExit(f"failed: {' '.join(cmd)}")
-    return seconds, usage.ru_maxrss / 1024, out.decode()
+    return seconds, peak, out
+
+
+@contextlib.contextmanager
+def demo_api(sluice: str, records: int):
+    """`sluice demo serve` with `records` records on a free port, for the `with` block: its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sluice, "demo", "serve", "--port", str(port), "--records", str(records)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def connector(base_url: str, page_size: int) -> dict:
@@ -102,19 +130,7 @@ def main() -> None:
     results = []
     for records in [int(r) for r in args.records.split(",")]:
         for page_size in [int(p) for p in args.page_sizes.split(",")]:
-            port = free_port()
-            server = subprocess.Popen(
-                [args.sluice, "demo", "serve", "--port", str(port), "--records", str(records)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-            try:
-                base_url = f"http://127.0.0.1:{port}"
-                for _ in range(100):
-                    try:
-                        socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                        break
-                    except OSError:
-                        time.sleep(0.05)
+            with demo_api(args.sluice, records) as base_url:
                 work = tempfile.mkdtemp(prefix="sluice-bench-")
                 config = os.path.join(work, "events.json")
                 with open(config, "w") as f:
@@ -141,9 +157,6 @@ def main() -> None:
                               flush=True)
                 results.append(row)
                 shutil.rmtree(work, ignore_errors=True)
-            finally:
-                server.terminate()
-                server.wait()
 
     print()
     print("| records | page size | Sluice s | Sluice records/s | Sluice peak MiB |"

@@ -16,12 +16,9 @@ import argparse
 import json
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
-import time
 
-from run import free_port, measured
+from run import demo_api, measured
 
 
 def connector(base_url: str, keys: int, page_size: int) -> dict:
@@ -50,20 +47,8 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=500)
     args = parser.parse_args()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [args.sluice, "demo", "serve", "--port", str(port), "--records", str(args.records)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
     rows = []
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        base_url = f"http://127.0.0.1:{port}"
+    with demo_api(args.sluice, args.records) as base_url:
         for keys in [int(k) for k in args.keys.split(",")]:
             work = tempfile.mkdtemp(prefix="sluice-wide-")
             try:
@@ -79,9 +64,6 @@ def main() -> None:
                       f"peak {peak:6.0f} MiB", flush=True)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-    finally:
-        server.terminate()
-        server.wait()
 
     print()
     print("| columns | records | seconds | peak MiB | columns x | time x | time x / columns x |")

@@ -76,9 +76,14 @@ impl ViewerCache {
             .as_ref()
             .is_some_and(|v| path.is_none_or(|p| v.path() == p))
         {
-            *open = None;
-            *lock(&self.running) = None;
+            self.shut(&mut open);
         }
+    }
+
+    /// Drops the open viewer and, with it, what reached its work from outside the lock.
+    fn shut(&self, open: &mut Option<Viewer>) {
+        *open = None;
+        *lock(&self.running) = None;
     }
 
     /// Hands `path` to a sync: stops what the viewer runs on it and closes it.
@@ -103,14 +108,14 @@ impl ViewerCache {
     ) -> CommandResult<T> {
         let mut open = lock(&self.open);
         if let Some(connector) = writers.writer_of(path) {
-            *open = None;
+            self.shut(&mut open);
             return Err(being_written(&connector));
         }
         let reusable = open
             .as_ref()
             .is_some_and(|v| v.path() == path && v.dataset() == dataset);
         if !reusable {
-            *open = None;
+            self.shut(&mut open);
             let viewer = Viewer::open(path, dataset).map_err(viewer_error)?;
             *lock(&self.running) = Some((path.to_owned(), viewer.interrupter()));
             *open = Some(viewer);
@@ -144,8 +149,7 @@ impl ViewerCache {
             return Err(being_written(&connector));
         }
         if open.as_ref().is_some_and(|v| v.path() == path) {
-            *open = None;
-            *lock(&self.running) = None;
+            self.shut(&mut open);
         }
         sluice_load::Destination::open_read_only(path, dataset)
             .and_then(|d| d.schema())
