@@ -131,6 +131,25 @@ impl Reader {
         value
     }
 
+    /// A credential an auth type cannot run without: dlt refuses the auth when its secrets do not
+    /// hold it (`ConfigFieldMissingException`), and Sluice's only place for it is the keychain.
+    fn credential(
+        &mut self,
+        path: &str,
+        object: &Object,
+        key: &str,
+        auth_type: &str,
+    ) -> Option<TextOrRef> {
+        if Self::get(object, key).is_none() {
+            self.problem(
+                &key_path(path, key),
+                ProblemKind::Missing,
+                format!("is required: set it here (it is kept in the keychain); dlt refuses {auth_type} auth without it"),
+            );
+        }
+        self.opt_text_or_ref(path, object, key)
+    }
+
     fn string(&mut self, path: &str, value: &Value) -> Option<String> {
         match value {
             Value::String(text) => Some(text.clone()),
@@ -569,14 +588,14 @@ pub(crate) fn read_auth(reader: &mut Reader, path: &str, value: &Value) -> Optio
         AuthType::Bearer => {
             reader.check_keys(path, object, &["type", "token"]);
             AuthConfig::Bearer(BearerAuth {
-                token: reader.opt_text_or_ref(path, object, "token"),
+                token: reader.credential(path, object, "token", "bearer"),
             })
         }
         AuthType::ApiKey => {
             reader.check_keys(path, object, &["type", "name", "api_key", "location"]);
             AuthConfig::ApiKey(ApiKeyAuth {
                 name: reader.opt_string(path, object, "name"),
-                api_key: reader.opt_text_or_ref(path, object, "api_key"),
+                api_key: reader.credential(path, object, "api_key", "api_key"),
                 location: reader.opt_choice(
                     path,
                     object,

@@ -166,7 +166,7 @@ fn the_exported_script_writes_config_text_only_as_python_strings() {
 #[test]
 fn a_line_break_in_the_source_name_cannot_add_lines_to_secrets_toml() {
     let config = sluice_config::from_value(&json!({
-        "client": {"base_url": "https://x", "auth": {"type": "bearer"}},
+        "client": {"base_url": "https://x", "auth": "bearer"},
         "resources": ["r"],
         "sluice": {"name": "Shop\ninjected = \"x\"",
                    "source": {"name": "shop\ninjected_too = 1"}}
