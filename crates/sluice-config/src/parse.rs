@@ -144,7 +144,7 @@ impl Reader {
             self.problem(
                 &key_path(path, key),
                 ProblemKind::Missing,
-                format!("is required: set it here (it is kept in the keychain); dlt refuses {auth_type} auth without it"),
+                format!("is required: store one in the keychain; dlt refuses {auth_type} auth without it"),
             );
         }
         self.opt_text_or_ref(path, object, key)
