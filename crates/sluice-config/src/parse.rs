@@ -138,13 +138,16 @@ impl Reader {
         path: &str,
         object: &Object,
         key: &str,
-        auth_type: &str,
+        auth_type: AuthType,
     ) -> Option<TextOrRef> {
         if Self::get(object, key).is_none() {
             self.problem(
                 &key_path(path, key),
                 ProblemKind::Missing,
-                format!("is required: store one in the keychain; dlt refuses {auth_type} auth without it"),
+                format!(
+                    "is required: store one in the keychain; dlt refuses {} auth without it",
+                    auth_type.as_str()
+                ),
             );
         }
         self.opt_text_or_ref(path, object, key)
@@ -588,14 +591,14 @@ pub(crate) fn read_auth(reader: &mut Reader, path: &str, value: &Value) -> Optio
         AuthType::Bearer => {
             reader.check_keys(path, object, &["type", "token"]);
             AuthConfig::Bearer(BearerAuth {
-                token: reader.credential(path, object, "token", "bearer"),
+                token: reader.credential(path, object, "token", AuthType::Bearer),
             })
         }
         AuthType::ApiKey => {
             reader.check_keys(path, object, &["type", "name", "api_key", "location"]);
             AuthConfig::ApiKey(ApiKeyAuth {
                 name: reader.opt_string(path, object, "name"),
-                api_key: reader.credential(path, object, "api_key", "api_key"),
+                api_key: reader.credential(path, object, "api_key", AuthType::ApiKey),
                 location: reader.opt_choice(
                     path,
                     object,
