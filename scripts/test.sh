@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test Sluice has: formatting and lints, Rust unit and integration tests (the keychain
 # ones against a real gnome-keyring in its own D-Bus session), the UI's type check, lint and unit
-# tests, dlt's own validation of exported pipelines, and the real app driven through WebDriver
-# under Xvfb. Installs whatever is missing first, so it works on a fresh Debian or Ubuntu machine.
+# tests, dlt's own validation of exported pipelines, the real app driven through WebDriver under
+# Xvfb, and the .deb package installed into a scratch root and driven the same way. Installs whatever is missing first, so it works on a fresh Debian or Ubuntu machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/cargo-env.sh
@@ -50,5 +50,8 @@ SLUICE_APP_BIN="$(bin_dir debug)/sluice-app"
 export SLUICE_APP_BIN
 # The app keeps connector secrets in the keychain, so it runs against a real one here too.
 bash scripts/with-keyring.sh xvfb-run -a --server-args="-screen 0 1280x800x24" npm run --silent test:e2e
+
+step "The .deb package, unpacked into a scratch root and driven through WebDriver"
+bash scripts/test-package.sh
 
 step "All tests passed"
