@@ -454,13 +454,19 @@ fn log_line(event: &SyncEvent) -> Option<String> {
         SyncEvent::Engine { event } => format!("{}: {}", event.resource, event.message),
         SyncEvent::ResourceDone(done) => match &done.error {
             Some(error) => format!("{}: failed: {error}", done.resource),
-            None => format!(
-                "{}: {} records, {} rows in {:.1} s",
-                done.resource,
-                done.records,
-                done.tables.values().sum::<u64>(),
-                done.seconds
-            ),
+            None => {
+                let line = format!(
+                    "{}: {} records, {} rows in {:.1} s",
+                    done.resource,
+                    done.records,
+                    done.tables.values().sum::<u64>(),
+                    done.seconds
+                );
+                match &done.warning {
+                    Some(warning) => format!("{line}; warning: {warning}"),
+                    None => line,
+                }
+            }
         },
     })
 }

@@ -78,6 +78,9 @@ pub async fn sync(args: SyncArgs) -> anyhow::Result<()> {
                         resource.seconds,
                         resource.stop_reason.as_deref().unwrap_or("done")
                     );
+                    if let Some(warning) = &resource.warning {
+                        println!("    warning: {warning}");
+                    }
                     for (table, rows) in &resource.tables {
                         println!("    {table:<40} {rows:>12} rows");
                     }

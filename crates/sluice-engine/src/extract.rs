@@ -97,6 +97,9 @@ pub struct Summary {
     /// The incremental state to store with the data; `None` without an incremental cursor or
     /// with an `end_value` (such runs are stateless, as in dlt).
     pub incremental: Option<IncrementalState>,
+    /// Paging stopped while the API's answer said there was more: a record or page count above
+    /// what was read, `has_more` still true, a next link left unfollowed.
+    pub warning: Option<String>,
 }
 
 /// A running extraction: read `pages` until it ends, then await `done` for the outcome.
@@ -780,6 +783,25 @@ type BoxedRun = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Summar
 struct Totals {
     pages: usize,
     records: usize,
+    /// The first sign of pages left unread, from a sequence that stopped on its own.
+    unread: Option<String>,
+    /// Sequences (one per parent record for a child) that left pages unread.
+    unread_sequences: usize,
+}
+
+impl Totals {
+    /// The summary's warning; `parents` is the number of parent records of a child resource.
+    fn warning(&self, parents: Option<usize>) -> Option<String> {
+        let first = self.unread.as_ref()?;
+        let advice = "check the resource's paginator (a test of the resource suggests one)";
+        Some(match parents {
+            Some(parents) => format!(
+                "paging stopped early for {} of {parents} parent records; the first: {first}: {advice}",
+                self.unread_sequences
+            ),
+            None => format!("{first}: {advice}"),
+        })
+    }
 }
 
 impl Run {
@@ -856,6 +878,7 @@ impl Run {
             stop_reason,
             sample_limit_reached,
             incremental: self.incremental_state(),
+            warning: totals.warning(Some(parent_records)),
         })
     }
 
@@ -896,6 +919,7 @@ impl Run {
             stop_reason,
             sample_limit_reached,
             incremental: self.incremental_state(),
+            warning: totals.warning(None),
         })
     }
 
@@ -918,6 +942,8 @@ impl Run {
         // again, an A/B/A cycle) would page forever.
         let mut asked: HashMap<u64, usize> = HashMap::new();
         let mut number = 0;
+        // Records the answers held, before any incremental filter, for the unread check.
+        let mut answered = 0;
         loop {
             if let Some(max) = self.max_pages {
                 if number >= max {
@@ -1004,12 +1030,34 @@ impl Run {
                 body: &body,
             };
             if let Some((reason, config)) = paginator.detect(&view) {
+                let picked = config["type"].clone();
                 events.emit(EventKind::Detected {
                     reason,
                     config: serde_json::json!({ "paginator": config }),
                 });
+                // The run follows dlt's pick; what the whole answer suggests is offered beside it.
+                let proposal = crate::proposal::propose(&view, record_count);
+                if proposal.paginator["type"] != picked {
+                    events.emit(EventKind::Detected {
+                        reason: format!(
+                            "suggested {}: {} (dlt's own detection picked {}, which the run \
+                             follows until you adopt this)",
+                            proposal.paginator["type"].as_str().unwrap_or_default(),
+                            proposal.evidence,
+                            picked.as_str().unwrap_or_default()
+                        ),
+                        config: serde_json::json!({ "paginator": proposal.paginator }),
+                    });
+                }
             }
             let next = paginator.advance(&view, record_count, number, &mut request)?;
+            answered += record_count;
+            if matches!(next, Next::Stop(_)) && !paginator.has_maximum() {
+                if let Some(unread) = crate::proposal::unread(&view, answered, number) {
+                    totals.unread_sequences += 1;
+                    totals.unread.get_or_insert(unread);
+                }
+            }
             // Paging has read the body; the records move out of it.
             let mut records = take_records(body, &selector);
             // Paging decides on the page as it came; the incremental range is applied after.

@@ -27,6 +27,7 @@ mod incremental;
 mod origin;
 mod paginator;
 mod placeholder;
+mod proposal;
 mod request;
 mod retry;
 pub mod selector;

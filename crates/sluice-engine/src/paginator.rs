@@ -233,6 +233,12 @@ impl Paginator {
         }
     }
 
+    /// A user-set `maximum_offset` or `maximum_page`: stopping short of the API's total is
+    /// then what was asked for, not something to warn about.
+    pub(crate) fn has_maximum(&self) -> bool {
+        matches!(self, Paginator::Range(range) if range.maximum.is_some())
+    }
+
     /// Writes the first page's parameters (range paginators only).
     pub(crate) fn init_request(&self, request: &mut PageRequest) {
         if let Paginator::Range(range) = self {

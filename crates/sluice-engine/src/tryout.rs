@@ -36,6 +36,10 @@ pub struct ResourcePreview {
     pub next_step: Option<String>,
     /// The preview's page or record limit ended it while the API had more to give.
     pub sample_limit_reached: bool,
+    /// Paging stopped on its own while the answer said there was more (see the summary's).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// A detected paginator or data selector and the endpoint config that makes it explicit.
@@ -93,6 +97,7 @@ pub async fn preview_resource(engine: &Engine, resource: &str) -> ResourcePrevie
         error: None,
         next_step: None,
         sample_limit_reached: false,
+        warning: None,
     };
     let mut run = match engine.extract(resource) {
         Ok(run) => run,
@@ -123,6 +128,7 @@ pub async fn preview_resource(engine: &Engine, resource: &str) -> ResourcePrevie
         Ok(Ok(summary)) => {
             report.stop_reason = Some(summary.stop_reason);
             report.sample_limit_reached = summary.sample_limit_reached;
+            report.warning = summary.warning;
         }
         Ok(Err(error)) => {
             report.error = Some(error.to_string());

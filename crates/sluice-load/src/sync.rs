@@ -139,6 +139,11 @@ pub struct ResourceSummary {
     #[ts(type = "Record<string, number>")]
     pub tables: IndexMap<String, u64>,
     pub stop_reason: Option<String>,
+    /// Paging stopped while the API's answer said there was more (a count above what was read,
+    /// `has_more` still true, a next link left unfollowed).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     pub seconds: f64,
 }
 
@@ -265,6 +270,7 @@ pub async fn sync(
                 records: 0,
                 tables: IndexMap::new(),
                 stop_reason: None,
+                warning: None,
                 seconds: 0.0,
             };
             on_event(SyncEvent::ResourceDone(skipped.clone()));
@@ -354,6 +360,7 @@ async fn load_resource(
         records: 0,
         tables: IndexMap::new(),
         stop_reason: None,
+        warning: None,
         seconds: 0.0,
     };
     let extraction = match engine.extract_with_state(&resource, context.previous.as_ref()) {
@@ -503,6 +510,7 @@ async fn load_resource(
     let decision = match &extracted {
         Ok(extracted) => {
             summary.stop_reason = Some(extracted.stop_reason.clone());
+            summary.warning = extracted.warning.clone();
             Decision::Commit(Box::new(extracted.incremental.clone()))
         }
         Err(_) if cancelled => {

@@ -312,6 +312,7 @@ type SummaryShape = {
 function Finished({ run }: { run: Run }) {
   const summary = (run.summary ?? {}) as SummaryShape;
   const failed = (summary.resources ?? []).filter((r) => r.error);
+  const warned = (summary.resources ?? []).filter((r) => !r.error && r.warning);
   return (
     <div
       class={`notice ${run.status === "succeeded" ? "ok" : run.status === "cancelled" ? "warn" : "error"}`}
@@ -333,6 +334,11 @@ function Finished({ run }: { run: Run }) {
       {failed.map((r) => (
         <p key={r.resource}>
           <strong>{r.resource}</strong>: {r.error} {r.next_step}
+        </p>
+      ))}
+      {warned.map((r) => (
+        <p key={r.resource} class="sync-warning" data-testid={`sync-warning-${r.resource}`}>
+          <strong>{r.resource}</strong>: {r.warning}
         </p>
       ))}
       <ul class="table-rows">

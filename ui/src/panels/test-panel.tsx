@@ -139,6 +139,11 @@ function Report({
           </li>
         )}
       </ul>
+      {report.warning && (
+        <div class="notice warn" role="status" data-testid="test-warning">
+          {report.warning}
+        </div>
+      )}
       {report.sampleLimitReached && (
         <div class="notice warn" role="status" data-testid="sample-limit">
           The preview stopped at its page limit; the API has more. A sync reads every page.

@@ -119,3 +119,86 @@ async fn sync_prints_rows_per_table_as_json_and_schema_shows_the_difference() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no resource named `nope`"));
 }
+
+/// An offset endpoint that answers `"total": 250`, with or without its paginator.
+fn events_connector(base_url: &str, paginator: Option<Value>) -> Value {
+    let mut endpoint = json!({"path": "paging/offset", "data_selector": "data"});
+    if let Some(paginator) = paginator {
+        endpoint["paginator"] = paginator;
+    }
+    json!({
+        "client": {"base_url": base_url},
+        "resources": [{"name": "events", "endpoint": endpoint}],
+        "sluice": {"name": "events", "pipeline": {"pipeline_name": "events"}}
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_warns_when_paging_stops_before_what_the_api_counted() {
+    let server = DemoServer::start(DemoOptions {
+        records: 250,
+        ..DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sync = |name: &str, connector: Value, json: bool| {
+        let file = dir.path().join(format!("{name}.json"));
+        std::fs::write(&file, connector.to_string()).unwrap();
+        let db = dir.path().join(format!("{name}.duckdb"));
+        let mut args = vec![
+            "sync".to_owned(),
+            file.to_str().unwrap().to_owned(),
+            "--db".to_owned(),
+            db.to_str().unwrap().to_owned(),
+        ];
+        if json {
+            args.push("--json".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = sluice(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let warning = "the API said 250 records (`total`), but 100 records were read in 1 page: \
+                   check the resource's paginator (a test of the resource suggests one)";
+
+    // No paginator: dlt's detection reads one page, and the summary says what was left.
+    let text = sync("text", events_connector(server.base_url(), None), false);
+    assert!(
+        text.contains(&format!("\n    warning: {warning}\n")),
+        "{text}"
+    );
+    let summary: Value = serde_json::from_str(&sync(
+        "json",
+        events_connector(server.base_url(), None),
+        true,
+    ))
+    .unwrap();
+    assert_eq!(summary["resources"][0]["records"], 100);
+    assert_eq!(summary["resources"][0]["warning"], warning);
+
+    // The paginator the Test tab suggests reads everything, and nothing is flagged.
+    let offset = json!({"type": "offset", "limit": 100, "total_path": "total"});
+    let text = sync(
+        "offset",
+        events_connector(server.base_url(), Some(offset.clone())),
+        false,
+    );
+    assert!(!text.contains("warning"), "{text}");
+    let summary: Value = serde_json::from_str(&sync(
+        "offset-json",
+        events_connector(server.base_url(), Some(offset)),
+        true,
+    ))
+    .unwrap();
+    assert_eq!(summary["resources"][0]["records"], 250);
+    assert!(
+        summary["resources"][0].get("warning").is_none(),
+        "{summary}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Every paginator against its `/paging/*` endpoint: exact records, exact requests, and the
 //! sentence saying why paging stopped.
 
-use serde_json::json;
+use serde_json::{json, Value};
 use sluice_engine::{EngineOptions, EventKind};
 
 use crate::common::{connector, demo, ids, run, run_with, RecordingSleeper};
@@ -298,6 +298,38 @@ async fn auto_detects_each_paginator_and_the_data_selector() {
             "{path}: {detections:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_offset_answer_with_a_total_runs_as_dlt_detects_it_and_suggests_offset() {
+    let server = demo(250, "").await;
+    let outcome = run(connector(
+        server.base_url(),
+        json!({}),
+        json!({"path": "paging/offset"}),
+    ))
+    .await;
+    // dlt's detection reads this answer as one page; an exported pipeline does the same.
+    assert_eq!(outcome.ids(), ids(1..=100));
+    let detections: Vec<(&str, &Value)> = outcome
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Detected { reason, config } => Some((reason.as_str(), config)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(detections.len(), 3, "{detections:?}");
+    assert!(detections[1].0.starts_with("detected single_page:"));
+    assert_eq!(
+        detections[2].0,
+        "suggested offset: `total` = 250 with 100 records on page 1 → offset, limit 100 \
+         (dlt's own detection picked single_page, which the run follows until you adopt this)"
+    );
+    assert_eq!(
+        detections[2].1,
+        &json!({"paginator": {"type": "offset", "limit": 100, "total_path": "total"}})
+    );
 }
 
 #[tokio::test]

@@ -26,4 +26,8 @@ nextStep?: string,
 /**
  * The preview's page or record limit ended it while the API had more to give.
  */
-sampleLimitReached: boolean, };
+sampleLimitReached: boolean, 
+/**
+ * Paging stopped on its own while the answer said there was more (see the summary's).
+ */
+warning?: string, };

@@ -15,4 +15,9 @@ next_step?: string, pages: number, records: number,
 /**
  * Rows written per table (zero for every table when the load rolled back).
  */
-tables: Record<string, number>, stop_reason: string | null, seconds: number, };
+tables: Record<string, number>, stop_reason: string | null, 
+/**
+ * Paging stopped while the API's answer said there was more (a count above what was read,
+ * `has_more` still true, a next link left unfollowed).
+ */
+warning?: string, seconds: number, };
