@@ -9,7 +9,7 @@
 //! the endpoint and both Sluice and dlt then read every page.
 
 use reqwest::Url;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::paginator::{next_link, PageResponse};
 
@@ -79,7 +79,7 @@ pub(crate) fn propose(response: &PageResponse<'_>, records: usize) -> Proposal {
     }
     let total = first(&RECORD_COUNTS, is_whole);
     let more_than_page_1 = match total {
-        Some(total) => total.value.as_f64().unwrap_or(0.0) > records as f64,
+        Some(total) => total.value.as_u64().is_some_and(|t| t > records as u64),
         None => has_more.is_some_and(|more| more.value == &Value::Bool(true)),
     };
     if records > 0 && more_than_page_1 {
@@ -218,8 +218,6 @@ fn is_whole(value: &Value) -> bool {
 struct Key<'a> {
     /// The key lower-cased without `_` or `-`, for matching: `next_cursor` → `nextcursor`.
     name: String,
-    /// The parent's name, matched the same way.
-    parent: String,
     keys: Vec<String>,
     value: &'a Value,
 }
@@ -229,8 +227,17 @@ impl Key<'_> {
         self.keys.join(".")
     }
 
-    fn path_ref(&self) -> &str {
+    /// The key as the answer spells it, without the keys leading to it.
+    fn key(&self) -> &str {
         self.keys.last().map_or("", String::as_str)
+    }
+
+    /// The parent's name, matched like `name`; empty at the top.
+    fn parent(&self) -> String {
+        match self.keys.as_slice() {
+            [.., parent, _] => normalized(parent),
+            _ => String::new(),
+        }
     }
 
     fn holds_next_link(&self) -> bool {
@@ -240,7 +247,7 @@ impl Key<'_> {
         let link =
             text.starts_with("http://") || text.starts_with("https://") || text.starts_with('/');
         let named = self.name.starts_with("next")
-            || (self.parent.starts_with("next")
+            || (self.parent().starts_with("next")
                 && matches!(self.name.as_str(), "href" | "url" | "link"));
         link && named
     }
@@ -254,8 +261,10 @@ impl Key<'_> {
         // `next_page` and `next_offset` hold numbers of a range paginator, not cursors.
         let next_token = self.name.starts_with("next")
             && !matches!(self.name.as_str(), "nextpage" | "nextoffset");
-        let under_next = matches!(self.name.as_str(), "after" | "cursor")
-            && (self.parent.starts_with("next") || self.parent == "cursors");
+        let under_next = matches!(self.name.as_str(), "after" | "cursor") && {
+            let parent = self.parent();
+            parent.starts_with("next") || parent == "cursors"
+        };
         let named = next_token || under_next || self.name == "endcursor";
         scalar && named
     }
@@ -263,7 +272,7 @@ impl Key<'_> {
     /// The query parameter the cursor goes back in: `next_page_token` → `page_token`,
     /// `nextCursor` → `cursor`, `paging.next.after` and GraphQL's `endCursor` → `after`.
     fn cursor_param(&self) -> String {
-        let key = self.keys.last().map_or("", String::as_str);
+        let key = self.key();
         if matches!(self.name.as_str(), "after" | "endcursor") {
             return "after".into();
         }
@@ -280,18 +289,10 @@ impl Key<'_> {
     }
 }
 
+/// Every key of the objects in `value`, depth first, down to [`DEPTH`] keys (arrays are not
+/// entered: they hold the records).
 fn collect<'a>(value: &'a Value, keys: &mut Vec<String>, found: &mut Vec<Key<'a>>) {
     let Value::Object(object) = value else { return };
-    let parent = keys.last().map(|k| normalized(k)).unwrap_or_default();
-    collect_object(object, &parent, keys, found);
-}
-
-fn collect_object<'a>(
-    object: &'a Map<String, Value>,
-    parent: &str,
-    keys: &mut Vec<String>,
-    found: &mut Vec<Key<'a>>,
-) {
     for (key, child) in object {
         // A key the config cannot name as a path segment is no use to propose.
         if !key
@@ -303,7 +304,6 @@ fn collect_object<'a>(
         keys.push(key.clone());
         found.push(Key {
             name: normalized(key),
-            parent: parent.to_owned(),
             keys: keys.clone(),
             value: child,
         });
@@ -335,8 +335,8 @@ impl Echo {
         let named = |names: &[&str]| -> Option<(String, Option<u64>)> {
             keys.iter()
                 .filter(|k| k.keys.len() <= 2)
-                .find(|k| names.contains(&k.name.as_str()) && k.value.as_u64().is_some())
-                .map(|k| (k.path_ref().to_owned(), k.value.as_u64()))
+                .find(|k| names.contains(&k.name.as_str()) && is_whole(k.value))
+                .map(|k| (k.key().to_owned(), k.value.as_u64()))
                 .or_else(|| {
                     query
                         .iter()
