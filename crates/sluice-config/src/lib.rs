@@ -17,7 +17,7 @@
 //! * [`from_json`], [`from_yaml`], [`from_value`]: load a saved connector, strictly (all problems
 //!   or a config that passed every check);
 //! * [`check_value`]: every problem of a JSON value, for live validation in the UI;
-//! * [`import()`]: read JSON, YAML, dlt Python code or markdown, taking secret values out;
+//! * [`import()`] / [`import_all()`]: read JSON, YAML, dlt Python code (every source in it) or markdown, taking secret values out;
 //! * [`export()`] and the `to_*` methods on [`ConnectorConfig`];
 //! * [`ConnectorConfig::resolved_resources`]: resources with `resource_defaults` applied.
 
@@ -39,7 +39,9 @@ use serde_json::Value;
 
 pub use error::{Error, Result};
 pub use export::{env_name, export, pipeline_name_for, pipeline_name_of, ExportFormat};
-pub use import::{import, FoundSecret, ImportFormat, ImportOptions, Imported, MAX_IMPORT_BYTES};
+pub use import::{
+    import, import_all, FoundSecret, ImportFormat, ImportOptions, Imported, MAX_IMPORT_BYTES,
+};
 pub use literal_secrets::move_literal_secrets;
 pub use merge::{resolve_resource, ResolvedResource};
 pub use model::*;

@@ -38,6 +38,9 @@ pub enum ProblemKind {
     Duplicate,
     /// A secret value where only a secret reference may stand.
     SecretValue,
+    /// Python code in imported dlt code (a function, a lambda, a class with no dict form) that a
+    /// saved connector cannot hold: it was left out and the rest imported.
+    LeftOut,
     /// A warning, not an error: it works, but sends data or credentials where anyone on the
     /// network can read them. Never blocks a save or a sync.
     Insecure,

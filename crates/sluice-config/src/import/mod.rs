@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::literal_secrets::SECRET_AUTH_FIELDS;
 use crate::model::*;
 use crate::parse::{read_config, Reader};
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 
 /// The format of the text being imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -83,10 +83,18 @@ pub struct ImportOptions {
     pub fallback_name: Option<String>,
 }
 
-/// Imports a connector from text. Fails only when no config can be read at all (bad syntax, no
-/// code block, keys of the wrong type...); problems a user can fix in the forms come back in
+/// Imports a connector from text: the first one, when dlt code holds several sources (see
+/// [`import_all`]). Fails only when no config can be read at all (bad syntax, no code block,
+/// keys of the wrong type...); problems a user can fix in the forms come back in
 /// [`Imported::problems`].
 pub fn import(text: &str, options: &ImportOptions) -> Result<Imported> {
+    import_all(text, options).map(|mut all| all.remove(0))
+}
+
+/// Imports every connector in the text: one for JSON, YAML or a `dlt.yml` project; one per
+/// source in dlt Python code (a module may define several, each run by its own pipeline). Never
+/// returns an empty list.
+pub fn import_all(text: &str, options: &ImportOptions) -> Result<Vec<Imported>> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(Error::Syntax {
             format: "the text",
@@ -99,16 +107,16 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported> {
         });
     }
     let format = options.format.unwrap_or_else(|| guess_format(text));
-    let (value, extras, format) = match format {
+    let (found, format) = match format {
         ImportFormat::Markdown => read_markdown(text)?,
-        ImportFormat::Json => (read_json(text)?, Extras::default(), format),
-        ImportFormat::Yaml => (read_yaml(text)?, Extras::default(), format),
-        ImportFormat::Python => {
-            let (value, extras) = read_python_text(text)?;
-            (value, extras, format)
-        }
+        ImportFormat::Json => (vec![(read_json(text)?, Extras::default())], format),
+        ImportFormat::Yaml => (vec![(read_yaml(text)?, Extras::default())], format),
+        ImportFormat::Python => (read_python_text(text)?, format),
     };
-    import_value(value, extras, format, options)
+    found
+        .into_iter()
+        .map(|(value, extras)| import_value(value, extras, format, options))
+        .collect()
 }
 
 /// The largest text `import` reads: far above any real connector (the seeds are a few KB), low
@@ -148,22 +156,32 @@ pub(crate) fn read_yaml(text: &str) -> Result<Value> {
     })
 }
 
-/// Settings found around the dict in Python code.
+/// Settings found around the dict in Python code, and what of it was left out.
 #[derive(Debug, Default)]
 struct Extras {
     source_kwargs: serde_json::Map<String, Value>,
     pipeline_kwargs: serde_json::Map<String, Value>,
+    left_out: Vec<python::LeftOut>,
 }
 
-fn read_python_text(text: &str) -> Result<(Value, Extras)> {
+/// The connectors read from a text, each with what was found around it.
+type Found = Vec<(Value, Extras)>;
+
+fn read_python_text(text: &str) -> Result<Found> {
     match python::read_python(text) {
-        Ok(found) => Ok((
-            found.config,
-            Extras {
-                source_kwargs: found.source_kwargs,
-                pipeline_kwargs: found.pipeline_kwargs,
-            },
-        )),
+        Ok(found) => Ok(found
+            .into_iter()
+            .map(|found| {
+                (
+                    found.config,
+                    Extras {
+                        source_kwargs: found.source_kwargs,
+                        pipeline_kwargs: found.pipeline_kwargs,
+                        left_out: found.left_out,
+                    },
+                )
+            })
+            .collect()),
         Err(e) => Err(Error::Syntax {
             format: "Python",
             line: Some(e.line),
@@ -210,7 +228,7 @@ fn code_blocks(text: &str) -> Vec<(String, String, usize)> {
     blocks
 }
 
-fn read_markdown(text: &str) -> Result<(Value, Extras, ImportFormat)> {
+fn read_markdown(text: &str) -> Result<(Found, ImportFormat)> {
     let blocks = code_blocks(text);
     if blocks.is_empty() {
         return Err(Error::NotFound(
@@ -220,19 +238,25 @@ fn read_markdown(text: &str) -> Result<(Value, Extras, ImportFormat)> {
     let mut first_error = None;
     for (info, body, start) in &blocks {
         let language = info.split_whitespace().next().unwrap_or("");
+        let one = |value: Value| vec![(value, Extras::default())];
         let attempt = match language {
-            "json" | "jsonc" => read_json(body).map(|v| (v, Extras::default(), ImportFormat::Json)),
-            "yaml" | "yml" => read_yaml(body).map(|v| (v, Extras::default(), ImportFormat::Yaml)),
+            "json" | "jsonc" => read_json(body).map(|v| (one(v), ImportFormat::Json)),
+            "yaml" | "yml" => read_yaml(body).map(|v| (one(v), ImportFormat::Yaml)),
             "python" | "py" | "python3" | "" => {
-                read_python_text(body).map(|(v, e)| (v, e, ImportFormat::Python))
+                read_python_text(body).map(|found| (found, ImportFormat::Python))
             }
             _ => continue,
         };
         match attempt {
-            Ok((value, extras, format)) if looks_like_config(&value) => {
-                return Ok((value, extras, format))
+            Ok((found, format)) => {
+                let found: Found = found
+                    .into_iter()
+                    .filter(|(value, _)| looks_like_config(value))
+                    .collect();
+                if !found.is_empty() {
+                    return Ok((found, format));
+                }
             }
-            Ok(_) => {}
             Err(Error::Syntax {
                 format,
                 line,
@@ -305,7 +329,18 @@ fn import_value(
     fill_names(&mut config, options.fallback_name.as_deref());
     let mut found_secrets = header_secrets;
     found_secrets.extend(extract_secrets(&mut config));
-    let problems = config.validate();
+    let mut problems: Vec<Problem> = extras
+        .left_out
+        .iter()
+        .map(|left| {
+            Problem::new(
+                left.path.clone(),
+                ProblemKind::LeftOut,
+                left.message.clone(),
+            )
+        })
+        .collect();
+    problems.extend(config.validate());
     Ok(Imported {
         config,
         found_secrets,

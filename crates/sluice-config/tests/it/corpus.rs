@@ -83,6 +83,7 @@ fn raw_value(path: &std::path::Path) -> Value {
             };
             sluice_config::import::python::read_python(&code)
                 .expect("python")
+                .remove(0)
                 .config
         }
     }

@@ -1,4 +1,5 @@
-//! The dlt script exported from each seed (and each valid corpus config) is accepted by dlt
+//! The dlt script exported from each seed (and each valid corpus config, and each connector of
+//! the dlt-code corpus) is accepted by dlt
 //! itself: `tests/dlt/check_exports.py` runs dlt's own validation on them.
 //!
 //! dlt comes from the virtualenv `scripts/dlt-venv.sh` creates; point `SLUICE_DLT_PYTHON` at
@@ -99,6 +100,20 @@ fn dlt_accepts_exported_scripts() {
             path.file_stem().expect("stem").to_string_lossy()
         );
         write_case(dir.path(), &stem.replace(['.', '-'], "_"), &config);
+    }
+    for path in crate::dlt_code::modules() {
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        for (n, imported) in crate::dlt_code::imported(&path).into_iter().enumerate() {
+            write_case(
+                dir.path(),
+                &format!("dlt_code_{stem}_{n}"),
+                &imported.config,
+            );
+        }
     }
     let output = Command::new(&python)
         .arg(repo_root().join("tests/dlt/check_exports.py"))

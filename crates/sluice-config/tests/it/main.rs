@@ -3,6 +3,7 @@
 mod bindings;
 mod corpus;
 mod dlt;
+mod dlt_code;
 mod fuzz;
 mod hostile;
 mod merge;
