@@ -57,7 +57,7 @@ test("an empty paginator is flagged, offered offset with its evidence, and after
   await openTab(browser, "test");
   await (await browser.$('[data-testid="run-test"]')).click();
   const detected = await browser.$('[data-testid="detected"]');
-  await detected.waitForDisplayed({ timeout: 30_000 });
+  await detected.waitForDisplayed({ timeout: 90_000 });
   const texts = await browser.execute(() =>
     [...document.querySelectorAll('[data-testid="detected"] li')].map((li) => (li as HTMLElement).innerText.trim()),
   );
