@@ -847,17 +847,8 @@ impl<'a> Parser<'a> {
         let result = match self.value(key) {
             Ok(value) => Ok(Some(value)),
             Err(e) if e.code => {
-                self.pos = start;
-                self.skip_argument();
-                let text = self.module.quote(start, self.pos);
-                self.left_out.push(Recorded {
-                    path: self.path.clone(),
-                    line: e.line,
-                    message: format!(
-                        "`{text}` {}; Sluice cannot run code, so it was left out",
-                        e.message
-                    ),
-                    text,
+                self.leave_out(start, &e, |text, reason| {
+                    format!("`{text}` {reason}; Sluice cannot run code, so it was left out")
                 });
                 Ok(None)
             }
@@ -865,6 +856,20 @@ impl<'a> Parser<'a> {
         };
         self.path.pop();
         result
+    }
+
+    /// Skips the code that starts at `start` and failed with `e`, and records it at the current
+    /// path with the message `message(code as written, reason)`.
+    fn leave_out(&mut self, start: usize, e: &PyError, message: impl Fn(&str, &str) -> String) {
+        self.pos = start;
+        self.skip_argument();
+        let text = self.module.quote(start, self.pos);
+        self.left_out.push(Recorded {
+            path: self.path.clone(),
+            line: e.line,
+            message: message(&text, &e.message),
+            text,
+        });
     }
 
     /// `a if condition else b`: the branch that holds a dict (an auth, a paginator) wins, else
@@ -1292,20 +1297,9 @@ impl<'a> Parser<'a> {
                 match self.value(None) {
                     Ok(Value::Object(base)) => object.extend(base),
                     Ok(_) => return err(line, "\"**\" here unpacks something that is not a dict"),
-                    Err(e) if e.code => {
-                        self.pos = start;
-                        self.skip_argument();
-                        let text = self.module.quote(start, self.pos);
-                        self.left_out.push(Recorded {
-                            path: self.path.clone(),
-                            line: e.line,
-                            message: format!(
-                                "the keys of `**{text}` were left out: `{text}` {}",
-                                e.message
-                            ),
-                            text,
-                        });
-                    }
+                    Err(e) if e.code => self.leave_out(start, &e, |text, reason| {
+                        format!("the keys of `**{text}` were left out: `{text}` {reason}")
+                    }),
                     Err(e) => return Err(e),
                 }
             } else {
@@ -1644,12 +1638,16 @@ fn pipeline_calls(
     pipelines
 }
 
-/// Calls of the function `name` (not its `def`).
+/// Whether token `i` is the name of a call (not of a `def`).
+fn is_call_at(module: &Module, i: usize) -> bool {
+    module.is_op(i + 1, "(")
+        && !(i > 0 && matches!(module.tok(i - 1), Some(Tok::Name(d)) if d == "def"))
+}
+
+/// Calls of the function `name`.
 fn calls_of<'m>(module: &'m Module, name: &'m str) -> impl Iterator<Item = usize> + 'm {
     (0..module.tokens.len()).filter(move |&i| {
-        matches!(module.tok(i), Some(Tok::Name(n)) if n == name)
-            && module.is_op(i + 1, "(")
-            && !(i > 0 && matches!(module.tok(i - 1), Some(Tok::Name(d)) if d == "def"))
+        matches!(module.tok(i), Some(Tok::Name(n)) if n == name) && is_call_at(module, i)
     })
 }
 
@@ -1716,7 +1714,8 @@ pub fn read_python(source: &str) -> Result<Vec<PythonConfig>, PyError> {
         let Some(Tok::Name(call)) = module.tok(i) else {
             continue;
         };
-        if !SOURCE_CALLS.contains(&call.as_str()) || !calls_of(&module, call).any(|c| c == i) {
+        // Checked at this token: scanning the text for calls per call would be quadratic.
+        if !SOURCE_CALLS.contains(&call.as_str()) || !is_call_at(&module, i) {
             continue;
         }
         let line = module.tokens[i].line;
