@@ -719,6 +719,68 @@ pub struct ResolveParam {
     pub field: String,
 }
 
+/// An incremental start that moves with the calendar, a Sluice extension written in
+/// `initial_value` as `{"$days_ago": 30}`: the moment 30 days before the run; with
+/// `"from": "today"` counted from today's midnight (UTC) instead of now, and with
+/// `"format": "date"` as the date alone. dlt code writes it as the pendulum expression that
+/// means the same (`pendulum.now().subtract(days=30).isoformat()`), which is what import reads
+/// and export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelativeStart {
+    pub days: u32,
+    pub from_today: bool,
+    pub date_only: bool,
+}
+
+impl RelativeStart {
+    pub const KEY: &'static str = "$days_ago";
+    /// A hundred years: beyond that a fixed date says it better.
+    pub const MAX_DAYS: u32 = 36_500;
+
+    /// The relative start `value` spells, if it is one (checked by the parser).
+    pub fn from_value(value: &Value) -> Option<RelativeStart> {
+        let object = value.as_object()?;
+        let days = u32::try_from(object.get(Self::KEY)?.as_u64()?).ok()?;
+        Some(RelativeStart {
+            days,
+            from_today: object.get("from").and_then(Value::as_str) == Some("today"),
+            date_only: object.get("format").and_then(Value::as_str) == Some("date"),
+        })
+    }
+
+    pub fn to_value(self) -> Value {
+        let mut object = serde_json::Map::new();
+        object.insert(Self::KEY.into(), Value::from(self.days));
+        if self.from_today {
+            object.insert("from".into(), "today".into());
+        }
+        if self.date_only {
+            object.insert("format".into(), "date".into());
+        }
+        Value::Object(object)
+    }
+
+    /// The pendulum expression dlt code writes for it.
+    pub fn python(self) -> String {
+        let base = if self.from_today || self.date_only {
+            "pendulum.today()"
+        } else {
+            "pendulum.now()"
+        };
+        let moved = if self.days == 0 {
+            base.to_owned()
+        } else {
+            format!("{base}.subtract(days={})", self.days)
+        };
+        let text = if self.date_only {
+            "to_date_string"
+        } else {
+            "isoformat"
+        };
+        format!("{moved}.{text}()")
+    }
+}
+
 /// `endpoint.incremental` (and the `incremental` param binding).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[ts(export_to = "config/", optional_fields)]

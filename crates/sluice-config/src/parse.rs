@@ -649,12 +649,20 @@ pub(crate) fn read_auth(reader: &mut Reader, path: &str, value: &Value) -> Optio
                     access_token_url = Some(token_url);
                 }
             }
+            if access_token_url.is_none() && Reader::get(object, "token_url").is_none() {
+                reader.problem(
+                    &key_path(path, "access_token_url"),
+                    ProblemKind::Missing,
+                    "is required: the URL of the API's token endpoint; dlt refuses \
+                     oauth2_client_credentials auth without it",
+                );
+            }
             let request_data = Reader::get(object, "access_token_request_data")
                 .and_then(|v| reader.json_object(&key_path(path, "access_token_request_data"), v));
             AuthConfig::Oauth2ClientCredentials(OAuth2ClientCredentials {
                 access_token_url,
-                client_id: reader.opt_text_or_ref(path, object, "client_id"),
-                client_secret: reader.opt_text_or_ref(path, object, "client_secret"),
+                client_id: reader.credential(path, object, "client_id", auth_type),
+                client_secret: reader.credential(path, object, "client_secret", auth_type),
                 access_token: reader.opt_text_or_ref(path, object, "access_token"),
                 access_token_request_data: request_data,
                 default_token_expiration: reader.opt_u64(path, object, "default_token_expiration"),
@@ -1061,8 +1069,12 @@ fn read_incremental(
     let at = |key: &str| key_path(path, key);
     let incremental = Incremental {
         cursor_path: cursor_path.unwrap_or_default(),
-        initial_value: Reader::get(object, "initial_value").cloned(),
-        end_value: Reader::get(object, "end_value").cloned(),
+        initial_value: Reader::get(object, "initial_value")
+            .inspect(|v| relative_start(reader, &at("initial_value"), v))
+            .cloned(),
+        end_value: Reader::get(object, "end_value")
+            .inspect(|v| relative_start(reader, &at("end_value"), v))
+            .cloned(),
         last_value_func: reader.opt_choice(path, object, "last_value_func", &["max", "min"]),
         primary_key: Reader::get(object, "primary_key")
             .and_then(|v| reader.column_names(&at("primary_key"), v)),
@@ -1082,6 +1094,37 @@ fn read_incremental(
     };
     Reader::get(object, "cursor_path")?;
     Some(incremental)
+}
+
+/// Checks an `initial_value` or `end_value` written as a [`RelativeStart`]; any other value is
+/// dlt's to judge.
+fn relative_start(reader: &mut Reader, path: &str, value: &Value) {
+    let Some(object) = value
+        .as_object()
+        .filter(|o| o.contains_key(RelativeStart::KEY))
+    else {
+        return;
+    };
+    reader.check_keys(path, object, &[RelativeStart::KEY, "from", "format"]);
+    let days_at = key_path(path, RelativeStart::KEY);
+    match object.get(RelativeStart::KEY).and_then(Value::as_u64) {
+        Some(days) if days <= u64::from(RelativeStart::MAX_DAYS) => {}
+        Some(_) => reader.problem(
+            &days_at,
+            ProblemKind::InvalidValue,
+            format!(
+                "must be at most {} (a hundred years); write a fixed date instead",
+                RelativeStart::MAX_DAYS
+            ),
+        ),
+        None => reader.problem(
+            &days_at,
+            ProblemKind::WrongType,
+            "must be a whole number of days, 0 or more",
+        ),
+    }
+    let _: Option<String> = reader.opt_choice(path, object, "from", &["now", "today"]);
+    let _: Option<String> = reader.opt_choice(path, object, "format", &["timestamp", "date"]);
 }
 
 fn read_response_actions(

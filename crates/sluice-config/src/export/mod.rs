@@ -322,6 +322,9 @@ impl ConnectorConfig {
         ));
         out.push_str("import dlt  # noqa: E402\nfrom dlt.sources.rest_api import rest_api_source  # noqa: E402\n");
         let (dlt_dict, uses_basic) = self.script_dict();
+        if dlt_dict.uses_pendulum() {
+            out.push_str("import pendulum  # noqa: E402\n");
+        }
         if uses_basic {
             out.push_str(BASIC_OAUTH2_PY);
         }
@@ -552,6 +555,8 @@ enum Py {
         class: &'static str,
         kwargs: Vec<(String, Py)>,
     },
+    /// A relative incremental start, as the pendulum expression dlt code writes for it.
+    Relative(RelativeStart),
 }
 
 impl Py {
@@ -570,6 +575,9 @@ impl Py {
         }
         if ValueRef::from_json(&value).is_some() {
             return Py::Json(value);
+        }
+        if let Some(start) = RelativeStart::from_value(&value) {
+            return Py::Relative(start);
         }
         let mut child = |key: String, item: Value, path: &mut Vec<String>| {
             path.push(key);
@@ -592,6 +600,19 @@ impl Py {
                     .collect(),
             ),
             other => Py::Json(other),
+        }
+    }
+
+    /// Whether the script needs `import pendulum`.
+    fn uses_pendulum(&self) -> bool {
+        match self {
+            Py::Relative(_) => true,
+            Py::Json(_) => false,
+            Py::Dict(entries)
+            | Py::Call {
+                kwargs: entries, ..
+            } => entries.iter().any(|(_, item)| item.uses_pendulum()),
+            Py::List(items) => items.iter().any(Py::uses_pendulum),
         }
     }
 
@@ -642,6 +663,7 @@ impl Py {
                 out.push_str(&close);
                 out.push('}');
             }
+            Py::Relative(start) => out.push_str(&start.python()),
             Py::Call { class, kwargs } => {
                 out.push_str(class);
                 out.push_str("(\n");

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Number, Value};
 
-use crate::model::{CONFIG_KEY, SECRET_KEY};
+use crate::model::{RelativeStart, CONFIG_KEY, SECRET_KEY};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -25,6 +25,14 @@ enum Tok {
     Op(String),
     /// End of a logical line (only outside brackets).
     Newline,
+}
+
+/// What a pendulum date expression counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateBase {
+    Now,
+    Today,
+    Fixed,
 }
 
 #[derive(Debug, Clone)]
@@ -1173,6 +1181,11 @@ impl<'a> Parser<'a> {
                 return self.dlt_class(class);
             }
         }
+        if self.is_op("(") {
+            if let Some(value) = self.date_expression(&dotted_text) {
+                return Ok(value);
+            }
+        }
         if self.module.is_resource_function(&dotted_text) {
             return Err(code(
                 line,
@@ -1227,6 +1240,177 @@ impl<'a> Parser<'a> {
         Err(code(
             line,
             "is a Python name whose value is not in the imported code",
+        ))
+    }
+
+    /// The date expressions dlt code gives an incremental `initial_value`: `pendulum.now()` or
+    /// `pendulum.today()` (optionally in UTC), moved back by `.subtract(days=N)` or `weeks=N`,
+    /// as a timestamp (`.isoformat()`, `.to_iso8601_string()`, or the object itself) or a date
+    /// (`.to_date_string()`, `.date().isoformat()`) become a [`RelativeStart`]; a fixed
+    /// `pendulum.datetime(Y, M, D)` or `pendulum.parse("...")` becomes its text. Anything else
+    /// leaves the position untouched and `None`, to be left out as code.
+    fn date_expression(&mut self, dotted: &str) -> Option<Value> {
+        let start = self.pos;
+        let value = self.read_date_expression(dotted);
+        if value.is_none() {
+            self.pos = start;
+        }
+        value
+    }
+
+    fn read_date_expression(&mut self, dotted: &str) -> Option<Value> {
+        let (base, fixed) = match dotted.strip_prefix("pendulum.")? {
+            "now" => (DateBase::Now, None),
+            "today" => (DateBase::Today, None),
+            "datetime" => (DateBase::Fixed, Some(self.fixed_datetime()?)),
+            "parse" => {
+                self.pos += 1;
+                let Some(Tok::Str(text)) = self.peek().cloned() else {
+                    return None;
+                };
+                self.pos += 1;
+                self.utc_arguments_then_close()?;
+                return self.date_methods_end().then_some(Value::String(text));
+            }
+            _ => return None,
+        };
+        if fixed.is_none() {
+            self.pos += 1;
+            self.utc_arguments_then_close()?;
+        }
+        let mut days: u64 = 0;
+        let mut date_only = false;
+        while self.is_op(".") {
+            let Some(Tok::Name(method)) = self.peek_at(1).cloned() else {
+                return None;
+            };
+            self.pos += 2;
+            self.expect_op("(").ok()?;
+            match method.as_str() {
+                "subtract" if fixed.is_none() => {
+                    let Some(Tok::Name(unit)) = self.peek().cloned() else {
+                        return None;
+                    };
+                    if !self.module.is_op(self.pos + 1, "=") {
+                        return None;
+                    }
+                    self.pos += 2;
+                    let Some(Tok::Num(n)) = self.peek().cloned() else {
+                        return None;
+                    };
+                    self.pos += 1;
+                    let n = n.as_u64()?;
+                    days += match unit.as_str() {
+                        "days" => n,
+                        "weeks" => n.checked_mul(7)?,
+                        _ => return None,
+                    };
+                    self.expect_op(")").ok()?;
+                }
+                "isoformat" | "to_iso8601_string" => {
+                    self.expect_op(")").ok()?;
+                    break;
+                }
+                "to_date_string" => {
+                    self.expect_op(")").ok()?;
+                    date_only = true;
+                    break;
+                }
+                "date" => {
+                    self.expect_op(")").ok()?;
+                    date_only = true;
+                }
+                _ => return None,
+            }
+        }
+        if self.is_op(".") || self.is_op("(") || self.is_op("[") {
+            return None;
+        }
+        if let Some((date, time)) = fixed {
+            return Some(Value::String(if date_only {
+                date
+            } else {
+                format!("{date}T{time}+00:00")
+            }));
+        }
+        let days = u32::try_from(days)
+            .ok()
+            .filter(|d| *d <= RelativeStart::MAX_DAYS)?;
+        Some(
+            RelativeStart {
+                days,
+                from_today: base == DateBase::Today,
+                date_only,
+            }
+            .to_value(),
+        )
+    }
+
+    /// `(...)` of `pendulum.now` / `today` / `parse` after its first argument: nothing, or a
+    /// time zone that is UTC (`"UTC"`, `tz="UTC"`), which is what Sluice computes in.
+    fn utc_arguments_then_close(&mut self) -> Option<()> {
+        if self.is_op(",") {
+            self.pos += 1;
+        }
+        if let Some(Tok::Name(name)) = self.peek() {
+            if name != "tz" || !self.module.is_op(self.pos + 1, "=") {
+                return None;
+            }
+            self.pos += 2;
+        }
+        if let Some(Tok::Str(zone)) = self.peek() {
+            if !zone.eq_ignore_ascii_case("utc") {
+                return None;
+            }
+            self.pos += 1;
+        }
+        self.expect_op(")").ok()
+    }
+
+    /// Whether nothing but a timestamp rendering follows a fixed date (`pendulum.parse`).
+    fn date_methods_end(&mut self) -> bool {
+        if self.is_op(".") {
+            if let Some(Tok::Name(method)) = self.peek_at(1) {
+                if method == "isoformat" || method == "to_iso8601_string" {
+                    self.pos += 2;
+                    return self.expect_op("(").is_ok() && self.expect_op(")").is_ok();
+                }
+            }
+            return false;
+        }
+        !(self.is_op("(") || self.is_op("["))
+    }
+
+    /// `pendulum.datetime(2024, 1, 31[, 12, 0, 0][, tz="UTC"])` → ("2024-01-31", "12:00:00").
+    fn fixed_datetime(&mut self) -> Option<(String, String)> {
+        self.pos += 1;
+        let mut parts: Vec<u64> = Vec::new();
+        while let Some(Tok::Num(n)) = self.peek().cloned() {
+            parts.push(n.as_u64()?);
+            self.pos += 1;
+            if !self.is_op(",") {
+                break;
+            }
+            self.pos += 1;
+        }
+        let [year, month, day, rest @ ..] = parts.as_slice() else {
+            return None;
+        };
+        if rest.len() > 3 || !(1..=12).contains(month) || !(1..=31).contains(day) || *year > 9999 {
+            return None;
+        }
+        let time = |i: usize| rest.get(i).copied().unwrap_or(0);
+        if time(0) > 23 || time(1) > 59 || time(2) > 59 {
+            return None;
+        }
+        if self.is_op(")") {
+            self.pos += 1;
+        } else {
+            self.utc_arguments_then_close()?;
+        }
+        Some((
+            format!("{year:04}-{month:02}-{day:02}"),
+            format!("{:02}:{:02}:{:02}", time(0), time(1), time(2)),
         ))
     }
 

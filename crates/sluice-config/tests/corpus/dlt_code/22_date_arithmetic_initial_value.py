@@ -1,4 +1,4 @@
-"""An incremental start computed with pendulum is left out with a problem at initial_value."""
+"""An incremental start computed with pendulum (now minus 7 days) imports as a relative start."""
 import dlt
 import pendulum
 from dlt.sources.rest_api import rest_api_source
