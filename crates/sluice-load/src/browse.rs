@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering as Atomic};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use duckdb::{params_from_iter, AccessMode, Config, Connection};
 use serde::{Deserialize, Serialize};
@@ -149,24 +151,73 @@ pub enum ExportSource {
 /// Stops what a viewer runs now (a query, an export) from another thread; the work then fails
 /// with DuckDB's interrupt error. A no-op when nothing runs.
 #[derive(Clone, Default)]
-pub struct Interrupter(Arc<Mutex<Option<Arc<duckdb::InterruptHandle>>>>);
+pub struct Interrupter(Arc<InterruptState>);
+
+#[derive(Default)]
+struct InterruptState {
+    handle: Mutex<Option<Arc<duckdb::InterruptHandle>>>,
+    /// A query or export is under way (from its first step, before its SQL starts).
+    busy: AtomicBool,
+    /// Asked to stop since the work began.
+    asked: AtomicBool,
+}
+
+/// How often an interrupt is repeated until the work notices it.
+const INTERRUPT_REPEAT: Duration = Duration::from_millis(50);
 
 impl Interrupter {
     pub fn interrupt(&self) {
+        let state = &self.0;
+        if !state.busy.load(Atomic::SeqCst) || state.asked.swap(true, Atomic::SeqCst) {
+            return;
+        }
+        state.poke();
+        // DuckDB forgets an interrupt that comes before its query has started (an export first
+        // opens a connection of its own), so the stop is repeated until the work ends.
+        let state = self.0.clone();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(INTERRUPT_REPEAT);
+            if !state.busy.load(Atomic::SeqCst) || !state.asked.load(Atomic::SeqCst) {
+                break;
+            }
+            state.poke();
+        });
+    }
+
+    /// From now on, interrupts work on `conn`.
+    fn watch(&self, conn: &Connection) {
+        *self.0.slot() = Some(conn.interrupt_handle());
+    }
+
+    /// Marks work that [`Interrupter::interrupt`] may stop, until the guard drops.
+    fn begin(&self) -> Busy {
+        self.0.asked.store(false, Atomic::SeqCst);
+        self.0.busy.store(true, Atomic::SeqCst);
+        Busy(self.0.clone())
+    }
+}
+
+impl InterruptState {
+    fn poke(&self) {
         if let Some(handle) = self.slot().as_ref() {
             handle.interrupt();
         }
     }
 
-    /// From now on, interrupts work on `conn`.
-    fn watch(&self, conn: &Connection) {
-        *self.slot() = Some(conn.interrupt_handle());
-    }
-
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<Arc<duckdb::InterruptHandle>>> {
-        self.0
+        self.handle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Work in progress, for the interrupter; dropping it ends the work's stoppable span.
+struct Busy(Arc<InterruptState>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.busy.store(false, Atomic::SeqCst);
+        self.0.asked.store(false, Atomic::SeqCst);
     }
 }
 
@@ -298,6 +349,7 @@ impl Viewer {
 
     /// A window of a table's rows, sorted and filtered by DuckDB.
     pub fn window(&mut self, query: &WindowQuery) -> Result<Window> {
+        let _busy = self.interrupter.begin();
         let limit = query.limit.clamp(1, MAX_WINDOW);
         let layout = self.layout(&query.table)?;
         let columns = layout.columns.clone();
@@ -498,6 +550,7 @@ impl Viewer {
     /// Runs an ad-hoc query and returns its first `limit` rows. Only one query runs (see
     /// [`one_query`]), on a connection that cannot reach files, the network or its own settings.
     pub fn query(&mut self, sql: &str, limit: u32) -> Result<Window> {
+        let _busy = self.interrupter.begin();
         let sql = one_query(&self.conn, sql)?;
         let limit = limit.clamp(1, MAX_WINDOW);
         let columns = self.describe(&sql)?;
@@ -526,6 +579,7 @@ impl Viewer {
         target: &Path,
         format: ExportFormat,
     ) -> Result<u64> {
+        let busy = self.interrupter.begin();
         let (select, values) = match source {
             ExportSource::Table {
                 table,
@@ -573,6 +627,9 @@ impl Viewer {
                 conn.execute(&sql, params_from_iter(values.iter()))
             })
             .map_err(export_error);
+        // Stopping ends with the export: the viewer's own connection, opened again below, is
+        // not to be interrupted.
+        drop(busy);
         let reopened = open_sealed(&self.path, &self.dataset, &[])
             .map_err(|error| crate::error::open_error(&self.path, &error));
         self.conn = reopened?;
