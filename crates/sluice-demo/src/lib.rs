@@ -29,6 +29,7 @@
 //! | `GET /v1/support/organizations` | OAuth2 bearer | cursor | `max(1, records / 40)` organizations |
 //! | `GET /v1/support/organizations/{id}/members` | OAuth2 bearer | cursor, `limit` (20) | `(id * 37) % 61` members, none when `id % 5 == 0`; unknown id → 404 |
 //! | `GET /v1/support/tickets` | OAuth2 bearer | cursor; ordered by `updated_at`, filtered by `updated_since` (inclusive, ISO 8601) | `records` tickets, more after each change |
+//! | `GET /v1/support/tickets/{id}/comments` | OAuth2 bearer | one page | the opening comment, and one for the ticket's latest update; unknown id → 404 |
 //!
 //! # One endpoint per pagination style (no auth, marketing events)
 //!

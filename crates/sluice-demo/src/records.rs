@@ -634,6 +634,44 @@ impl Tickets {
         write_iso(out, updated_at);
         out.push('}');
     }
+
+    /// How many tickets there are now.
+    pub fn count(&self) -> u64 {
+        self.by_updated_at.len() as u64
+    }
+
+    /// The comments of ticket `i` (0-based), as a JSON array: the opening comment, and one more
+    /// for its latest update, written when it was updated. A ticket changes exactly when its
+    /// comments do, so a child resource of changed tickets sees every new comment.
+    pub fn write_comments(&self, out: &mut String, i: u64) {
+        let data = &self.data;
+        let h = mix(data.seed, TICKETS, i);
+        let comment = |out: &mut String, n: u64, at: u64, body: &str| {
+            let author = mix(data.seed, TICKETS, (i + 1) * 10_000 + n);
+            w!(
+                out,
+                "{{\"id\":{},\"ticket_id\":{},\"author\":\"{} {}\",\"body\":\"{body}\",\"created_at\":",
+                (i + 1) * 10_000 + n,
+                i + 1,
+                pick(FIRST_NAMES, author),
+                pick(LAST_NAMES, author >> 8)
+            );
+            write_iso(out, at);
+            out.push('}');
+        };
+        out.push('[');
+        comment(out, 0, Self::created_at(data, i), pick(SUBJECTS, h >> 4));
+        if let Some(e) = Self::last_update_epoch(data, self.epoch, i) {
+            out.push(',');
+            comment(
+                out,
+                e,
+                Self::updated_at_of(data, self.epoch, i),
+                pick(CLOSED_STATUSES, e),
+            );
+        }
+        out.push(']');
+    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
         )
         .route("/v1/support/organizations/{id}/members", get(members))
         .route("/v1/support/tickets", get(tickets))
+        .route("/v1/support/tickets/{id}/comments", get(ticket_comments))
         .route("/auth/oauth2", offset(Collection::Events, Auth::OAuth2))
         .route("/auth/bearer", offset(Collection::Events, Auth::Bearer))
         .route("/auth/basic", offset(Collection::Events, Auth::Basic))
@@ -183,6 +184,34 @@ async fn members(
         &mut out,
         (window.end < total).then(|| http::offset_cursor(window.end)),
     );
+    Ok(http::json(out))
+}
+
+/// A ticket's comments, all on one page: a child resource of the tickets.
+async fn ticket_comments(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Response, Response> {
+    auth::require(&state, Auth::OAuth2, &headers, &params)?;
+    let tickets = state.tickets();
+    let index = id
+        .parse::<u64>()
+        .ok()
+        .filter(|id| (1..=tickets.count()).contains(id))
+        .ok_or_else(|| {
+            http::error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                &format!("no ticket {id}"),
+            )
+        })?
+        - 1;
+    let mut out = String::with_capacity(512);
+    out.push_str("{\"data\":");
+    tickets.write_comments(&mut out, index);
+    out.push('}');
     Ok(http::json(out))
 }
 

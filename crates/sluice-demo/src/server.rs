@@ -360,6 +360,12 @@ const ENDPOINTS: &[(&str, &str, &str, &str)] = &[
         "oauth2",
         "cursor",
     ),
+    (
+        "GET",
+        "/v1/support/tickets/{id}/comments",
+        "oauth2",
+        "single page",
+    ),
     ("GET", "/paging/offset", "none", "offset"),
     (
         "GET",

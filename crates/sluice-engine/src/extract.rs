@@ -3,7 +3,7 @@
 //! channel.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ use crate::auth::{credentials, look_up, Credentials, SecretResolver};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind, Events};
 use crate::http::Http;
-use crate::incremental::{IncrementalState, Tracker};
+use crate::incremental::{IncrementalState, ResourceState, Tracker};
 use crate::origin::CredentialScope;
 use crate::paginator::{Next, PageResponse, Paginator};
 use crate::placeholder::{self, Context, ParentRecord};
@@ -97,6 +97,9 @@ pub struct Summary {
     /// The incremental state to store with the data; `None` without an incremental cursor or
     /// with an `end_value` (such runs are stateless, as in dlt).
     pub incremental: Option<IncrementalState>,
+    /// For a child: the cursors of the incremental parents above it as this run left them, by
+    /// parent name, to store with this resource's rows (see [`ResourceState`]).
+    pub parents_incremental: BTreeMap<String, IncrementalState>,
     /// Paging stopped while the API's answer said there was more: a record or page count above
     /// what was read, `has_more` still true, a next link left unfollowed.
     pub warning: Option<String>,
@@ -213,14 +216,14 @@ impl Engine {
     /// Checks that the resource `name` can run (its config, its parents, its secrets) without
     /// sending a request.
     pub fn check(&self, name: &str) -> Result<()> {
-        self.plan(name, &[], None).map(|_| ())
+        self.plan(name, &[], &ResourceState::default()).map(|_| ())
     }
 
     /// Starts extracting the resource `name` on the current Tokio runtime: a top-level
     /// resource, or a child fetched once per record of its parent. Problems with the config or
     /// its secrets are reported here, before any request.
     pub fn extract(&self, name: &str) -> Result<Extraction> {
-        self.extract_with_state(name, None)
+        self.extract_with_state(name, &ResourceState::default())
     }
 
     /// Extracts `resources` (name and incremental state) with at most `concurrency` running at
@@ -233,7 +236,13 @@ impl Engine {
     ) -> Result<Extractions> {
         let runs = resources
             .iter()
-            .map(|(name, state)| Ok(((*name).to_owned(), self.plan(name, &[], *state)?)))
+            .map(|(name, state)| {
+                let state = ResourceState {
+                    own: state.cloned(),
+                    parents: BTreeMap::new(),
+                };
+                Ok(((*name).to_owned(), self.plan(name, &[], &state)?))
+            })
             .collect::<Result<Vec<_>>>()?;
         let (page_tx, pages) = mpsc::channel(self.options.page_buffer.max(1));
         let (event_tx, events) = mpsc::unbounded_channel();
@@ -273,14 +282,11 @@ impl Engine {
         })
     }
 
-    /// [`Engine::extract`] for a resource with an incremental cursor: `state` is what the
-    /// previous run's [`Summary::incremental`] said (as the loader stored it), `None` on the
-    /// first run.
-    pub fn extract_with_state(
-        &self,
-        name: &str,
-        state: Option<&IncrementalState>,
-    ) -> Result<Extraction> {
+    /// [`Engine::extract`] for a resource with an incremental cursor, or a child of incremental
+    /// parents: `state` is what the previous run's [`Summary::incremental`] and
+    /// [`Summary::parents_incremental`] said (as the loader stored them), empty on the first
+    /// run.
+    pub fn extract_with_state(&self, name: &str, state: &ResourceState) -> Result<Extraction> {
         let run = self.plan(name, &[], state)?;
         let (page_tx, pages) = mpsc::channel(self.options.page_buffer.max(1));
         let (event_tx, events) = mpsc::unbounded_channel();
@@ -294,7 +300,9 @@ impl Engine {
     }
 
     /// `children`: the resources below this one in the chain being planned, to refuse cycles.
-    fn plan(&self, name: &str, children: &[&str], state: Option<&IncrementalState>) -> Result<Run> {
+    /// `state`: the state of the resource the chain is planned for; a parent takes its cursor
+    /// from `state.parents`.
+    fn plan(&self, name: &str, children: &[&str], state: &ResourceState) -> Result<Run> {
         let resource = self
             .config
             .resolved_resources()
@@ -388,22 +396,18 @@ impl Engine {
                 )))
             }
         };
+        // A parent's cursor is the copy the child's last run left, not the parent's own.
+        let own_state = if children.is_empty() {
+            state.own.as_ref()
+        } else {
+            state.parents.get(name)
+        };
         let tracker = match incremental {
             None => None,
-            Some(_) if !children.is_empty() => {
-                return Err(Error::Config(format!(
-                    "resource `{name}` is a parent with an incremental cursor; parents run \
-                     without state in this engine, so put the incremental on the child"
-                )))
-            }
             Some((config, start_param, end_param)) => {
-                let resource_key = resource
-                    .settings
-                    .primary_key
-                    .as_ref()
-                    .map(|key| key.names().iter().map(|k| (*k).to_owned()).collect());
+                let resource_key = resource.settings.primary_key.as_ref();
                 // Whether this is a child is known below; `row_order` is dropped there if so.
-                let tracker = Tracker::new(&config, resource_key, state, true)?;
+                let tracker = Tracker::new(&config, resource_key, own_state, true)?;
                 for (param, value) in [
                     (start_param, tracker.start_value()),
                     (end_param, tracker.end_value()),
@@ -497,7 +501,7 @@ impl Engine {
                 }
                 let mut lineage = children.to_vec();
                 lineage.push(name);
-                Some(Box::new(self.plan(parent, &lineage, None).map_err(
+                Some(Box::new(self.plan(parent, &lineage, state).map_err(
                     |error| match error {
                         Error::UnknownResource(_) => Error::Config(format!(
                             "resource `{name}` refers to `{{resources.{parent}...}}` but there is no resource `{parent}`"
@@ -854,10 +858,17 @@ impl Run {
         }
         // A preview that has enough stops the parent too; it then reports being cancelled.
         drop(parent_pages);
+        // The parent's cursor (and its own parents') as this run moved them, for the child to
+        // keep: the children of exactly these parent records are in this run.
+        let mut parents_incremental = BTreeMap::new();
         match parent_task.await {
             Ok(Err(Error::Cancelled)) if preview_stop.is_some() => {}
             Ok(outcome) => {
-                outcome?;
+                let parent = outcome?;
+                parents_incremental = parent.parents_incremental;
+                if let Some(state) = parent.incremental {
+                    parents_incremental.insert(parent_name.clone(), state);
+                }
             }
             Err(error) => {
                 return Err(Error::Config(format!(
@@ -878,6 +889,7 @@ impl Run {
             stop_reason,
             sample_limit_reached,
             incremental: self.incremental_state(),
+            parents_incremental,
             warning: totals.warning(Some(parent_records)),
         })
     }
@@ -919,6 +931,7 @@ impl Run {
             stop_reason,
             sample_limit_reached,
             incremental: self.incremental_state(),
+            parents_incremental: BTreeMap::new(),
             warning: totals.warning(None),
         })
     }

@@ -3,11 +3,16 @@
 //! together with the data.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
 
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use sha3::digest::{ExtendableOutput, Update, XofReader};
+use sha3::Shake128;
 use sluice_config::{
-    Incremental, IncrementalRange, LastValueFunc, OnCursorValueMissing, SortOrder,
+    ColumnNames, Incremental, IncrementalRange, LastValueFunc, OnCursorValueMissing, RelativeStart,
+    SortOrder,
 };
 
 use crate::error::{Error, Result};
@@ -23,10 +28,131 @@ pub struct IncrementalState {
     pub start_value: Option<Value>,
     /// The furthest cursor value seen (largest for `max`, smallest for `min`).
     pub last_value: Option<Value>,
-    /// Identities of the records whose cursor equals `last_value`, so the next run, which starts
-    /// at that value again, does not load them twice. JSON of the primary key values (or of the
-    /// whole record without a key) rather than dlt's hashes: readable, and stable across builds.
-    pub unique_keys: Vec<String>,
+    /// dlt's hashes of the records whose cursor equals `last_value`, so the next run, which
+    /// starts at that value again, does not load them twice. Written in dlt 1.29's format (see
+    /// [`dedup_hash`]) so dlt, resuming from a Sluice file, skips the same records, and the
+    /// other way round.
+    pub unique_hashes: Vec<String>,
+    /// The same identities as Sluice wrote them before it wrote dlt's hashes (JSON of the key
+    /// values); read once, turned into hashes, never written again.
+    #[serde(default, rename = "unique_keys", skip_serializing)]
+    pub legacy_keys: Vec<String>,
+}
+
+/// What a resource's previous run left behind: its own cursor and, for a child, the cursor of
+/// every incremental parent above it as that child's run left it. A child keeps its own copy of
+/// its parents' cursors, committed with its own rows: a parent loaded on its own, or a child
+/// whose load rolled back, can then never make the child skip the children of parent records
+/// it has not loaded (dlt commits all resources at once, so one copy is enough there).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceState {
+    pub own: Option<IncrementalState>,
+    /// By parent resource name.
+    pub parents: BTreeMap<String, IncrementalState>,
+}
+
+impl ResourceState {
+    pub fn is_empty(&self) -> bool {
+        self.own.is_none() && self.parents.is_empty()
+    }
+}
+
+/// Digest length of dlt's incremental dedup hash since 1.29 (12 base64 characters).
+const DEDUP_HASH_BYTES: usize = 9;
+/// Digest length before 1.29 (20 characters); dlt still matches such hashes in older state.
+const LEGACY_DEDUP_HASH_BYTES: usize = 15;
+const LEGACY_DEDUP_HASH_LEN: usize = 20;
+
+/// dlt's `digest_dedup_value`: SHAKE-128 of the value's compact JSON with sorted keys, `bytes`
+/// long, base64 without padding. API values are plain JSON, so dlt's datetime encoder never
+/// applies.
+fn dedup_hash(value: &Value, bytes: usize) -> String {
+    let text = canonical_json(value);
+    let mut hasher = Shake128::default();
+    hasher.update(text.as_bytes());
+    let mut digest = vec![0u8; bytes];
+    hasher.finalize_xof().read(&mut digest);
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest)
+}
+
+/// JSON as dlt writes it to hash it: compact (`,` and `:` without spaces, as its orjson does)
+/// with every object's keys in code point order (`sort_keys=True`).
+pub fn canonical_json(value: &Value) -> String {
+    let mut text = String::new();
+    sorted_json(value, &mut text);
+    text
+}
+
+fn sorted_json(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (n, (key, value)) in entries.into_iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                sorted_json(value, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                sorted_json(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// What identifies a record for boundary de-duplication, in the shape dlt hashes: one column's
+/// value, a list of values for a compound key, or the whole record when there is no key.
+#[derive(Debug, Clone)]
+enum Identity {
+    Record,
+    Column(String),
+    Columns(Vec<String>),
+}
+
+impl Identity {
+    fn of(key: &ColumnNames) -> Option<Identity> {
+        match key {
+            ColumnNames::One(name) => Some(Identity::Column(name.clone())),
+            ColumnNames::Many(names) if names.is_empty() => None,
+            ColumnNames::Many(names) => Some(Identity::Columns(names.clone())),
+        }
+    }
+
+    fn hash(&self, record: &Value, bytes: usize) -> String {
+        let value = |name: &str| record.get(name).cloned().unwrap_or(Value::Null);
+        match self {
+            Identity::Record => dedup_hash(record, bytes),
+            Identity::Column(name) => dedup_hash(&value(name), bytes),
+            Identity::Columns(names) => dedup_hash(
+                &Value::Array(names.iter().map(|n| value(n)).collect()),
+                bytes,
+            ),
+        }
+    }
+
+    /// A key as Sluice wrote it before (JSON of the list of key values, or of the record),
+    /// as dlt's hash.
+    fn hash_legacy_key(&self, key: &str) -> Option<String> {
+        let parsed: Value = serde_json::from_str(key).ok()?;
+        let value = match (self, parsed) {
+            (Identity::Column(_), Value::Array(mut values)) if values.len() == 1 => values.pop()?,
+            (_, parsed) => parsed,
+        };
+        Some(dedup_hash(&value, DEDUP_HASH_BYTES))
+    }
 }
 
 /// The incremental settings of one resource, with the state of its previous run applied.
@@ -41,13 +167,18 @@ pub(crate) struct Tracker {
     end_closed: bool,
     on_missing: OnCursorValueMissing,
     /// `None`: boundary de-duplication is off.
-    primary_key: Option<Vec<String>>,
+    identity: Option<Identity>,
     /// With `row_order`, a record beyond the range means every later one is too.
     row_order: Option<SortOrder>,
     passed_the_range: bool,
-    previous_keys: Vec<String>,
+    /// The previous run's boundary hashes, and whether they are dlt's pre-1.29 ones.
+    previous_hashes: HashSet<String>,
+    previous_legacy: bool,
     last_value: Option<Value>,
-    last_keys: Vec<String>,
+    last_hashes: Vec<String>,
+    /// Whether `last_hashes` are still in the legacy format: until `last_value` moves, new
+    /// boundary records join the previous set in its format (as dlt does).
+    last_legacy: bool,
 }
 
 impl Tracker {
@@ -56,7 +187,7 @@ impl Tracker {
     /// resources only).
     pub(crate) fn new(
         config: &Incremental,
-        resource_key: Option<Vec<String>>,
+        resource_key: Option<&ColumnNames>,
         state: Option<&IncrementalState>,
         may_stop_early: bool,
     ) -> Result<Tracker> {
@@ -100,36 +231,54 @@ impl Tracker {
             }
             (stored, None) | (stored @ None, Some(_)) => stored,
         };
-        let start_value = stored.or_else(|| config.initial_value.clone());
+        // A relative start (`{"$days_ago": 30}`) is a date from here on: the one this run uses.
+        let now = std::time::SystemTime::now();
+        let initial_value = config
+            .initial_value
+            .as_ref()
+            .map(|v| calendar_value(v, now));
+        let end_value = config.end_value.as_ref().map(|v| calendar_value(v, now));
+        let start_value = stored.or_else(|| initial_value.clone());
         let start_open = config.range_start == Some(IncrementalRange::Open);
-        let primary_key = match &config.primary_key {
-            Some(key) => Some(key.names().iter().map(|k| (*k).to_owned()).collect()),
-            None => resource_key,
-        };
-        // An open start never sees a boundary record again, and `[]` turns dedup off.
-        let primary_key = match primary_key {
+        // An open start never sees a boundary record again, and `[]` turns dedup off; without
+        // a key, the whole record is the identity (dlt's rule).
+        let identity = match config.primary_key.as_ref().or(resource_key) {
             _ if start_open || config.lag.is_some() => None,
-            Some(key) if key.is_empty() => None,
-            Some(key) => Some(key),
-            None => Some(Vec::new()),
+            Some(key) => Identity::of(key),
+            None => Some(Identity::Record),
         };
+        let mut previous_hashes: Vec<String> =
+            state.map(|s| s.unique_hashes.clone()).unwrap_or_default();
+        if let (Some(identity), Some(state)) = (&identity, state) {
+            previous_hashes.extend(
+                state
+                    .legacy_keys
+                    .iter()
+                    .filter_map(|key| identity.hash_legacy_key(key)),
+            );
+        }
+        let previous_legacy = previous_hashes
+            .iter()
+            .any(|hash| hash.len() == LEGACY_DEDUP_HASH_LEN);
         Ok(Tracker {
             cursor_path: Path::parse(&config.cursor_path)?,
             func,
             row_order: config.row_order.filter(|_| may_stop_early),
             passed_the_range: false,
-            initial_value: config.initial_value.clone(),
+            initial_value,
             last_value: start_value.clone(),
-            last_keys: state.map(|s| s.unique_keys.clone()).unwrap_or_default(),
-            previous_keys: state.map(|s| s.unique_keys.clone()).unwrap_or_default(),
+            last_legacy: previous_legacy,
+            previous_hashes: previous_hashes.iter().cloned().collect(),
+            last_hashes: previous_hashes,
+            previous_legacy,
             start_value,
-            end_value: config.end_value.clone(),
+            end_value,
             start_open,
             end_closed: config.range_end == Some(IncrementalRange::Closed),
             on_missing: config
                 .on_cursor_value_missing
                 .unwrap_or(OnCursorValueMissing::Raise),
-            primary_key,
+            identity,
         })
     }
 
@@ -201,8 +350,8 @@ impl Tracker {
                 }
                 Ordering::Equal if self.start_open => return Ok(false),
                 Ordering::Equal => {
-                    if let Some(key) = self.key(record) {
-                        if self.previous_keys.contains(&key) {
+                    if let Some(hash) = self.hash(record, self.previous_legacy) {
+                        if self.previous_hashes.contains(&hash) {
                             return Ok(false);
                         }
                     }
@@ -223,7 +372,6 @@ impl Tracker {
                 return Ok(false);
             }
         }
-        let key = self.key(record);
         let ordering = match &self.last_value {
             None => Ordering::Greater,
             Some(last) => self.order(&cursor, last)?,
@@ -231,9 +379,13 @@ impl Tracker {
         match ordering {
             Ordering::Greater => {
                 self.last_value = Some(cursor);
-                self.last_keys = key.into_iter().collect();
+                self.last_legacy = false;
+                self.last_hashes = self.hash(record, false).into_iter().collect();
             }
-            Ordering::Equal => self.last_keys.extend(key),
+            Ordering::Equal => {
+                let hash = self.hash(record, self.last_legacy);
+                self.last_hashes.extend(hash);
+            }
             Ordering::Less => {}
         }
         Ok(true)
@@ -254,17 +406,14 @@ impl Tracker {
         })
     }
 
-    fn key(&self, record: &Value) -> Option<String> {
-        let key = self.primary_key.as_ref()?;
-        Some(if key.is_empty() {
-            record.to_string()
+    /// The record's dedup hash, in dlt's legacy length when matching a legacy state.
+    fn hash(&self, record: &Value, legacy: bool) -> Option<String> {
+        let bytes = if legacy {
+            LEGACY_DEDUP_HASH_BYTES
         } else {
-            let values: Vec<&Value> = key
-                .iter()
-                .map(|k| record.get(k).unwrap_or(&Value::Null))
-                .collect();
-            serde_json::to_string(&values).unwrap_or_default()
-        })
+            DEDUP_HASH_BYTES
+        };
+        Some(self.identity.as_ref()?.hash(record, bytes))
     }
 
     /// The state to store; `None` for a run with an `end_value`, which dlt keeps stateless.
@@ -272,14 +421,21 @@ impl Tracker {
         if self.end_value.is_some() {
             return None;
         }
-        let mut unique_keys = self.last_keys.clone();
-        unique_keys.dedup();
+        // dlt keeps a set; the order records came in keeps the state reproducible.
+        let mut seen = HashSet::new();
+        let unique_hashes = self
+            .last_hashes
+            .iter()
+            .filter(|hash| seen.insert(hash.as_str()))
+            .cloned()
+            .collect();
         Some(IncrementalState {
             cursor_path: self.cursor_path.text().to_owned(),
             initial_value: self.initial_value.clone(),
             start_value: self.start_value.clone(),
             last_value: self.last_value.clone(),
-            unique_keys,
+            unique_hashes,
+            legacy_keys: Vec::new(),
         })
     }
 }
@@ -321,6 +477,34 @@ fn shift_timestamp(text: &str, lag: f64) -> Option<String> {
     Some(format!(
         "{y:04}-{m:02}-{d:02}{}{:02}:{:02}:{:02}{rest}",
         text.get(10..11)?,
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    ))
+}
+
+/// `value` itself, or for a [`RelativeStart`] the date or timestamp it means at `now`, in UTC:
+/// `2024-01-31T12:00:00Z` (whole seconds), or `2024-01-31` with `"format": "date"`.
+fn calendar_value(value: &Value, now: std::time::SystemTime) -> Value {
+    let Some(start) = RelativeStart::from_value(value) else {
+        return value.clone();
+    };
+    let seconds = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2));
+    let today = seconds.div_euclid(86_400);
+    let day = today - i64::from(start.days);
+    let (y, m, d) = civil_from_days(day);
+    if start.date_only {
+        return Value::String(format!("{y:04}-{m:02}-{d:02}"));
+    }
+    let in_day = if start.from_today {
+        0
+    } else {
+        seconds.rem_euclid(86_400)
+    };
+    Value::String(format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         in_day / 3600,
         in_day % 3600 / 60,
         in_day % 60
@@ -378,7 +562,8 @@ mod tests {
 
     fn tracker(config: Value, state: Option<&IncrementalState>) -> Tracker {
         let config: Incremental = serde_json::from_value(config).expect("incremental");
-        Tracker::new(&config, Some(vec!["id".into()]), state, true).expect("tracker")
+        let key = ColumnNames::One("id".into());
+        Tracker::new(&config, Some(&key), state, true).expect("tracker")
     }
 
     fn kept(t: &mut Tracker, records: &[Value]) -> Vec<i64> {
@@ -400,7 +585,8 @@ mod tests {
         assert_eq!(kept(&mut t, &page), vec![2, 3, 4]);
         let state = t.state().expect("state");
         assert_eq!(state.last_value, Some(json!(20)));
-        assert_eq!(state.unique_keys, vec!["[3]", "[4]"]);
+        let hash = |id: i64| dedup_hash(&json!(id), DEDUP_HASH_BYTES);
+        assert_eq!(state.unique_hashes, vec![hash(3), hash(4)]);
         // The next run starts at 20 again and drops the two records it already has.
         let mut t = tracker(
             json!({"cursor_path": "at", "initial_value": 10}),
@@ -410,7 +596,72 @@ mod tests {
             kept(&mut t, &[rec(3, 20), rec(4, 20), rec(5, 20), rec(6, 30)]),
             vec![5, 6]
         );
-        assert_eq!(t.state().expect("state").unique_keys, vec!["[6]"]);
+        assert_eq!(t.state().expect("state").unique_hashes, vec![hash(6)]);
+    }
+
+    /// Values dlt 1.31's `digest_dedup_value` gives (`dlt.extract.utils`, printed by dlt itself).
+    #[test]
+    fn dedup_hashes_are_dlts() {
+        let record = json!({"id": 1, "at": 20, "name": "Zoë",
+                            "nested": {"b": 1, "a": [1.5, null, true]}});
+        for (value, hash, legacy) in [
+            (json!(3), "Cn/dwi436vBb", "Cn/dwi436vBbdERZ9hKf"),
+            (json!([3]), "xdTgU/8A/2Is", "xdTgU/8A/2Ise4zwgUcU"),
+            (json!([3, "a"]), "k3njk4luGC1W", "k3njk4luGC1W7V5XeAOB"),
+            (json!("x"), "SNIkKkSY307p", "SNIkKkSY307pYWfhgInf"),
+            (record.clone(), "WSneTopCKxxr", "WSneTopCKxxrJp04UDZa"),
+        ] {
+            assert_eq!(dedup_hash(&value, DEDUP_HASH_BYTES), hash, "{value}");
+            assert_eq!(
+                dedup_hash(&value, LEGACY_DEDUP_HASH_BYTES),
+                legacy,
+                "{value}"
+            );
+        }
+        // A key column hashes its value, a compound key the list, no key the whole record.
+        let id = Identity::Column("id".into());
+        let pair = Identity::Columns(vec!["id".into(), "name".into()]);
+        assert_eq!(id.hash(&record, DEDUP_HASH_BYTES), dedup_hash(&json!(1), 9));
+        assert_eq!(
+            pair.hash(&record, DEDUP_HASH_BYTES),
+            dedup_hash(&json!([1, "Zoë"]), 9)
+        );
+        assert_eq!(Identity::Record.hash(&record, 9), "WSneTopCKxxr");
+    }
+
+    #[test]
+    fn boundary_hashes_dlt_wrote_before_1_29_and_keys_sluice_wrote_still_dedup() {
+        let config = json!({"cursor_path": "at", "initial_value": 10});
+        let legacy = IncrementalState {
+            cursor_path: "at".into(),
+            last_value: Some(json!(20)),
+            unique_hashes: vec![dedup_hash(&json!(3), LEGACY_DEDUP_HASH_BYTES)],
+            ..IncrementalState::default()
+        };
+        let mut t = tracker(config.clone(), Some(&legacy));
+        assert_eq!(kept(&mut t, &[rec(3, 20), rec(4, 20)]), vec![4]);
+        // Until the cursor moves, the boundary set grows in the format it had.
+        assert_eq!(
+            t.state().expect("state").unique_hashes,
+            vec![
+                dedup_hash(&json!(3), LEGACY_DEDUP_HASH_BYTES),
+                dedup_hash(&json!(4), LEGACY_DEDUP_HASH_BYTES)
+            ]
+        );
+        let mut t = tracker(config.clone(), Some(&legacy));
+        assert_eq!(kept(&mut t, &[rec(3, 20), rec(5, 30)]), vec![5]);
+        assert_eq!(
+            t.state().expect("state").unique_hashes,
+            vec![dedup_hash(&json!(5), DEDUP_HASH_BYTES)]
+        );
+        let sluice_before = IncrementalState {
+            cursor_path: "at".into(),
+            last_value: Some(json!(20)),
+            legacy_keys: vec!["[3]".into()],
+            ..IncrementalState::default()
+        };
+        let mut t = tracker(config, Some(&sluice_before));
+        assert_eq!(kept(&mut t, &[rec(3, 20), rec(4, 20)]), vec![4]);
     }
 
     #[test]
@@ -456,7 +707,7 @@ mod tests {
         let state = IncrementalState {
             cursor_path: "at".into(),
             last_value: Some(json!(20)),
-            unique_keys: vec!["[3]".into()],
+            unique_hashes: vec![dedup_hash(&json!(3), DEDUP_HASH_BYTES)],
             ..IncrementalState::default()
         };
         let mut t = tracker(json!({"cursor_path": "at", "lag": 5}), Some(&state));
@@ -504,6 +755,39 @@ mod tests {
         };
         let t = tracker(json!({"cursor_path": "at", "lag": 60}), Some(&state));
         assert_eq!(t.start_value(), Some(&json!("2023-12-31T23:59:00Z")));
+    }
+
+    /// `{"$days_ago": N}` is the moment N days before the run (UTC), from today's midnight with
+    /// `"from": "today"`, and the date alone with `"format": "date"`.
+    #[test]
+    fn a_relative_start_is_the_date_it_means_at_the_run() {
+        // 2024-03-01T10:20:30Z, the day after a leap day.
+        let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_709_288_430);
+        for (value, expected) in [
+            (json!({"$days_ago": 1}), json!("2024-02-29T10:20:30Z")),
+            (
+                json!({"$days_ago": 30, "from": "today"}),
+                json!("2024-01-31T00:00:00Z"),
+            ),
+            (
+                json!({"$days_ago": 366, "format": "date"}),
+                json!("2023-03-01"),
+            ),
+            (
+                json!({"$days_ago": 0, "format": "date"}),
+                json!("2024-03-01"),
+            ),
+            (json!("2020-01-01"), json!("2020-01-01")),
+        ] {
+            assert_eq!(calendar_value(&value, now), expected, "{value}");
+        }
+        let t = tracker(
+            json!({"cursor_path": "at", "initial_value": {"$days_ago": 7, "format": "date"}}),
+            None,
+        );
+        let start = t.start_value().and_then(Value::as_str).expect("a date");
+        assert_eq!(start.len(), 10, "{start}");
+        assert_eq!(t.placeholders()["initial_value"], json!(start));
     }
 
     #[test]

@@ -38,6 +38,6 @@ pub use auth::{refresh_margin, SecretResolver, StoreSecrets};
 pub use error::{Error, Result};
 pub use event::{Event, EventKind, Exchange};
 pub use extract::{Engine, EngineOptions, Extraction, Extractions, Page, Preview, Summary};
-pub use incremental::IncrementalState;
-pub use retry::{backoff, retry_after, Sleeper, TokioSleeper, MIN_RETRY_AFTER_WAIT};
+pub use incremental::{canonical_json, IncrementalState, ResourceState};
+pub use retry::{backoff, retry_after, Sleeper, TokioSleeper};
 pub use tryout::{preview_resource, Detection, ExchangeView, ResourcePreview};

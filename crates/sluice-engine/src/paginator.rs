@@ -330,38 +330,30 @@ impl Cursor {
     ) -> Result<Next> {
         let found = self.cursor_path.first(response.body);
         let cursor = found.filter(|value| truthy(value));
-        let mut next = match cursor {
-            Some(_) => Next::Page,
-            None => Next::Stop(format!(
+        if self.stop_after_empty_page && records == 0 {
+            return Ok(Next::Stop(format!("stopped: page {page} was empty")));
+        }
+        // dlt 1.31 (dlt-hub/dlt#4225): `has_more` can stop paging but never extend it, so
+        // a next page needs a cursor and, when the path is set, `has_more` true.
+        if let Some(path) = &self.has_more_path {
+            if !has_more(path, response.body, page)? {
+                return Ok(Next::Stop(format!(
+                    "stopped: `{}` was false on page {page}",
+                    path.text()
+                )));
+            }
+        }
+        match cursor {
+            Some(cursor) => {
+                self.target.write(request, cursor.clone());
+                Ok(Next::Page)
+            }
+            None => Ok(Next::Stop(format!(
                 "stopped: `{}` was {} on page {page}",
                 self.cursor_path.text(),
                 describe_missing(found)
-            )),
-        };
-        if self.stop_after_empty_page && records == 0 {
-            next = Next::Stop(format!("stopped: page {page} was empty"));
+            ))),
         }
-        if let Some(path) = &self.has_more_path {
-            next = match has_more(path, response.body, page)? {
-                true => Next::Page,
-                false => Next::Stop(format!(
-                    "stopped: `{}` was false on page {page}",
-                    path.text()
-                )),
-            };
-        }
-        if next == Next::Page {
-            let Some(cursor) = cursor else {
-                return Err(Error::Paginator(format!(
-                    "`{}` says there are more pages but `{}` was {} on page {page}",
-                    self.has_more_path.as_ref().map_or("", |p| p.text()),
-                    self.cursor_path.text(),
-                    describe_missing(found)
-                )));
-            };
-            self.target.write(request, cursor.clone());
-        }
-        Ok(next)
     }
 }
 
@@ -428,14 +420,14 @@ impl Range {
                 ));
             }
         }
+        // dlt 1.31: `has_more` false stops paging; true never outlives the total or maximum.
         if let Some(path) = &self.has_more_path {
-            stop = match has_more(path, response.body, page)? {
-                true => None,
-                false => Some(format!(
+            if !has_more(path, response.body, page)? && stop.is_none() {
+                stop = Some(format!(
                     "stopped: `{}` was false on page {page}",
                     path.text()
-                )),
-            };
+                ));
+            }
         }
         match stop {
             Some(reason) => Ok(Next::Stop(reason)),
@@ -823,33 +815,95 @@ mod tests {
         );
     }
 
+    /// dlt 1.31 (dlt-hub/dlt#4225): `has_more` can stop a cursor paginator, never extend it.
     #[test]
-    fn cursor_has_more_overrides_and_must_be_a_boolean() {
+    fn cursor_has_more_only_stops_and_must_be_a_boolean() {
         let mut p = paginator(json!({"type": "cursor", "cursor_path": "c",
                                      "has_more_path": "more", "stop_after_empty_page": true}));
         let mut r = request();
-        // has_more wins over the empty page, as in dlt.
         assert_eq!(
-            step(&mut p, json!({"c": "1", "more": "yes"}), 0, 1, &mut r).expect("ok"),
+            step(&mut p, json!({"c": "1", "more": "yes"}), 3, 1, &mut r).expect("ok"),
             Next::Page
         );
         assert_eq!(r.params, vec![("cursor".to_owned(), "1".to_owned())]);
         assert_eq!(
-            step(&mut p, json!({"c": "2", "more": false}), 3, 2, &mut r).expect("ok"),
-            Next::Stop("stopped: `more` was false on page 2".into())
+            step(&mut p, json!({"c": "2", "more": true}), 0, 2, &mut r).expect("ok"),
+            Next::Stop("stopped: page 2 was empty".into()),
+            "an empty page stops even with has_more true"
+        );
+        assert_eq!(
+            step(&mut p, json!({"c": "2", "more": false}), 3, 3, &mut r).expect("ok"),
+            Next::Stop("stopped: `more` was false on page 3".into())
+        );
+        assert_eq!(
+            step(&mut p, json!({"c": null, "more": true}), 3, 4, &mut r).expect("ok"),
+            Next::Stop("stopped: `c` was null on page 4".into()),
+            "has_more true does not page on without a cursor"
         );
         let error =
-            step(&mut p, json!({"c": "2", "more": 3}), 3, 3, &mut r).expect_err("not a bool");
+            step(&mut p, json!({"c": "2", "more": 3}), 3, 5, &mut r).expect_err("not a bool");
         assert_eq!(
             error.to_string(),
-            "paginator: `more` (has_more) was `3` on page 3; it must be true or false"
+            "paginator: `more` (has_more) was `3` on page 5; it must be true or false"
         );
-        let error =
-            step(&mut p, json!({"c": null, "more": true}), 3, 4, &mut r).expect_err("no cursor");
+    }
+
+    /// dlt 1.31: for offset and page_number, the total or the maximum ends paging even while
+    /// `has_more` is still true; `has_more` false ends it early.
+    #[test]
+    fn range_has_more_true_does_not_outlive_the_total_or_the_maximum() {
+        let mut r = request();
+        let mut p = paginator(json!({"type": "offset", "limit": 10, "has_more_path": "more"}));
+        p.init_request(&mut r);
         assert_eq!(
-            error.to_string(),
-            "paginator: `more` says there are more pages but `c` was null on page 4"
+            step(&mut p, json!({"total": 15, "more": true}), 10, 1, &mut r).expect("ok"),
+            Next::Page
         );
+        assert_eq!(
+            step(&mut p, json!({"total": 15, "more": true}), 5, 2, &mut r).expect("ok"),
+            Next::Stop("stopped: the next offset 20 is past `total` = 15 on page 2".into())
+        );
+        let mut p = paginator(
+            json!({"type": "page_number", "base_page": 1, "total_path": null,
+                                     "maximum_page": 2, "has_more_path": "more"}),
+        );
+        p.init_request(&mut r);
+        assert_eq!(
+            step(&mut p, json!({"more": true}), 10, 1, &mut r).expect("ok"),
+            Next::Stop("stopped: the next page 2 reached the maximum_page 2 on page 1".into())
+        );
+        let mut p = paginator(json!({"type": "offset", "limit": 10, "has_more_path": "more"}));
+        p.init_request(&mut r);
+        assert_eq!(
+            step(&mut p, json!({"total": 100, "more": false}), 10, 1, &mut r).expect("ok"),
+            Next::Stop("stopped: `more` was false on page 1".into())
+        );
+    }
+
+    /// dlt 1.31 raises its "not an int" error for a total of the wrong type (it used to be a
+    /// `TypeError`); Sluice says which value it was.
+    #[test]
+    fn a_total_of_the_wrong_type_is_an_error_naming_it() {
+        for (total, shown) in [
+            (
+                json!({"value": 25}),
+                r#"`{"value":25}`, not a whole number"#,
+            ),
+            (json!([25]), "`[25]`, not a whole number"),
+            (json!(true), "`true`, not a whole number"),
+            (json!(2.5), "`2.5`, not a whole number"),
+            (json!("many"), r#"`"many"`, not a whole number"#),
+        ] {
+            let mut p = paginator(json!({"type": "offset", "limit": 10}));
+            let error = step(&mut p, json!({"total": total}), 10, 1, &mut request())
+                .expect_err("wrong type");
+            assert!(
+                error
+                    .to_string()
+                    .contains(&format!("the total `total` was {shown} on page 1")),
+                "{error}"
+            );
+        }
     }
 
     #[test]

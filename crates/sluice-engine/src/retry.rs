@@ -7,10 +7,6 @@ use std::time::{Duration, SystemTime};
 
 use sluice_config::RetryPolicy;
 
-/// The shortest wait a `Retry-After` answer gets. dlt retries at once on `Retry-After: 0`, which
-/// burns every attempt against a server that is still busy; a short pause gives it a chance.
-pub const MIN_RETRY_AFTER_WAIT: Duration = Duration::from_millis(500);
-
 /// Waits between attempts. Production uses Tokio's timer; tests pass one that records the waits.
 pub trait Sleeper: Send + Sync + 'static {
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -36,8 +32,10 @@ pub fn backoff(policy: &RetryPolicy, retry: u32) -> Duration {
     clamp_seconds(seconds, policy.max_delay_seconds)
 }
 
-/// The wait a `Retry-After` value asks for (seconds or an HTTP date), at least
-/// [`MIN_RETRY_AFTER_WAIT`] and at most the policy's cap. `None` when the value is neither.
+/// The wait a `Retry-After` value asks for (seconds or an HTTP date), at most the policy's cap.
+/// `None` when the value is neither, or asks for no wait at all (`0`, a date in the past): the
+/// caller then backs off as for any other failure, as dlt 1.31 does (dlt-hub/dlt#4036), so a
+/// busy server is not hit again at once until every attempt is spent.
 pub fn retry_after(policy: &RetryPolicy, value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     let seconds = match value.parse::<f64>() {
@@ -47,8 +45,7 @@ pub fn retry_after(policy: &RetryPolicy, value: &str, now: SystemTime) -> Option
             date.duration_since(now).map_or(0.0, |d| d.as_secs_f64())
         }
     };
-    let floor = MIN_RETRY_AFTER_WAIT.as_secs_f64();
-    Some(clamp_seconds(seconds.max(floor), policy.max_delay_seconds))
+    (seconds > 0.0).then(|| clamp_seconds(seconds, policy.max_delay_seconds))
 }
 
 /// No single wait is longer than this, whatever the policy says (a typo must not hang a run).
@@ -90,12 +87,14 @@ mod tests {
         );
     }
 
+    /// dlt 1.31: `Retry-After: 0` and a date in the past fall back to backoff (`None` here).
     #[test]
     fn retry_after_seconds_dates_zero_and_cap() {
         let p = policy(2.0, 60.0);
         let now = SystemTime::now();
         assert_eq!(retry_after(&p, "3", now), Some(Duration::from_secs(3)));
-        assert_eq!(retry_after(&p, "0", now), Some(MIN_RETRY_AFTER_WAIT));
+        assert_eq!(retry_after(&p, "0", now), None);
+        assert_eq!(retry_after(&p, " 0 ", now), None);
         assert_eq!(retry_after(&p, "3600", now), Some(Duration::from_secs(60)));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(10));
         let wait = retry_after(&p, &later, now).expect("a date");
@@ -104,7 +103,8 @@ mod tests {
             "{wait:?}"
         );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(10));
-        assert_eq!(retry_after(&p, &past, now), Some(MIN_RETRY_AFTER_WAIT));
+        assert_eq!(retry_after(&p, &past, now), None);
+        assert_eq!(retry_after(&p, &httpdate::fmt_http_date(now), now), None);
         assert_eq!(retry_after(&p, "soon", now), None);
     }
 }

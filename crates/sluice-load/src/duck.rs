@@ -109,7 +109,35 @@ impl Destination {
 
     /// The data tables of the dataset (not dlt's system tables), as a schema.
     pub fn schema(&self) -> Result<Schema> {
-        read_schema(&self.conn, &self.dataset)
+        let mut schema = read_schema(&self.conn, &self.dataset)?;
+        // DuckDB's catalog holds no primary keys; the newest stored schema version does.
+        if let Some(stored) = self.stored_schema()? {
+            for (name, table) in schema.tables.iter_mut() {
+                for (column, entry) in table.columns.iter_mut() {
+                    entry.primary_key |= stored["tables"][name]["columns"][column]["primary_key"]
+                        == Value::Bool(true);
+                }
+            }
+        }
+        Ok(schema)
+    }
+
+    /// The newest schema version stored in `_dlt_version`, as JSON.
+    fn stored_schema(&self) -> Result<Option<Value>> {
+        if !table_exists(&self.conn, &self.dataset, VERSION_TABLE)? {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT schema FROM {}.{} ORDER BY version DESC, inserted_at DESC LIMIT 1",
+            quote(&self.dataset),
+            quote(VERSION_TABLE)
+        );
+        let text: Option<String> = self
+            .conn
+            .query_row(&sql, [], |row| row.get(0))
+            .optional()
+            .doing(|| "reading the schema version".into())?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
     /// Rows per table of the dataset, system tables included.
@@ -881,8 +909,13 @@ impl ResourceLoad<'_> {
             .get("_state_version")
             .and_then(Value::as_i64)
             .unwrap_or(1);
-        let encoded = crate::state::encode(&record.state);
-        let state_hash = crate::digest_base64(encoded.as_bytes());
+        let mut state = record.state.clone();
+        crate::state::set_version_hash(&mut state);
+        let encoded = crate::state::encode(&state);
+        let state_hash = state["_version_hash"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         run(
             format!("INSERT INTO {ds}.{state_table} VALUES (?, ?, ?, ?, now(), ?, ?, ?)"),
             &[

@@ -10,7 +10,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sluice_engine::{Engine, Event, IncrementalState, Summary};
+use sluice_engine::{Engine, Event, ResourceState, Summary};
 use tokio::sync::{mpsc, oneshot};
 use ts_rs::TS;
 
@@ -282,9 +282,9 @@ pub async fn sync(
         });
         let resource_started = Instant::now();
         let previous = if options.full_refresh {
-            None
+            ResourceState::default()
         } else {
-            crate::state::incremental(&state, &source, &resource)
+            crate::state::resource_state(&state, &source, &resource)
         };
         let (returned, summary, new_state) = load_resource(
             engine,
@@ -325,7 +325,7 @@ struct LoadContext {
     pipeline: String,
     source: String,
     state: Value,
-    previous: Option<IncrementalState>,
+    previous: ResourceState,
     fresh: bool,
     cancel: Option<Arc<AtomicBool>>,
     started: Instant,
@@ -333,7 +333,7 @@ struct LoadContext {
 
 enum Decision {
     /// Boxed: the state is large and the decision travels through a channel.
-    Commit(Box<Option<IncrementalState>>),
+    Commit(Box<ResourceState>),
     RollBack,
 }
 
@@ -363,7 +363,7 @@ async fn load_resource(
         warning: None,
         seconds: 0.0,
     };
-    let extraction = match engine.extract_with_state(&resource, context.previous.as_ref()) {
+    let extraction = match engine.extract_with_state(&resource, &context.previous) {
         Ok(extraction) => extraction,
         Err(error) => {
             summary.error = Some(error.to_string());
@@ -441,20 +441,16 @@ async fn load_resource(
             written?;
             let normalizer = normalized?;
             match decision_rx.blocking_recv() {
-                Ok(Decision::Commit(incremental)) => {
-                    let incremental = *incremental;
+                Ok(Decision::Commit(stored)) => {
                     let mut full = existing;
                     for (name, table) in normalizer.schema().tables {
                         full.tables.insert(name, table);
                     }
-                    crate::state::set_incremental(
-                        &mut state,
-                        &source,
-                        &plan.resource,
-                        incremental.as_ref(),
-                    );
+                    crate::state::set_resource_state(&mut state, &source, &plan.resource, &stored);
                     let schema = crate::schema_json(&source, &full);
-                    let schema_hash = crate::digest_base64(schema.to_string().as_bytes());
+                    // Canonical JSON: the same tables in another order are the same version.
+                    let schema_hash =
+                        crate::digest_base64(sluice_engine::canonical_json(&schema).as_bytes());
                     let record = LoadRecord {
                         load_id: load_id.clone(),
                         schema_name: source.clone(),
@@ -511,7 +507,10 @@ async fn load_resource(
         Ok(extracted) => {
             summary.stop_reason = Some(extracted.stop_reason.clone());
             summary.warning = extracted.warning.clone();
-            Decision::Commit(Box::new(extracted.incremental.clone()))
+            Decision::Commit(Box::new(ResourceState {
+                own: extracted.incremental.clone(),
+                parents: extracted.parents_incremental.clone(),
+            }))
         }
         Err(_) if cancelled => {
             summary.error = Some(CANCELLED.into());

@@ -175,6 +175,7 @@ async fn every_oauth2_seed_resource_refuses_a_missing_token() -> TestResult {
         "/v1/support/organizations",
         "/v1/support/organizations/1/members",
         "/v1/support/tickets",
+        "/v1/support/tickets/1/comments",
     ] {
         assert_401(&send(client.get(server.url(path))).await?, path);
         assert_401(

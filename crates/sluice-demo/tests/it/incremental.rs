@@ -152,3 +152,57 @@ async fn updated_since_must_be_a_timestamp() -> TestResult {
     );
     Ok(())
 }
+
+/// Each ticket's comments: the opening one, and one more for its latest update, so the tickets a
+/// change touched are exactly those whose comments changed.
+#[tokio::test]
+async fn a_tickets_comments_change_when_the_ticket_does() -> TestResult {
+    let server = start(100).await?;
+    let client = client();
+    let token = access_token(&client, &server).await?;
+    let comments = |id: u64| {
+        let request = client
+            .get(server.url(&format!("/v1/support/tickets/{id}/comments")))
+            .bearer_auth(&token);
+        async move { send(request).await }
+    };
+    let before = tickets(&client, &server, &token, None).await?;
+    for ticket in &before {
+        let id = ticket["id"].as_u64().ok_or("id")?;
+        let answer = comments(id).await?;
+        assert_eq!(answer.status, StatusCode::OK);
+        let list = answer.body["data"].as_array().ok_or("data")?;
+        assert_eq!(list.len(), 1, "ticket {id} has its opening comment only");
+        assert_eq!(list[0]["ticket_id"], id);
+        assert_eq!(list[0]["created_at"], ticket["created_at"]);
+    }
+    let newest = before
+        .iter()
+        .map(updated_at)
+        .collect::<TestResult<Vec<_>>>()?;
+    let newest = newest.iter().max().ok_or("tickets")?.clone();
+    server.advance();
+    let after = tickets(&client, &server, &token, None).await?;
+    let mut changed = 0;
+    for ticket in &after {
+        let id = ticket["id"].as_u64().ok_or("id")?;
+        let list = comments(id).await?.body["data"].clone();
+        let list = list.as_array().ok_or("data")?;
+        let touched = updated_at(ticket)? > newest && (id as usize) <= before.len();
+        if touched {
+            changed += 1;
+            assert_eq!(
+                list.len(),
+                2,
+                "updated ticket {id} has a comment for the update"
+            );
+            assert_eq!(list[1]["created_at"], ticket["updated_at"]);
+        } else {
+            assert_eq!(list.len(), 1, "ticket {id}");
+        }
+    }
+    assert!(changed > 0);
+    let missing = comments(after.len() as u64 + 1).await?;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    Ok(())
+}

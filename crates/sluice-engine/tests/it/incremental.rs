@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use sluice_demo::DemoServer;
-use sluice_engine::{Engine, EngineOptions, IncrementalState, Summary};
+use sluice_engine::{Engine, EngineOptions, IncrementalState, ResourceState, Summary};
 use sluice_secrets::Redactor;
 
 use crate::common::{demo, secret, RecordingSleeper};
@@ -30,6 +30,14 @@ struct Run {
 }
 
 async fn extract(config: &Value, state: Option<&IncrementalState>) -> Run {
+    let state = ResourceState {
+        own: state.cloned(),
+        ..ResourceState::default()
+    };
+    extract_resource(config, "tickets", &state).await
+}
+
+async fn extract_resource(config: &Value, name: &str, state: &ResourceState) -> Run {
     let config = sluice_config::from_value(config).expect("valid connector");
     let options = EngineOptions {
         sleeper: Arc::new(RecordingSleeper::default()),
@@ -37,7 +45,7 @@ async fn extract(config: &Value, state: Option<&IncrementalState>) -> Run {
     };
     let engine = Engine::new(config, secret, Redactor::new(), options).expect("engine");
     let run = engine
-        .extract_with_state("tickets", state)
+        .extract_with_state(name, state)
         .expect("extraction starts");
     let (pages, events, result) = run.collect().await;
     let requests = events
@@ -82,7 +90,7 @@ async fn two_runs(endpoint: Value, sends_since: bool) {
     let last = state.last_value.clone().expect("a last value");
     let newest = first.records.iter().map(updated_at).max().expect("records");
     assert_eq!(last, json!(newest));
-    assert!(!state.unique_keys.is_empty());
+    assert!(!state.unique_hashes.is_empty());
 
     server.advance();
     let everything = extract(
@@ -241,4 +249,93 @@ async fn row_order_ends_paging_once_the_range_is_passed() {
         "stopped: `updated_at` left the incremental range and the records are sorted \
          (row_order) on page 2"
     );
+}
+
+/// dlt's own template shape: a parent with an incremental cursor and a child fetched per parent
+/// record. The second run reads the tickets changed since the first and fetches only their
+/// comments; the child's copy of the parent's cursor is what moves on.
+#[tokio::test]
+async fn an_incremental_parent_fetches_the_children_of_changed_parents_only() {
+    let server = demo(300, "").await;
+    let mut config = tickets(
+        &server,
+        json!({"path": "v1/support/tickets", "paginator": cursor(),
+               "params": {"limit": 100, "updated_since": "{incremental.start_value}"},
+               "incremental": {"cursor_path": "updated_at", "initial_value": START}}),
+    );
+    config["resources"].as_array_mut().expect("resources").push(
+        json!({"name": "comments", "primary_key": "id",
+                     "endpoint": {"path": "v1/support/tickets/{resources.tickets.id}/comments",
+                                  "data_selector": "data", "paginator": "single_page"}}),
+    );
+    let comment_requests = |run: &Run| {
+        run.requests
+            .iter()
+            .filter(|u| u.contains("/comments"))
+            .count()
+    };
+    let tickets_of = |run: &Run| {
+        let mut ids: Vec<u64> = run
+            .records
+            .iter()
+            .map(|c| c["ticket_id"].as_u64().expect("ticket_id"))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+
+    let first = extract_resource(&config, "comments", &ResourceState::default()).await;
+    assert_eq!(comment_requests(&first), 300);
+    assert_eq!(tickets_of(&first), (1..=300).collect::<Vec<_>>());
+    assert_eq!(
+        first.summary.incremental, None,
+        "the child has no cursor of its own"
+    );
+    let state = ResourceState {
+        own: None,
+        parents: first.summary.parents_incremental.clone(),
+    };
+    let parent = state.parents.get("tickets").expect("the parent's cursor");
+    let newest = extract(&config, None)
+        .await
+        .records
+        .iter()
+        .map(|t| updated_at(t).to_owned())
+        .max()
+        .expect("tickets");
+    assert_eq!(parent.last_value, Some(json!(newest)));
+
+    server.advance();
+    let changed: Vec<u64> = {
+        let everything = extract(
+            &tickets(
+                &server,
+                json!({"path": "v1/support/tickets", "params": {"limit": 100}}),
+            ),
+            None,
+        )
+        .await;
+        let mut ids: Vec<u64> = everything
+            .records
+            .iter()
+            .filter(|t| updated_at(t) > newest.as_str())
+            .map(|t| t["id"].as_u64().expect("id"))
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert!(!changed.is_empty());
+    let second = extract_resource(&config, "comments", &state).await;
+    assert_eq!(
+        tickets_of(&second),
+        changed,
+        "comments of the changed tickets only"
+    );
+    assert_eq!(comment_requests(&second), changed.len());
+    let moved = second.summary.parents_incremental["tickets"]
+        .last_value
+        .clone()
+        .expect("last");
+    assert!(moved.as_str().expect("text") > newest.as_str());
 }

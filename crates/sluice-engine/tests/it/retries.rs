@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use sluice_engine::{EngineOptions, EventKind, MIN_RETRY_AFTER_WAIT};
+use sluice_engine::{EngineOptions, EventKind};
 
 use crate::common::{connector, demo, ids, run, run_with, RecordingSleeper, KNOWN_SECRETS};
 
@@ -27,18 +27,16 @@ async fn server_errors_and_rate_limits_are_retried_and_every_record_arrives_once
     assert_eq!(server.stats().faults, retries as u64);
     assert_eq!(server.stats().requests, outcome.requests().len() as u64);
     assert_eq!(outcome.requests().len(), 20 + retries);
-    // `Retry-After: 0` waits the minimum, never zero; backoff waits are factor 0.01 × 2^n.
+    // `Retry-After: 0` falls back to backoff, as in dlt 1.31: every wait is factor 0.01 × 2^n,
+    // never zero and never one the header asked for.
     for event in &outcome.events {
         if let EventKind::Wait { duration, reason } = &event.kind {
-            if reason.contains("Retry-After") {
-                assert_eq!(*duration, MIN_RETRY_AFTER_WAIT, "{reason}");
-            } else {
-                assert!(
-                    *duration <= Duration::from_millis(40),
-                    "{reason}: {duration:?}"
-                );
-                assert!(!duration.is_zero());
-            }
+            assert!(reason.starts_with("backoff"), "{reason}");
+            assert!(
+                *duration <= Duration::from_millis(40),
+                "{reason}: {duration:?}"
+            );
+            assert!(!duration.is_zero());
         }
     }
     assert!(outcome.count(|k| matches!(k, EventKind::Retry { reason, .. } if reason == "HTTP 429 Too Many Requests")) > 0);
