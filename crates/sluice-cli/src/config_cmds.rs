@@ -11,15 +11,26 @@ use sluice_config::{
     ConnectorConfig, ExportFormat, ImportFormat, ImportOptions, Imported, Problem,
 };
 
-/// Check a connector file and report every problem with its path.
+/// A connector file, and which of its connectors to use when it holds several.
 #[derive(Debug, clap::Args)]
-pub struct ValidateArgs {
+pub struct ConnectorFile {
     /// A saved connector (JSON or YAML), or dlt Python code / a markdown document holding one.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Read FILE as this format instead of guessing from its name and content.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
+    /// The dlt source to use when FILE defines several (each `@dlt.source` function is one
+    /// connector).
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+}
+
+/// Check a connector file and report every problem with its path.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: ConnectorFile,
 }
 
 /// Read a connector from JSON, YAML, dlt Python code or markdown and write it as a Sluice
@@ -28,29 +39,23 @@ pub struct ValidateArgs {
 /// problems remain (so they can be fixed in it), but the exit status then is non-zero.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub input: ConnectorFile,
     /// Where to write the connector (`.yaml`/`.yml`: YAML, else JSON); stdout by default.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Read FILE as this format instead of guessing from its name and content.
-    #[arg(long, value_enum)]
-    pub input_format: Option<InputFormat>,
 }
 
 /// Write a connector as a dlt pipeline script, a `.dlt/secrets.toml` template, JSON or YAML.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub input: ConnectorFile,
     #[arg(long, value_enum)]
     pub format: OutputFormat,
     /// Where to write; stdout by default.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Read FILE as this format instead of guessing from its name and content.
-    #[arg(long, value_enum)]
-    pub input_format: Option<InputFormat>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -118,21 +123,52 @@ fn format_of(path: &Path, explicit: Option<InputFormat>) -> Option<ImportFormat>
 }
 
 /// Reads any supported file into a config; syntax errors and unreadable configs are reported
-/// as problems.
-pub(crate) fn read(path: &Path, explicit: Option<InputFormat>) -> anyhow::Result<Imported> {
+/// as problems. A file with several connectors (dlt code with several sources) needs
+/// `--source`.
+pub(crate) fn read(input: &ConnectorFile) -> anyhow::Result<Imported> {
+    let path = &input.file;
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let options = ImportOptions {
-        format: format_of(path, explicit),
+        format: format_of(path, input.input_format),
         fallback_name: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
     };
-    match sluice_config::import(&text, &options) {
-        Ok(imported) => Ok(imported),
+    match sluice_config::import_all(&text, &options) {
+        Ok(all) => pick_source(all, input.source.as_deref(), path),
         Err(err) => {
             let problems = err.problems();
             report(&problems);
             Err(problems_error(problems.len()))
         }
+    }
+}
+
+/// The connector `--source` names, or the only one.
+fn pick_source(
+    mut all: Vec<Imported>,
+    wanted: Option<&str>,
+    path: &Path,
+) -> anyhow::Result<Imported> {
+    let names: Vec<String> = all
+        .iter()
+        .map(|imported| imported.config.effective_source_name())
+        .collect();
+    match wanted {
+        Some(wanted) => match names.iter().position(|name| name == wanted) {
+            Some(at) => Ok(all.swap_remove(at)),
+            None => bail!(
+                "{} has no source named `{wanted}`; its sources: {}",
+                path.display(),
+                names.join(", ")
+            ),
+        },
+        None if all.len() == 1 => Ok(all.remove(0)),
+        None => bail!(
+            "{} defines {} sources ({}); choose one with --source NAME",
+            path.display(),
+            all.len(),
+            names.join(", ")
+        ),
     }
 }
 
@@ -159,6 +195,7 @@ fn note_found_secrets(imported: &Imported) {
 
 /// `sluice validate FILE`
 pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
+    let args = &args.input;
     let format = format_of(&args.file, args.input_format);
     let problems = if matches!(format, Some(ImportFormat::Json | ImportFormat::Yaml)) {
         // A saved connector is checked strictly: a secret value in it is a problem.
@@ -186,7 +223,7 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
             }
         }
     } else {
-        let imported = read(&args.file, args.input_format)?;
+        let imported = read(args)?;
         let mut problems = imported.problems.clone();
         problems.extend(imported.config.warnings());
         problems.extend(imported.found_secrets.iter().map(|s| {
@@ -211,7 +248,7 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
 
 /// `sluice import FILE [-o OUT]`
 pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
-    let imported = read(&args.file, args.input_format)?;
+    let imported = read(&args.input)?;
     note_found_secrets(&imported);
     let yaml = args.output.as_deref().is_some_and(|p| {
         matches!(
@@ -235,7 +272,7 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
 
 /// `sluice export FILE --format dlt|json|yaml|secrets-toml|config-toml [-o OUT]`
 pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
-    let imported = read(&args.file, args.input_format)?;
+    let imported = read(&args.input)?;
     note_found_secrets(&imported);
     if !imported.problems.is_empty() {
         report(&imported.problems);

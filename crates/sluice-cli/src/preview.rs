@@ -2,7 +2,6 @@
 //! made (redacted) and why paging stopped, without loading anything.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
@@ -13,8 +12,8 @@ use sluice_secrets::{Redactor, SecretStore, SecretValue};
 /// all start from.
 #[derive(Debug, clap::Args)]
 pub struct ConnectorArgs {
-    /// The connector: a Sluice JSON or YAML file, or dlt Python code.
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub input: crate::config_cmds::ConnectorFile,
     /// The keychain scope holding the connector's secrets (the app uses `connector-<id>`);
     /// default: the connector's name. `SLUICE_SECRET_<NAME>` variables win over the keychain.
     #[arg(long)]
@@ -30,9 +29,9 @@ impl ConnectorArgs {
         sluice_config::ConnectorConfig,
         impl sluice_engine::SecretResolver + 'static,
     )> {
-        let imported = crate::config_cmds::read(&self.file, None)?;
+        let imported = crate::config_cmds::read(&self.input)?;
         let secrets = connector_secrets(
-            &self.file,
+            &self.input.file,
             imported.found_secrets,
             self.connector.as_deref(),
             &imported.config,
@@ -74,7 +73,7 @@ pub async fn preview(args: PreviewArgs) -> anyhow::Result<()> {
     if names.is_empty() {
         bail!(
             "{} has no resources to preview",
-            args.connector.file.display()
+            args.connector.input.file.display()
         );
     }
 

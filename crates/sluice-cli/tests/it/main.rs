@@ -53,6 +53,59 @@ fn importing_deeply_nested_python_fails_plainly() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// dlt code with two `@dlt.source` functions is two connectors: the commands that read one
+/// name both and ask for `--source`, which picks one; a wrong name lists the right ones.
+#[test]
+fn a_module_with_two_sources_needs_source_to_pick_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.py");
+    std::fs::write(
+        &file,
+        include_str!("../../../sluice-config/tests/corpus/dlt_code/09_two_sources_one_module.py"),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = sluice(&["import", path]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("defines 2 sources (billing, support); choose one with --source NAME"),
+        "{stderr}"
+    );
+    let out = sluice(&["import", path, "--source", "support"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(config["client"]["base_url"], "https://support.example.com/");
+    assert_eq!(
+        config["sluice"]["pipeline"]["pipeline_name"],
+        "support_pipeline"
+    );
+    let out = sluice(&["export", path, "--source", "billing", "--format", "dlt"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("https://billing.example.com/"));
+    let out = sluice(&["validate", path, "--source", "sales"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("has no source named `sales`; its sources: billing, support"),
+        "{stderr}"
+    );
+}
+
 /// `http://` to another computer works but is read by anyone on the way: `sluice validate`
 /// warns at the field and still passes; to this computer it says nothing.
 #[test]
