@@ -142,31 +142,43 @@ pub async fn secret_status(
     .await?
 }
 
-/// The outcome of importing a connector from pasted text.
+/// The outcome of importing connectors from pasted text: one for JSON or YAML, one per source
+/// for dlt code with several `@dlt.source` functions.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "app/")]
 pub struct ImportOutcome {
-    pub connector: ConnectorSummary,
-    /// Names of the secret values found in the text and moved into the keychain.
-    pub stored_secrets: Vec<String>,
-    /// What the config still gets wrong, as `path: message` lines, to fix in the forms.
-    pub problems: Vec<String>,
+    /// In the order the text defines them; the first is the one to open.
+    pub connectors: Vec<ImportedConnector>,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keychain_problem: Option<String>,
 }
 
-/// Imports a connector from pasted dlt Python code, a markdown document holding it, JSON or YAML.
-/// Secret values written in the text go to the keychain; the saved config keeps references.
+/// One connector an import created.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "app/")]
+pub struct ImportedConnector {
+    pub connector: ConnectorSummary,
+    /// Names of the secret values found in the text and moved into the keychain.
+    pub stored_secrets: Vec<String>,
+    /// What the config still gets wrong or what was left out, as `path: message` lines, to fix
+    /// in the forms.
+    pub problems: Vec<String>,
+}
+
+/// Imports connectors from pasted dlt Python code, a markdown document holding it, JSON or
+/// YAML. Secret values written in the text go to the keychain; the saved configs keep
+/// references.
 #[tauri::command]
 pub async fn import_connector(
     state: State<'_, AppState>,
     text: String,
 ) -> CommandResult<ImportOutcome> {
     // Reading is CPU work on text of up to 4 MB: off the async threads, so the app stays live.
-    let imported = crate::blocking(move || {
-        sluice_config::import(&text, &sluice_config::ImportOptions::default())
+    let all = crate::blocking(move || {
+        sluice_config::import_all(&text, &sluice_config::ImportOptions::default())
     })
     .await?
     .map_err(|err| {
@@ -179,42 +191,50 @@ pub async fn import_connector(
             ),
         )
     })?;
-    let name = imported
-        .config
-        .sluice
-        .name
-        .clone()
-        .unwrap_or_else(|| "Imported connector".to_owned());
-    let config = serde_json::to_value(&imported.config).map_err(|e| {
-        CommandError::internal(format!("the imported connector could not be saved: {e}"))
-    })?;
-    let connector = state
-        .with_store(move |store| Ok(store.create_connector_with_free_name(&name, &config)?))
-        .await?;
-
-    let secrets = state.secrets.clone();
-    let scope = secret_scope(&connector);
-    let found = imported.found_secrets;
-    let stored_names: Vec<String> = found.iter().map(|s| s.name.clone()).collect();
-    let stored = crate::blocking(move || {
-        found.iter().try_for_each(|secret| {
-            secrets.set(
-                &scope,
-                &secret.name,
-                &SecretValue::from(secret.value.as_str()),
-            )
+    let mut connectors = Vec::with_capacity(all.len());
+    let mut keychain_problem = None;
+    for imported in all {
+        let name = imported
+            .config
+            .sluice
+            .name
+            .clone()
+            .unwrap_or_else(|| "Imported connector".to_owned());
+        let config = serde_json::to_value(&imported.config).map_err(|e| {
+            CommandError::internal(format!("the imported connector could not be saved: {e}"))
+        })?;
+        let connector = state
+            .with_store(move |store| Ok(store.create_connector_with_free_name(&name, &config)?))
+            .await?;
+        let secrets = state.secrets.clone();
+        let scope = secret_scope(&connector);
+        let found = imported.found_secrets;
+        let stored_names: Vec<String> = found.iter().map(|s| s.name.clone()).collect();
+        let stored = crate::blocking(move || {
+            found.iter().try_for_each(|secret| {
+                secrets.set(
+                    &scope,
+                    &secret.name,
+                    &SecretValue::from(secret.value.as_str()),
+                )
+            })
         })
-    })
-    .await?;
-    let keychain_problem = stored.err().map(|e| e.to_string());
+        .await?;
+        let stored_secrets = match stored {
+            Ok(()) => stored_names,
+            Err(error) => {
+                keychain_problem.get_or_insert(error.to_string());
+                Vec::new()
+            }
+        };
+        connectors.push(ImportedConnector {
+            connector: connector.summary(),
+            stored_secrets,
+            problems: imported.problems.iter().map(ToString::to_string).collect(),
+        });
+    }
     Ok(ImportOutcome {
-        connector: connector.summary(),
-        stored_secrets: if keychain_problem.is_none() {
-            stored_names
-        } else {
-            Vec::new()
-        },
-        problems: imported.problems.iter().map(ToString::to_string).collect(),
+        connectors,
         keychain_problem,
     })
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { seedsDir } from "./editor-helpers.ts";
+import { fieldSelector, openSection, openTab, seedsDir } from "./editor-helpers.ts";
 import { launchApp, type AppSession, type Browser } from "./harness.ts";
 
 const seed = (prefix: string) => {
@@ -69,4 +69,79 @@ test("pasting a seed document creates its connector with secret names but no val
   const hint = await (await browser.$('[data-testid="secret-hint"]')).getText();
   assert.match(hint, /sluice secrets set connector-[0-9a-f]{32} NAME/);
   await app.screenshot("07-imported-seed");
+});
+
+test("dlt code with two sources imports as two connectors, and what it left out is said", async () => {
+  const { browser } = app;
+  await (await browser.$('[data-testid="import-connector"]')).click();
+  await (await browser.$('[data-testid="import-dialog"]')).waitForDisplayed();
+  await paste(
+    browser,
+    [
+      "import dlt",
+      "from dlt.sources.rest_api import rest_api_resources",
+      "",
+      "@dlt.source",
+      "def billing(token=dlt.secrets.value):",
+      '    yield from rest_api_resources({"client": {"base_url": "https://billing.example.com/",',
+      '        "auth": {"type": "bearer", "token": token}}, "resources": ["invoices"]})',
+      "",
+      "@dlt.source",
+      "def people():",
+      '    yield from rest_api_resources({"client": {"base_url": "https://people.example.com/"},',
+      '        "resources": [{"name": "people", "endpoint": "people",',
+      '                       "processing_steps": [{"map": lambda p: {**p, "name": p["name"].title()}}]}]})',
+      "",
+    ].join("\n"),
+  );
+  await (await browser.$('[data-testid="import-dialog"] button[type="submit"]')).click();
+
+  const notice = await browser.$('[data-testid="app-notice"]');
+  await notice.waitForDisplayed({ timeout: 20_000 });
+  const said = await notice.getText();
+  assert.match(said, /Imported 2 connectors, one per dlt source: billing, people\./);
+  assert.match(said, /Still to fix in people:\nresources\[0\]\.processing_steps\[0\]\.map: `lambda p: .*` is a Python function; Sluice cannot run code, so the step was left out/);
+  assert.equal(await notice.getAttribute("role"), "status", "a note, not an error");
+  const list = await (await browser.$('[data-testid="connector-list"]')).getText();
+  assert.match(list, /billing/);
+  assert.match(list, /people/);
+  const view = await browser.$('[data-testid="connector-view"]');
+  assert.match(await view.getText(), /https:\/\/billing\.example\.com/, "the first source is open");
+  await app.screenshot("08-imported-two-sources");
+
+  await (await browser.$('[data-testid="dismiss-notice"]')).click();
+  await notice.waitForExist({ reverse: true, timeout: 5_000 });
+});
+
+test("an incremental start written as pendulum date arithmetic imports as days before each run", async () => {
+  const { browser } = app;
+  await (await browser.$('[data-testid="import-connector"]')).click();
+  await (await browser.$('[data-testid="import-dialog"]')).waitForDisplayed();
+  await paste(
+    browser,
+    [
+      "import pendulum",
+      "from dlt.sources.rest_api import rest_api_source",
+      "",
+      "source = rest_api_source({",
+      '    "client": {"base_url": "https://shop.example.com/"},',
+      '    "resources": [{"name": "orders", "endpoint": {"path": "orders",',
+      '        "incremental": {"cursor_path": "updated_at",',
+      '                        "initial_value": pendulum.today().subtract(days=30).to_iso8601_string()}}}],',
+      "}, name=\"shop\")",
+      "",
+    ].join("\n"),
+  );
+  await (await browser.$('[data-testid="import-dialog"] button[type="submit"]')).click();
+  await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed({ timeout: 20_000 });
+  await openTab(browser, "edit");
+  await openSection(browser, "resources");
+  await (await browser.$("button.resource-pick=orders")).click();
+  const group = await browser.$('[data-testid="incremental-group"]');
+  await group.scrollIntoView({ block: "start" });
+  const kind = await browser.$(`${fieldSelector(["resources", 0, "endpoint", "incremental", "initial_value"])}-kind`);
+  assert.equal(await kind.getValue(), "relative");
+  const days = await browser.$(fieldSelector(["resources", 0, "endpoint", "incremental", "initial_value"]));
+  assert.equal(await days.getValue(), "30");
+  await app.screenshot("09-imported-relative-start");
 });

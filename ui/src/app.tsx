@@ -4,6 +4,7 @@ import { ConnectorView } from "./connector-view";
 import { ConnectorActions, UndoToast } from "./editor/connector-actions";
 import { EmptyState } from "./empty-state";
 import { ImportDialog } from "./import-dialog";
+import { importNotice, type Notice } from "./import-notice";
 import { NewConnectorDialog } from "./new-connector-dialog";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -18,7 +19,12 @@ export function App() {
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
   const [openingDemo, setOpeningDemo] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNoticeOf] = useState<Notice | null>(null);
+  // Failures anywhere in the app come as plain text and show as errors.
+  const setNotice = useCallback(
+    (text: string | null) => setNoticeOf(text ? { text, tone: "error" } : null),
+    [],
+  );
   const [deleted, setDeleted] = useState<ConnectorSummary | null>(null);
 
   const refresh = useCallback(async () => {
@@ -57,14 +63,9 @@ export function App() {
 
   const imported = async (outcome: ImportOutcome) => {
     setImporting(false);
-    const notes = [
-      outcome.keychainProblem &&
-        `Imported, but its secret values could not be stored in your keychain: ${outcome.keychainProblem}`,
-      outcome.problems.length > 0 && `Imported. Still to fix:\n${outcome.problems.join("\n")}`,
-    ].filter(Boolean);
-    setNotice(notes.length > 0 ? notes.join("\n") : null);
+    setNoticeOf(importNotice(outcome));
     await refresh();
-    setSelected(outcome.connector.id);
+    setSelected(outcome.connectors[0]?.connector.id ?? null);
   };
 
   const openDemo = async () => {
@@ -149,8 +150,21 @@ export function App() {
       </nav>
       <main class="main">
         {notice && (
-          <div class="notice error" role="alert" data-testid="app-notice">
-            {notice}
+          <div
+            class={`notice ${notice.tone} dismissible`}
+            role={notice.tone === "error" ? "alert" : "status"}
+            data-testid="app-notice"
+          >
+            <span>{notice.text}</span>
+            <button
+              type="button"
+              class="button small ghost"
+              aria-label="Dismiss this message"
+              data-testid="dismiss-notice"
+              onClick={() => setNoticeOf(null)}
+            >
+              ✕
+            </button>
           </div>
         )}
         {load.state === "loading" && <p class="muted center">Loading connectors…</p>}

@@ -282,8 +282,8 @@ function IncrementalForm({ path }: { path: Path }) {
         <div class="form-grid">
           <TextField path={f("cursor_path")} label="Cursor field in each record" required placeholder="updated_at" />
           <TextField path={f("start_param")} label="Send the last value as parameter" placeholder="since" />
-          <SmartValueField path={f("initial_value")} label="Start from" placeholder="2024-01-01T00:00:00Z" />
-          <SmartValueField path={f("end_value")} label="Stop at" />
+          <CalendarValueField path={f("initial_value")} label="Start from" placeholder="2024-01-01T00:00:00Z" />
+          <CalendarValueField path={f("end_value")} label="Stop at" />
           <TextField path={f("end_param")} label="Send the end value as parameter" />
           <SelectField
             path={f("last_value_func")}
@@ -340,25 +340,81 @@ function IncrementalForm({ path }: { path: Path }) {
   );
 }
 
-/** A value that is a number when it looks like one and text otherwise (dates, ids). */
-function SmartValueField({ path, label, placeholder }: { path: Path; label: string; placeholder?: string }) {
+const DAYS_AGO = "$days_ago";
+
+/**
+ * A fixed start or stop (a date, a number), or one that moves with the calendar: "30 days before
+ * each run" is saved as Sluice's `{"$days_ago": 30}` and exported to dlt as the pendulum
+ * expression that means the same.
+ */
+function CalendarValueField({ path, label, placeholder }: { path: Path; label: string; placeholder?: string }) {
   const { config, set } = useEditor();
   const value = getIn(config, path);
-  const error = useProblemText(path);
+  const relative = isObject(value) && DAYS_AGO in value ? value : null;
+  const ownError = useProblemText(path);
+  const daysError = useProblemText([...path, DAYS_AGO]);
+  const error = ownError ?? daysError;
   const id = fieldId(path);
+  const days = relative ? relative[DAYS_AGO] : undefined;
+  const setRelative = (change: Record<string, Json | undefined>) => {
+    const next: Record<string, Json> = { [DAYS_AGO]: 30 };
+    for (const [key, v] of Object.entries({ ...(relative ?? {}), ...change })) {
+      if (v !== undefined) next[key] = v;
+    }
+    set(path, next);
+  };
   return (
     <div class={error ? "field invalid" : "field"}>
-      <label for={id}>{label}</label>
-      <input
-        id={id}
-        value={value === undefined || value === null ? "" : String(value)}
-        placeholder={placeholder}
-        spellcheck={false}
-        onInput={(e) => {
-          const v = e.currentTarget.value;
-          set(path, v === "" ? undefined : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
-        }}
-      />
+      <label for={`${id}-kind`}>{label}</label>
+      <select
+        id={`${id}-kind`}
+        value={relative ? "relative" : "fixed"}
+        onChange={(e) => set(path, e.currentTarget.value === "relative" ? { [DAYS_AGO]: 30 } : undefined)}
+      >
+        <option value="fixed">a fixed value</option>
+        <option value="relative">days before each run</option>
+      </select>
+      {relative ? (
+        <div class="inline-fields">
+          <input
+            id={id}
+            type="number"
+            min={0}
+            step={1}
+            aria-label={`${label}: days before each run`}
+            value={typeof days === "number" ? String(days) : ""}
+            onInput={(e) => {
+              const n = e.currentTarget.valueAsNumber;
+              setRelative({ [DAYS_AGO]: Number.isFinite(n) ? Math.max(0, Math.round(n)) : 0 });
+            }}
+          />
+          <span class="muted">days before, counted from</span>
+          <select
+            aria-label={`${label}: counted from`}
+            value={relative.format === "date" ? "date" : relative.from === "today" ? "today" : "now"}
+            onChange={(e) => {
+              const v = e.currentTarget.value;
+              setRelative({ from: v === "today" ? "today" : undefined, format: v === "date" ? "date" : undefined });
+            }}
+          >
+            <option value="now">now (a timestamp)</option>
+            <option value="today">midnight (a timestamp)</option>
+            <option value="date">today (a date)</option>
+          </select>
+        </div>
+      ) : (
+        <input
+          id={id}
+          aria-label={`${label}: value`}
+          value={value === undefined || value === null ? "" : String(value)}
+          placeholder={placeholder}
+          spellcheck={false}
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            set(path, v === "" ? undefined : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+          }}
+        />
+      )}
       {error && (
         <small class="field-error" role="alert">
           {error}
