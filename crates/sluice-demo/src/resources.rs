@@ -162,17 +162,7 @@ async fn members(
     Query(params): Query<Params>,
 ) -> Result<Response, Response> {
     auth::require(&state, Auth::OAuth2, &headers, &params)?;
-    let org_id = id
-        .parse::<u64>()
-        .ok()
-        .filter(|id| (1..=state.data.organizations()).contains(id))
-        .ok_or_else(|| {
-            http::error(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                &format!("no organization {id}"),
-            )
-        })?;
+    let org_id = id_in(&id, state.data.organizations(), "organization")?;
     let start = http::cursor_start(&params)?;
     let limit = http::page_size(&params, "limit", DEFAULT_MEMBERS_PAGE)?;
     let total = state.data.members(org_id);
@@ -187,6 +177,20 @@ async fn members(
     Ok(http::json(out))
 }
 
+/// The id in a path, from 1 to `count`; anything else is a 404 naming the `what`.
+fn id_in(id: &str, count: u64, what: &str) -> Result<u64, Response> {
+    id.parse::<u64>()
+        .ok()
+        .filter(|id| (1..=count).contains(id))
+        .ok_or_else(|| {
+            http::error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                &format!("no {what} {id}"),
+            )
+        })
+}
+
 /// A ticket's comments, all on one page: a child resource of the tickets.
 async fn ticket_comments(
     State(state): Shared,
@@ -196,18 +200,7 @@ async fn ticket_comments(
 ) -> Result<Response, Response> {
     auth::require(&state, Auth::OAuth2, &headers, &params)?;
     let tickets = state.tickets();
-    let index = id
-        .parse::<u64>()
-        .ok()
-        .filter(|id| (1..=tickets.count()).contains(id))
-        .ok_or_else(|| {
-            http::error(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                &format!("no ticket {id}"),
-            )
-        })?
-        - 1;
+    let index = id_in(&id, tickets.count(), "ticket")? - 1;
     let mut out = String::with_capacity(512);
     out.push_str("{\"data\":");
     tickets.write_comments(&mut out, index);

@@ -72,29 +72,21 @@ fn a_module_with_two_sources_needs_source_to_pick_one() {
         stderr.contains("defines 2 sources (billing, support); choose one with --source NAME"),
         "{stderr}"
     );
-    let out = sluice(&["import", path, "--source", "support"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let succeeds = |args: &[&str]| {
+        let out = sluice(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let imported = succeeds(&["import", path, "--source", "support"]);
+    let config: serde_json::Value = serde_json::from_str(&imported).unwrap();
     assert_eq!(config["client"]["base_url"], "https://support.example.com/");
     assert_eq!(
         config["sluice"]["pipeline"]["pipeline_name"],
         "support_pipeline"
     );
-    let out = sluice(&["export", path, "--source", "billing", "--format", "dlt"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("https://billing.example.com/"));
+    let script = succeeds(&["export", path, "--source", "billing", "--format", "dlt"]);
+    assert!(script.contains("https://billing.example.com/"));
     let out = sluice(&["validate", path, "--source", "sales"])
         .output()
         .unwrap();

@@ -75,6 +75,23 @@ fn updated_at(record: &Value) -> &str {
     record["updated_at"].as_str().expect("updated_at")
 }
 
+/// Every ticket changed after `newest`, read in full from the API.
+async fn changed_since(server: &DemoServer, newest: &str) -> Vec<Value> {
+    let everything = extract(
+        &tickets(
+            server,
+            json!({"path": "v1/support/tickets", "params": {"limit": 100}}),
+        ),
+        None,
+    )
+    .await;
+    everything
+        .records
+        .into_iter()
+        .filter(|r| updated_at(r) > newest)
+        .collect()
+}
+
 /// Runs `endpoint` twice with `server.advance()` in between and checks the second run gets
 /// exactly the tickets changed since the first, judged against a full read of the tickets.
 async fn two_runs(endpoint: Value, sends_since: bool) {
@@ -93,19 +110,7 @@ async fn two_runs(endpoint: Value, sends_since: bool) {
     assert!(!state.unique_hashes.is_empty());
 
     server.advance();
-    let everything = extract(
-        &tickets(
-            &server,
-            json!({"path": "v1/support/tickets", "params": {"limit": 100}}),
-        ),
-        None,
-    )
-    .await;
-    let changed: Vec<Value> = everything
-        .records
-        .into_iter()
-        .filter(|r| updated_at(r) > newest)
-        .collect();
+    let changed = changed_since(&server, newest).await;
     assert!(!changed.is_empty());
 
     let second = extract(&config, Some(&state)).await;
@@ -307,24 +312,7 @@ async fn an_incremental_parent_fetches_the_children_of_changed_parents_only() {
     assert_eq!(parent.last_value, Some(json!(newest)));
 
     server.advance();
-    let changed: Vec<u64> = {
-        let everything = extract(
-            &tickets(
-                &server,
-                json!({"path": "v1/support/tickets", "params": {"limit": 100}}),
-            ),
-            None,
-        )
-        .await;
-        let mut ids: Vec<u64> = everything
-            .records
-            .iter()
-            .filter(|t| updated_at(t) > newest.as_str())
-            .map(|t| t["id"].as_u64().expect("id"))
-            .collect();
-        ids.sort_unstable();
-        ids
-    };
+    let changed = ids(&changed_since(&server, &newest).await);
     assert!(!changed.is_empty());
     let second = extract_resource(&config, "comments", &state).await;
     assert_eq!(

@@ -98,3 +98,27 @@ pub fn tables(conn: &Connection, dataset: &str) -> Vec<String> {
         .map(|r| r.expect("row"))
         .collect()
 }
+
+/// The demo's tickets with `write_disposition` and an incremental `updated_at` cursor the API
+/// filters on (inclusive, so every run after the first fetches the boundary ticket again and
+/// must drop it), into the pipeline `support`.
+pub fn tickets(server: &DemoServer, write_disposition: Value) -> Value {
+    serde_json::json!({
+        "client": {"base_url": server.base_url(),
+                   "auth": {"type": "oauth2", "token_url": server.token_url(),
+                            "client_id": {"$secret": "client_id"},
+                            "client_secret": {"$secret": "client_secret"}}},
+        "resources": [{
+            "name": "tickets",
+            "primary_key": "id",
+            "write_disposition": write_disposition,
+            "endpoint": {
+                "path": "v1/support/tickets",
+                "paginator": {"type": "cursor", "cursor_path": "next_cursor", "cursor_param": "cursor"},
+                "params": {"limit": 100, "updated_since": "{incremental.start_value}"},
+                "incremental": {"cursor_path": "updated_at", "initial_value": "2000-01-01T00:00:00Z"}
+            }
+        }],
+        "sluice": {"pipeline": {"pipeline_name": "support"}}
+    })
+}

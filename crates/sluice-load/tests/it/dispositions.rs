@@ -1,29 +1,8 @@
 //! Merge and incremental across runs where the API changed records in between.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::common::{count, db, demo, open, sync_ok};
-
-fn tickets(server: &sluice_demo::DemoServer, write_disposition: Value) -> Value {
-    json!({
-        "client": {"base_url": server.base_url(),
-                   "auth": {"type": "oauth2", "token_url": server.token_url(),
-                            "client_id": {"$secret": "client_id"},
-                            "client_secret": {"$secret": "client_secret"}}},
-        "resources": [{
-            "name": "tickets",
-            "primary_key": "id",
-            "write_disposition": write_disposition,
-            "endpoint": {
-                "path": "v1/support/tickets",
-                "paginator": {"type": "cursor", "cursor_path": "next_cursor", "cursor_param": "cursor"},
-                "params": {"limit": 100, "updated_since": "{incremental.start_value}"},
-                "incremental": {"cursor_path": "updated_at", "initial_value": "2000-01-01T00:00:00Z"}
-            }
-        }],
-        "sluice": {"pipeline": {"pipeline_name": "support"}}
-    })
-}
+use crate::common::{count, db, demo, open, sync_ok, tickets};
 
 /// Every ticket as the API shows it now: (id, status, revision, updated_at).
 async fn api_tickets(server: &sluice_demo::DemoServer) -> Vec<(i64, String, i64, String)> {

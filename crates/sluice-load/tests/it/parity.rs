@@ -176,25 +176,11 @@ async fn the_benchmark_connector_makes_the_tables_dlt_makes() {
     assert_parity(events(server.base_url(), 1000)).await;
 }
 
-/// The demo's tickets with an incremental `updated_at` cursor the API filters on (inclusive, so
-/// every run after the first fetches the boundary ticket again and must drop it).
+/// [`crate::common::tickets`] into the pipeline `bench`, whose dataset the dumps read.
 fn incremental_tickets(server: &sluice_demo::DemoServer) -> Value {
-    json!({
-        "client": {"base_url": server.base_url(),
-                   "auth": {"type": "oauth2", "token_url": server.token_url(),
-                            "client_id": {"$secret": "client_id"},
-                            "client_secret": {"$secret": "client_secret"}}},
-        "resources": [{
-            "name": "tickets", "primary_key": "id",
-            "endpoint": {"path": "v1/support/tickets", "data_selector": "data",
-                         "paginator": {"type": "cursor", "cursor_path": "next_cursor",
-                                       "cursor_param": "cursor"},
-                         "params": {"limit": 100, "updated_since": "{incremental.start_value}"},
-                         "incremental": {"cursor_path": "updated_at",
-                                         "initial_value": "2000-01-01T00:00:00Z"}}
-        }],
-        "sluice": {"name": "Tickets", "pipeline": {"pipeline_name": "bench"}}
-    })
+    let mut config = crate::common::tickets(server, json!("append"));
+    config["sluice"] = json!({"name": "Tickets", "pipeline": {"pipeline_name": "bench"}});
+    config
 }
 
 /// [`incremental_tickets`] with each ticket's comments as a child: dlt's own template shape.
