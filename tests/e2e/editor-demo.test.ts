@@ -101,4 +101,18 @@ test("every auth type and every paginator type shows its own fields", async () =
   const incremental = await browser.$('[data-testid="incremental-group"]');
   await incremental.scrollIntoView({ block: "start" });
   await app.screenshot("editor-incremental");
+
+  // What a second sync does, where the write disposition is chosen.
+  const effect = await browser.$('[data-testid="load-group"] [data-testid="disposition-effect"]');
+  await effect.scrollIntoView({ block: "center" });
+  assert.match(await effect.getText(), /updates the rows whose primary key it sees again/, "merge, from Defaults");
+  await choose(browser, ["resources", 3, "write_disposition"], "append");
+  await browser.waitUntil(async () => /a changed record has a row for each version/.test(await effect.getText()), {
+    timeoutMsg: "append with an incremental says what a second sync adds",
+  });
+  await app.screenshot("editor-disposition-append");
+  await (await browser.$('[data-testid="use-merge"]')).click();
+  const select = await browser.$("#f-resources-3-write_disposition");
+  await browser.waitUntil(async () => (await select.getValue()) === "merge", { timeoutMsg: "merge chosen" });
+  assert.match(await effect.getText(), /updates the rows whose primary key/);
 });

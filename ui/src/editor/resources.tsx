@@ -194,7 +194,7 @@ export function ResourceSettings({ base, resourceName: name, isDefaults }: { bas
       </Group>
       <Group title="Loading" columns testid="load-group">
         <ListField path={[...base, "primary_key"]} label="Primary key" placeholder="none" hint="Column(s), comma-separated." />
-        <WriteDispositionField path={[...base, "write_disposition"]} />
+        <WriteDispositionField base={base} />
         {!isDefaults && <TextField path={[...base, "table_name"]} label="Table name" placeholder={name} />}
         <NumberField path={[...base, "max_table_nesting"]} label="Nesting depth of child tables" placeholder="the source's" />
         <ListField path={[...base, "merge_key"]} label="Merge key" placeholder="none" />
@@ -232,21 +232,75 @@ const DISPOSITIONS = [
   { value: "skip", label: "Skip" },
 ];
 
-function WriteDispositionField({ path }: { path: Path }) {
+/** The disposition a `write_disposition` value names (text, or the dict form's). */
+const dispositionOf = (value: unknown): string =>
+  typeof value === "string" ? value : isObject(value) && typeof value.disposition === "string" ? value.disposition : "";
+
+/** Whether a key setting (a name or a list of names) names anything. */
+const hasKey = (key: unknown) => (typeof key === "string" ? key.trim() !== "" : Array.isArray(key) && key.length > 0);
+
+/**
+ * What the next sync does to rows already loaded, in words: append duplicates on every run
+ * (dlt's default, and the surprise of a second sync), so it says so where it is chosen.
+ */
+export function dispositionEffect(kind: string, keyed: boolean, incremental: boolean): string {
+  switch (kind) {
+    case "replace":
+      return "Each sync replaces the table with what the API returns then.";
+    case "merge":
+      return keyed
+        ? "Each sync updates the rows whose primary key it sees again and adds the new ones."
+        : "Merge needs a primary key or merge key; without one a sync only adds rows.";
+    case "skip":
+      return "Nothing is loaded into this table.";
+    default:
+      return incremental
+        ? "A second sync adds the records changed since the last one, so a changed record has a row for each version."
+        : "A second sync adds every row again: the table then holds each record once per sync.";
+  }
+}
+
+function WriteDispositionField({ base }: { base: Path }) {
   const { config, set } = useEditor();
+  const path: Path = [...base, "write_disposition"];
   const value = getIn(config, path);
-  const kind = typeof value === "string" ? value : isObject(value) && typeof value.disposition === "string" ? value.disposition : "";
+  const kind = dispositionOf(value);
   const strategy = isObject(value) && typeof value.strategy === "string" ? value.strategy : "";
+  const isDefaults = base[0] === "resource_defaults";
+  // A resource without its own takes the one under Defaults, else dlt's append.
+  const inherited = isDefaults ? "" : dispositionOf(getIn(config, ["resource_defaults", "write_disposition"]));
+  const keyed = [getIn(config, [...base, "primary_key"]), getIn(config, [...base, "merge_key"])]
+    .concat(isDefaults ? [] : [getIn(config, ["resource_defaults", "primary_key"])])
+    .some(hasKey);
+  const params = getIn(config, [...base, "endpoint", "params"]);
+  const incremental =
+    getIn(config, [...base, "endpoint", "incremental"]) !== undefined ||
+    (isObject(params) && Object.values(params).some((p) => isObject(p) && p.type === "incremental"));
+  const effective = kind || inherited || "append";
+  const appends = effective === "append";
   return (
     <>
       <SelectField
         path={path}
         label="Write disposition"
-        unset="Default (append)"
+        unset={inherited ? `As under Defaults (${inherited})` : "Default (append)"}
         options={DISPOSITIONS}
         value={kind}
         onChange={(v) => set(path, v === undefined ? undefined : isObject(value) && v === "merge" ? { ...value, disposition: v } : v)}
       />
+      {!isDefaults && (
+        <p class="hint disposition-effect" data-testid="disposition-effect">
+          {dispositionEffect(effective, keyed, incremental)}
+          {appends && keyed && (
+            <>
+              {" "}
+              <button type="button" class="link-button" data-testid="use-merge" onClick={() => set(path, "merge")}>
+                Merge by the primary key instead
+              </button>
+            </>
+          )}
+        </p>
+      )}
       {kind === "merge" && (
         <SelectField
           path={[...path, "strategy"]}
