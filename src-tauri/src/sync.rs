@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use serde_json::json;
-use sluice_config::ConnectorConfig;
+use sluice_config::{
+    ConnectorConfig, ParamBinding, ParamValue, WriteDisposition, WriteDispositionKind,
+};
 use sluice_engine::{Engine, EngineOptions, Preview, ResourcePreview, StoreSecrets};
 use sluice_load::{SchemaPreview, SyncEvent, SyncOptions, SyncSummary};
 use sluice_secrets::Redactor;
@@ -66,6 +68,22 @@ pub struct SyncTarget {
     pub needs_confirmation: bool,
     /// The connector's resources, in order, for picking which to run.
     pub resources: Vec<String>,
+    /// How each resource loads, in the same order, for saying what a second sync does.
+    pub loading: Vec<ResourceLoading>,
+}
+
+/// What decides what a sync does to a resource's rows already loaded.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "app/")]
+pub struct ResourceLoading {
+    pub resource: String,
+    /// After defaults: append (dlt's default), replace, merge or skip.
+    pub disposition: WriteDispositionKind,
+    /// A primary key or merge key is set.
+    pub keyed: bool,
+    /// The resource has an incremental cursor.
+    pub incremental: bool,
 }
 
 /// Whether a sync of connector `id` into `path` must be confirmed first (see
@@ -148,6 +166,7 @@ fn preview_options(pages: u32) -> EngineOptions {
 pub async fn sync_target(state: State<'_, AppState>, id: i64) -> CommandResult<SyncTarget> {
     let (_, config) = connector_and_config(&state, id).await?;
     let (path, is_default) = db_path(&state.data_dir, &config);
+    let resolved = config.resolved_resources();
     Ok(SyncTarget {
         needs_confirmation: needs_confirmation(&state, id, &path).await?,
         exists: path.exists(),
@@ -155,10 +174,22 @@ pub async fn sync_target(state: State<'_, AppState>, id: i64) -> CommandResult<S
         is_default,
         dataset: dataset(&config),
         running: state.syncs.is_running(id),
-        resources: config
-            .resolved_resources()
+        resources: resolved.iter().map(|r| r.name.clone()).collect(),
+        loading: resolved
             .into_iter()
-            .map(|r| r.name)
+            .map(|r| ResourceLoading {
+                disposition: r
+                    .settings
+                    .write_disposition
+                    .as_ref()
+                    .map_or(WriteDispositionKind::Append, WriteDisposition::kind),
+                keyed: r.settings.primary_key.is_some() || r.settings.merge_key.is_some(),
+                incremental: r.endpoint.incremental.is_some()
+                    || r.endpoint.params.iter().flatten().any(|(_, value)| {
+                        matches!(value, ParamValue::Bound(ParamBinding::Incremental(_)))
+                    }),
+                resource: r.name,
+            })
             .collect(),
     })
 }

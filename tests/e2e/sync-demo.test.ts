@@ -94,6 +94,12 @@ test("a sync shows progress per resource, a summary and a run in the history", a
   await openTab(browser, "sync");
   const dbPath = await text(browser, '[data-testid="db-path"]');
   assert.ok(dbPath.startsWith(app.dataDir), `${dbPath} is in the app's data folder`);
+  // Each resource says what a second sync does to its rows: the demo merges by id (Defaults).
+  assert.match(
+    await text(browser, '[data-testid="second-sync-tickets"]'),
+    /^Merge: Each sync updates the rows whose primary key it sees again and adds the new ones\.$/,
+  );
+  await app.screenshot("sync-before-first-run");
   await (await browser.$('[data-testid="run-sync"]')).click();
   const summary = await browser.$('[data-testid="sync-summary"]');
   await summary.waitForDisplayed({ timeout: 120_000 });

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type CommandError, type Run, type SyncEvent, type SyncTarget } from "../api";
+import type { ResourceLoading } from "../bindings/app/ResourceLoading";
 import type { ResourceSummary } from "../bindings/load/ResourceSummary";
+import { dispositionEffect } from "../editor/resources";
 
 type Progress = {
   state: "waiting" | "running" | "done" | "failed";
@@ -54,6 +56,12 @@ export function applyEvent(progress: Record<string, Progress>, event: SyncEvent)
 }
 
 /** Sync: where it writes, which resources, live progress per resource, cancel, and the history. */
+/** The disposition, then what the next sync does with it (the resource form says the same). */
+function secondSync(loading: ResourceLoading): string {
+  const name = loading.disposition.charAt(0).toUpperCase() + loading.disposition.slice(1);
+  return `${name}: ${dispositionEffect(loading.disposition, loading.keyed, loading.incremental)}`;
+}
+
 export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }) {
   const [target, setTarget] = useState<SyncTarget | null>(null);
   /** The file the user chose under "Change…" in this visit: choosing it was the confirmation. */
@@ -204,11 +212,21 @@ export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }
 
       <fieldset class="resource-picks" disabled={running}>
         <legend>Resources to run</legend>
-        {target.resources.map((r) => (
-          <label key={r} class="check">
-            <input type="checkbox" checked={chosen.includes(r)} onChange={() => toggle(r)} /> {r}
-          </label>
-        ))}
+        {target.resources.map((r) => {
+          const loading = target.loading.find((l) => l.resource === r);
+          return (
+            <div key={r} class="resource-pick">
+              <label class="check">
+                <input type="checkbox" checked={chosen.includes(r)} onChange={() => toggle(r)} /> {r}
+              </label>
+              {loading && (
+                <small class="muted small" data-testid={`second-sync-${r}`}>
+                  {secondSync(loading)}
+                </small>
+              )}
+            </div>
+          );
+        })}
         <label class="check">
           <input type="checkbox" checked={fullRefresh} onChange={(e) => setFullRefresh(e.currentTarget.checked)} /> Full
           refresh <span class="muted small">(drop these tables and incremental state first)</span>
