@@ -215,7 +215,7 @@ export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }
         {target.resources.map((r) => {
           const loading = target.loading.find((l) => l.resource === r);
           return (
-            <div key={r} class="resource-pick">
+            <div key={r} class="sync-pick">
               <label class="check">
                 <input type="checkbox" checked={chosen.includes(r)} onChange={() => toggle(r)} /> {r}
               </label>
