@@ -193,22 +193,6 @@ impl Destination {
         text.map(|t| crate::state::decode(&t)).transpose()
     }
 
-    /// The hash of the newest schema version stored for `schema_name`.
-    pub fn stored_schema_hash(&self, schema_name: &str) -> Result<Option<String>> {
-        if !table_exists(&self.conn, &self.dataset, VERSION_TABLE)? {
-            return Ok(None);
-        }
-        let sql = format!(
-            "SELECT version_hash FROM {}.{} WHERE schema_name = ? ORDER BY version DESC LIMIT 1",
-            quote(&self.dataset),
-            quote(VERSION_TABLE)
-        );
-        self.conn
-            .query_row(&sql, params![schema_name], |row| row.get(0))
-            .optional()
-            .doing(|| "reading the schema version".into())
-    }
-
     /// Starts the load of one resource: everything until [`ResourceLoad::commit`] is one
     /// transaction. `fresh`: drop the resource's tables first (a full refresh).
     pub fn begin(&mut self, plan: &TablePlan, fresh: bool) -> Result<ResourceLoad<'_>> {
