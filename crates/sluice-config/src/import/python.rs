@@ -1871,6 +1871,32 @@ fn is_config_dict(value: &Value) -> bool {
         .is_some_and(|o| o.contains_key("resources") || o.contains_key("client"))
 }
 
+/// The first dict in `value`, itself first and then in the order written, that has `client` or
+/// `resources`; `at` is left holding where it was found.
+fn config_dict_in(value: Value, at: &mut Vec<Seg>) -> Option<Value> {
+    if is_config_dict(&value) {
+        return Some(value);
+    }
+    let children: Box<dyn Iterator<Item = (Seg, Value)>> = match value {
+        Value::Object(object) => Box::new(object.into_iter().map(|(k, v)| (Seg::Key(k), v))),
+        Value::Array(items) => Box::new(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(n, v)| (Seg::Index(n), v)),
+        ),
+        _ => return None,
+    };
+    for (seg, child) in children {
+        at.push(seg);
+        if let Some(found) = config_dict_in(child, at) {
+            return Some(found);
+        }
+        at.pop();
+    }
+    None
+}
+
 fn finish(recorded: Vec<Recorded>) -> Vec<LeftOut> {
     recorded
         .into_iter()
@@ -1941,27 +1967,45 @@ pub fn read_python(source: &str) -> Result<Vec<PythonConfig>, PyError> {
 
     if found.is_empty() {
         // A bare dict literal, as in a docs snippet.
-        for i in 0..module.tokens.len() {
+        let mut i = 0;
+        while i < module.tokens.len() {
             if !module.is_op(i, "{") {
+                i += 1;
                 continue;
             }
             let mut parser = Parser::new(&module, &bindings, &expanded, i);
             match parser.value(None) {
-                Ok(value) if is_config_dict(&value) => {
-                    found.push(PythonConfig {
-                        config: value,
-                        pipeline_kwargs: match pipelines.as_slice() {
-                            [(_, only)] => only.clone(),
-                            _ => Map::new(),
-                        },
-                        left_out: finish(parser.left_out),
-                        ..PythonConfig::default()
-                    });
-                    break;
+                Ok(value) => {
+                    let mut at = Vec::new();
+                    if let Some(config) = config_dict_in(value, &mut at) {
+                        let left_out = parser
+                            .left_out
+                            .into_iter()
+                            .filter_map(|mut r| {
+                                r.path.starts_with(&at).then(|| {
+                                    r.path.drain(..at.len());
+                                    r
+                                })
+                            })
+                            .collect();
+                        found.push(PythonConfig {
+                            config,
+                            pipeline_kwargs: match pipelines.as_slice() {
+                                [(_, only)] => only.clone(),
+                                _ => Map::new(),
+                            },
+                            left_out: finish(left_out),
+                            ..PythonConfig::default()
+                        });
+                        break;
+                    }
+                    // The dicts inside were searched above: reading them again from each of
+                    // their braces would take time quadratic in how deep they nest.
+                    i = parser.pos.max(i + 1);
                 }
-                Ok(_) => {}
                 Err(e) => {
                     first_error.get_or_insert(e);
+                    i += 1;
                 }
             }
         }
@@ -2116,5 +2160,18 @@ pipeline = dlt.pipeline(pipeline_name="p", destination="duckdb")
                     .into()
             }]
         );
+    }
+
+    #[test]
+    fn a_bare_config_inside_another_dict_is_found_with_its_own_paths() {
+        let found = read_python(
+            "settings = {'name': 'x', 'source': {\n'client': {},\n'x': lambda r: r}}\n\
+             other = {'client': {'base_url': 'https://later'}}",
+        )
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].config, json!({"client": {}}));
+        assert_eq!(found[0].left_out[0].path, "x");
+        assert_eq!(found[0].left_out[0].line, 3);
     }
 }
