@@ -239,19 +239,19 @@ pub async fn import_connector(
     })
 }
 
-/// A base URL must be an absolute http(s) URL; dlt joins endpoint paths onto it.
+/// The New dialog's base URL: required here, then the editor's own rule.
 fn check_base_url(raw: &str) -> CommandResult<String> {
     let url = raw.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.starts_with('/') && !url.contains(char::is_whitespace) => {
-            Ok(url.to_owned())
-        }
-        _ => Err(CommandError::invalid(
+    let problem = if url.is_empty() {
+        Some("is required: the address every endpoint path is added to".to_owned())
+    } else {
+        sluice_config::base_url_problem(url)
+    };
+    match problem {
+        None => Ok(url.to_owned()),
+        Some(problem) => Err(CommandError::invalid(
             "baseUrl",
-            "The base URL must start with https:// or http:// followed by the API's host, for example https://api.example.com/v1",
+            format!("The base URL {problem}"),
         )),
     }
 }
@@ -274,6 +274,8 @@ mod tests {
             "https://",
             "https:///path",
             "https://a b",
+            "https://api.example.com:99999",
+            "https://api.example.com/v1?key=1",
         ] {
             let err = check_base_url(bad).unwrap_err();
             assert_eq!(err.field.as_deref(), Some("baseUrl"), "{bad:?}");

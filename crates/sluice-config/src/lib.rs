@@ -21,10 +21,12 @@
 //! * [`export()`] and the `to_*` methods on [`ConnectorConfig`];
 //! * [`ConnectorConfig::resolved_resources`]: resources with `resource_defaults` applied.
 
+mod base_url;
 pub mod bindings;
 mod error;
 pub mod export;
 pub mod import;
+mod json_path;
 mod literal_secrets;
 pub mod merge;
 mod model;
@@ -37,11 +39,13 @@ mod warnings;
 
 use serde_json::Value;
 
+pub use base_url::base_url_problem;
 pub use error::{Error, Result};
 pub use export::{env_name, export, pipeline_name_for, pipeline_name_of, ExportFormat};
 pub use import::{
     import, import_all, FoundSecret, ImportFormat, ImportOptions, Imported, MAX_IMPORT_BYTES,
 };
+pub use json_path::{parse_json_path, JsonPath};
 pub use literal_secrets::move_literal_secrets;
 pub use merge::{resolve_resource, ResolvedResource};
 pub use model::*;

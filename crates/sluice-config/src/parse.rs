@@ -7,6 +7,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::json_path::parse_json_path;
 use crate::model::*;
 use crate::problem::{Problem, ProblemKind};
 use crate::suggest::nearest;
@@ -166,6 +167,32 @@ impl Reader {
     fn opt_string(&mut self, path: &str, object: &Object, key: &str) -> Option<String> {
         let value = Self::get(object, key)?;
         self.string(&key_path(path, key), value)
+    }
+
+    /// A JSONPath field: text the engine's own reader accepts, else a problem at the field (the
+    /// form shows it while the path is typed).
+    fn opt_json_path(&mut self, path: &str, object: &Object, key: &str) -> Option<String> {
+        let at = key_path(path, key);
+        let text = self.string(&at, Self::get(object, key)?)?;
+        self.json_path(&at, text)
+    }
+
+    fn json_path(&mut self, at: &str, text: String) -> Option<String> {
+        if text.trim().is_empty() {
+            self.problem(at, ProblemKind::InvalidValue, "must not be empty");
+            return None;
+        }
+        match parse_json_path(&text) {
+            Ok(_) => Some(text),
+            Err(reason) => {
+                self.problem(
+                    at,
+                    ProblemKind::InvalidValue,
+                    format!("is not a JSONPath: {reason}"),
+                );
+                None
+            }
+        }
     }
 
     fn opt_bool(&mut self, path: &str, object: &Object, key: &str) -> Option<bool> {
@@ -676,9 +703,11 @@ pub(crate) fn read_auth(reader: &mut Reader, path: &str, value: &Value) -> Optio
 fn total_path(reader: &mut Reader, path: &str, object: &Object) -> Option<Option<String>> {
     match object.get("total_path")? {
         Value::Null => Some(None),
-        value => reader
-            .string(&key_path(path, "total_path"), value)
-            .map(Some),
+        value => {
+            let at = key_path(path, "total_path");
+            let text = reader.string(&at, value)?;
+            reader.json_path(&at, text).map(Some)
+        }
     }
 }
 
@@ -709,7 +738,7 @@ pub(crate) fn read_paginator(reader: &mut Reader, path: &str, value: &Value) -> 
         PaginatorType::JsonLink => {
             reader.check_keys(path, object, &["type", "next_url_path"]);
             PaginatorConfig::JsonLink(JsonLinkPaginator {
-                next_url_path: reader.opt_string(path, object, "next_url_path"),
+                next_url_path: reader.opt_json_path(path, object, "next_url_path"),
             })
         }
         PaginatorType::HeaderLink => {
@@ -739,11 +768,11 @@ pub(crate) fn read_paginator(reader: &mut Reader, path: &str, value: &Value) -> 
                 ],
             );
             PaginatorConfig::Cursor(CursorPaginator {
-                cursor_path: reader.opt_string(path, object, "cursor_path"),
+                cursor_path: reader.opt_json_path(path, object, "cursor_path"),
                 cursor_param: reader.opt_string(path, object, "cursor_param"),
                 cursor_body_path: reader.opt_string(path, object, "cursor_body_path"),
                 stop_after_empty_page: reader.opt_bool(path, object, "stop_after_empty_page"),
-                has_more_path: reader.opt_string(path, object, "has_more_path"),
+                has_more_path: reader.opt_json_path(path, object, "has_more_path"),
             })
         }
         PaginatorType::Offset => {
@@ -785,7 +814,7 @@ pub(crate) fn read_paginator(reader: &mut Reader, path: &str, value: &Value) -> 
                 total_path: total_path(reader, path, object),
                 maximum_offset: reader.opt_u64(path, object, "maximum_offset"),
                 stop_after_empty_page: reader.opt_bool(path, object, "stop_after_empty_page"),
-                has_more_path: reader.opt_string(path, object, "has_more_path"),
+                has_more_path: reader.opt_json_path(path, object, "has_more_path"),
             };
             limit?;
             PaginatorConfig::Offset(paginator)
@@ -814,7 +843,7 @@ pub(crate) fn read_paginator(reader: &mut Reader, path: &str, value: &Value) -> 
                 total_path: total_path(reader, path, object),
                 maximum_page: reader.opt_u64(path, object, "maximum_page"),
                 stop_after_empty_page: reader.opt_bool(path, object, "stop_after_empty_page"),
-                has_more_path: reader.opt_string(path, object, "has_more_path"),
+                has_more_path: reader.opt_json_path(path, object, "has_more_path"),
             })
         }
     };
@@ -984,7 +1013,7 @@ fn read_endpoint(reader: &mut Reader, path: &str, value: &Value) -> Option<Endpo
         headers: Reader::get(object, "headers").and_then(|v| reader.headers(&at("headers"), v)),
         paginator: Reader::get(object, "paginator")
             .and_then(|v| read_paginator(reader, &at("paginator"), v)),
-        data_selector: reader.opt_string(path, object, "data_selector"),
+        data_selector: reader.opt_json_path(path, object, "data_selector"),
         response_actions,
         incremental: Reader::get(object, "incremental")
             .and_then(|v| read_incremental(reader, &at("incremental"), v, INCREMENTAL_KEYS)),
@@ -1063,9 +1092,17 @@ fn read_incremental(
 ) -> Option<Incremental> {
     let object = reader.object(path, value)?;
     reader.check_keys(path, object, keys);
+    let cursor_at = key_path(path, "cursor_path");
     let cursor_path = reader
         .require(path, object, "cursor_path")
-        .and_then(|v| reader.string(&key_path(path, "cursor_path"), v));
+        .and_then(|v| reader.string(&cursor_at, v))
+        // Kept as written even when it does not parse: the checks after reading say "must not
+        // be empty" of an empty one, and must not say it of a path that is only wrong.
+        .inspect(|text| {
+            if !text.trim().is_empty() {
+                reader.json_path(&cursor_at, text.clone());
+            }
+        });
     let at = |key: &str| key_path(path, key);
     let incremental = Incremental {
         cursor_path: cursor_path.unwrap_or_default(),

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
+use crate::base_url::base_url_problem;
 use crate::merge::{resolve_resource, ResolvedResource};
 use crate::model::*;
 use crate::parse::{index_path, key_path, valid_reference_name};
@@ -46,13 +47,12 @@ fn resource_path(i: usize) -> String {
 
 fn check(config: &ConnectorConfig, c: &mut Checker) {
     let base_url = &config.client.base_url;
-    if !base_url.is_empty() && !base_url.starts_with("http://") && !base_url.starts_with("https://")
+    // Empty is allowed: every resource path is then a full URL.
+    if let Some(problem) = (!base_url.is_empty())
+        .then(|| base_url_problem(base_url))
+        .flatten()
     {
-        c.push(
-            "client.base_url",
-            ProblemKind::InvalidValue,
-            "must start with http:// or https:// (or be empty when every path is a full URL)",
-        );
+        c.push("client.base_url", ProblemKind::InvalidValue, problem);
     }
     if let Some(auth) = &config.client.auth {
         check_auth(c, "client.auth", auth);

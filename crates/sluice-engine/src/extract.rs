@@ -27,7 +27,7 @@ use crate::paginator::{Next, PageResponse, Paginator};
 use crate::placeholder::{self, Context, ParentRecord};
 use crate::request::{Body, PageRequest};
 use crate::retry::{Sleeper, TokioSleeper};
-use crate::selector::{count_records, detect_data_selector, take_records, Path};
+use crate::selector::{count_records, detect_data_selector, explain_selector, take_records, Path};
 use crate::url::join_url;
 
 /// Knobs of the engine that are not part of a connector.
@@ -791,20 +791,32 @@ struct Totals {
     unread: Option<String>,
     /// Sequences (one per parent record for a child) that left pages unread.
     unread_sequences: usize,
+    /// Why the records path set picked no list from the first answer.
+    selector_miss: Option<String>,
 }
 
 impl Totals {
     /// The summary's warning; `parents` is the number of parent records of a child resource.
     fn warning(&self, parents: Option<usize>) -> Option<String> {
-        let first = self.unread.as_ref()?;
-        let advice = "check the resource's paginator (a test of the resource suggests one)";
-        Some(match parents {
-            Some(parents) => format!(
-                "paging stopped early for {} of {parents} parent records; the first: {first}: {advice}",
-                self.unread_sequences
-            ),
-            None => format!("{first}: {advice}"),
-        })
+        let selector = self.selector_miss.as_ref().map(|miss| {
+            format!(
+                "{miss}: check the resource's records path (a test of the resource suggests one)"
+            )
+        });
+        let paging = self.unread.as_ref().map(|first| {
+            let advice = "check the resource's paginator (a test of the resource suggests one)";
+            match parents {
+                Some(parents) => format!(
+                    "paging stopped early for {} of {parents} parent records; the first: {first}: {advice}",
+                    self.unread_sequences
+                ),
+                None => format!("{first}: {advice}"),
+            }
+        });
+        match (selector, paging) {
+            (Some(selector), Some(paging)) => Some(format!("{selector}; {paging}")),
+            (selector, paging) => selector.or(paging),
+        }
     }
 }
 
@@ -1035,6 +1047,21 @@ impl Run {
                 }
             };
             let record_count = count_records(&body, &selector);
+            // A records path that was set but picks no list: say why, with the answer's pick.
+            if number == 1 && self.data_selector.is_some() && totals.selector_miss.is_none() {
+                if let Some(miss) = explain_selector(&body, &selector) {
+                    if let Some(suggested) = &miss.suggested {
+                        events.emit(EventKind::Detected {
+                            reason: format!(
+                                "suggested data_selector `{suggested}`: {}",
+                                miss.reason
+                            ),
+                            config: serde_json::json!({ "data_selector": suggested }),
+                        });
+                    }
+                    totals.selector_miss = Some(miss.reason);
+                }
+            }
             // Links resolve against the URL actually requested, params included.
             let requested = Url::parse(&request.display_url()).unwrap_or(response.url.clone());
             let view = PageResponse {

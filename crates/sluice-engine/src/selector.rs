@@ -2,7 +2,7 @@
 //! top of RFC 9535, and dlt's rules for turning the matches of a data selector into records.
 
 use serde_json::Value;
-use serde_json_path::JsonPath;
+use sluice_config::{parse_json_path, JsonPath};
 
 use crate::error::{Error, Result};
 
@@ -14,39 +14,13 @@ pub struct Path {
 }
 
 impl Path {
-    /// dlt (jsonpath_ng) accepts paths without the leading `$`; RFC 9535 does not, so one is
-    /// added. Dotted keys that RFC 9535 shorthand rejects (`next-page`) are retried in bracket
-    /// form so a path that worked in dlt keeps working.
+    /// Reads a path as dlt does, with the config's own reader (see
+    /// [`sluice_config::parse_json_path`]).
     pub fn parse(text: &str) -> Result<Path> {
-        let trimmed = text.trim();
-        let rooted = if trimmed.starts_with('$') {
-            trimmed.to_owned()
-        } else if trimmed.starts_with('[') {
-            format!("${trimmed}")
-        } else {
-            format!("$.{trimmed}")
-        };
-        let compiled = match JsonPath::parse(&rooted) {
-            Ok(compiled) => compiled,
-            Err(first) => {
-                let plain = !trimmed.is_empty()
-                    && !trimmed.starts_with('$')
-                    && !trimmed.contains(['[', ']', '*', '?', '\'', '"', '(', ')']);
-                let bracketed = plain.then(|| {
-                    let keys: String = trimmed.split('.').map(|key| format!("['{key}']")).collect();
-                    format!("${keys}")
-                });
-                match bracketed.map(|b| JsonPath::parse(&b)) {
-                    Some(Ok(compiled)) => compiled,
-                    _ => {
-                        return Err(Error::JsonPath {
-                            path: text.to_owned(),
-                            reason: first.to_string(),
-                        })
-                    }
-                }
-            }
-        };
+        let compiled = parse_json_path(text).map_err(|reason| Error::JsonPath {
+            path: text.to_owned(),
+            reason,
+        })?;
         Ok(Path {
             text: text.to_owned(),
             compiled,
@@ -170,9 +144,169 @@ fn collect_arrays(value: &Value, path: &mut Vec<String>, found: &mut Vec<Vec<Str
     }
 }
 
+/// Why a records path the user set picks no list of records out of an answer, in words, and the
+/// path the answer suggests instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectorMiss {
+    pub reason: String,
+    /// dlt's pick for this answer, when it differs from the path that was set.
+    pub suggested: Option<String>,
+}
+
+/// Explains a records path that matches nothing, a scalar or one object while the answer holds
+/// a list; `None` when it picks a list (or several objects), as a records path should.
+pub fn explain_selector(body: &Value, selector: &Path) -> Option<SelectorMiss> {
+    let matches = selector.all(body);
+    let path = selector.text();
+    let detected = detect_data_selector(body);
+    let suggested = (detected != "$" && detected != path).then_some(detected);
+    let arrays = arrays_found(body);
+    let reason = match matches.as_slice() {
+        [] => {
+            let keys = match body {
+                Value::Object(object) => {
+                    let mut keys: Vec<String> =
+                        object.keys().take(12).map(|k| format!("`{k}`")).collect();
+                    if object.len() > 12 {
+                        keys.push(format!("and {} more", object.len() - 12));
+                    }
+                    format!("its top-level keys: {}", keys.join(", "))
+                }
+                other => format!("the answer is {}", kind_of(other)),
+            };
+            format!("records path `{path}` matches nothing in the answer ({keys}){arrays}")
+        }
+        [Value::Array(_)] | [Value::Null] => return None,
+        // A path that picks items (`data[*]`, `$..items[?...]`) asks for a list, however short.
+        [Value::Object(_)] if suggested.is_none() || picks_items(path) => return None,
+        [Value::Object(_)] => {
+            format!("records path `{path}` is one object, so each page gives one record{arrays}")
+        }
+        [single] => format!(
+            "records path `{path}` is {} ({}), not a list: each page gives one record with one \
+             column, `value`{arrays}",
+            kind_of(single),
+            shown(single)
+        ),
+        several if several.iter().all(|v| v.is_object()) => return None,
+        several => format!(
+            "records path `{path}` picks {} values that are not objects: each becomes a record \
+             with one column, `value`{arrays}",
+            several.len()
+        ),
+    };
+    Some(SelectorMiss { reason, suggested })
+}
+
+/// Whether a path selects items rather than naming one place: a wildcard, filter or descent.
+fn picks_items(path: &str) -> bool {
+    path.contains(['*', '?', ':']) || path.contains("..")
+}
+
+/// `; arrays found: `data` (100 items), ...` for a message, or nothing.
+fn arrays_found(body: &Value) -> String {
+    let mut paths = Vec::new();
+    collect_arrays(body, &mut Vec::new(), &mut paths);
+    let listed: Vec<String> = paths
+        .iter()
+        .take(6)
+        .map(|path| {
+            let items = path
+                .iter()
+                .try_fold(body, |value, key| value.get(key))
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            format!("`{}` ({items} items)", path.join("."))
+        })
+        .collect();
+    if listed.is_empty() {
+        String::new()
+    } else {
+        format!("; arrays found: {}", listed.join(", "))
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A short value for a message: at most 40 characters.
+fn shown(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= 40 {
+        text
+    } else {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn a_path_that_matches_nothing_lists_the_keys_and_arrays_with_a_suggestion() {
+        let body = json!({"data": (0..100).map(|i| json!({"id": i})).collect::<Vec<_>>(),
+                          "total": 1000, "offset": 0, "limit": 100});
+        let miss = explain(&body, "results").expect("a miss");
+        assert_eq!(
+            miss.reason,
+            "records path `results` matches nothing in the answer (its top-level keys: `data`, \
+             `total`, `offset`, `limit`); arrays found: `data` (100 items)"
+        );
+        assert_eq!(miss.suggested.as_deref(), Some("data"));
+    }
+
+    #[test]
+    fn a_scalar_path_is_explained() {
+        let body = json!({"data": [{"id": 1}, {"id": 2}], "total": 1000});
+        let miss = explain(&body, "total").expect("a miss");
+        assert_eq!(
+            miss.reason,
+            "records path `total` is a number (1000), not a list: each page gives one record with \
+             one column, `value`; arrays found: `data` (2 items)"
+        );
+        assert_eq!(miss.suggested.as_deref(), Some("data"));
+        let ids = explain(&body, "data[*].id").expect("a miss");
+        assert!(
+            ids.reason.contains("picks 2 values that are not objects"),
+            "{}",
+            ids.reason
+        );
+    }
+
+    #[test]
+    fn an_object_path_is_explained_only_when_the_answer_holds_a_list() {
+        let body = json!({"meta": {"page": 1}, "items": [{"id": 1}]});
+        let miss = explain(&body, "meta").expect("a miss");
+        assert!(
+            miss.reason
+                .contains("is one object, so each page gives one record"),
+            "{}",
+            miss.reason
+        );
+        assert_eq!(miss.suggested.as_deref(), Some("items"));
+        assert_eq!(explain(&json!({"user": {"id": 7}}), "user"), None);
+    }
+
+    #[test]
+    fn lists_of_records_and_null_pages_are_fine() {
+        let body = json!({"data": [{"id": 1}], "next": null});
+        assert_eq!(explain(&body, "data"), None);
+        assert_eq!(explain(&body, "data[*]"), None);
+        assert_eq!(explain(&json!({"data": null}), "data"), None);
+    }
+
+    fn explain(body: &serde_json::Value, path: &str) -> Option<super::SelectorMiss> {
+        super::explain_selector(body, &super::Path::parse(path).expect("path"))
+    }
 
     use super::*;
 

@@ -333,6 +333,50 @@ async fn an_offset_answer_with_a_total_runs_as_dlt_detects_it_and_suggests_offse
 }
 
 #[tokio::test]
+async fn a_records_path_that_matches_nothing_names_what_the_answer_holds() {
+    let server = demo(250, "").await;
+    let outcome = run(connector(
+        server.base_url(),
+        json!({}),
+        json!({"path": "paging/offset", "data_selector": "results",
+               "paginator": {"type": "offset", "limit": 100, "total_path": "total"}}),
+    ))
+    .await;
+    assert_eq!(outcome.ids(), Vec::<u64>::new());
+    let warning = outcome.summary().warning.clone().expect("a warning");
+    assert!(
+        warning.starts_with(
+            "records path `results` matches nothing in the answer (its top-level keys: `data`, "
+        ),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("arrays found: `data` (100 items): check the resource's records path"),
+        "{warning}"
+    );
+    let adopt: Vec<&Value> = outcome
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Detected { config, .. } => Some(config),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(adopt, vec![&json!({"data_selector": "data"})]);
+
+    // The right path says nothing of the kind.
+    let outcome = run(connector(
+        server.base_url(),
+        json!({}),
+        json!({"path": "paging/offset", "data_selector": "data",
+               "paginator": {"type": "offset", "limit": 100, "total_path": "total"}}),
+    ))
+    .await;
+    assert_eq!(outcome.ids(), ids(1..=250));
+    assert_eq!(outcome.summary().warning, None);
+}
+
+#[tokio::test]
 async fn the_same_page_twice_in_a_row_ends_the_run() {
     let server = demo(250, "").await;
     // `/paging/single` ignores `page`, so a page-number paginator never moves on.
