@@ -28,6 +28,8 @@ pub struct AppState {
     /// The app's data folder: its database, and connectors' DuckDB files under `data/`.
     data_dir: PathBuf,
     syncs: sync::Running,
+    /// Tests of a resource running now, by connector id, each with what stops it.
+    tests: sync::Testing,
     /// The DuckDB files syncs write now: one writer per file, whichever connector names it.
     writers: files::Writers,
     viewer: viewer::ViewerCache,
@@ -75,6 +77,7 @@ impl AppState {
             demo: demo::DemoApi::default(),
             data_dir,
             syncs: sync::Running::default(),
+            tests: sync::Testing::default(),
             writers: files::Writers::default(),
             viewer: viewer::ViewerCache::default(),
         }
@@ -208,6 +211,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             sync::sync_target,
             sync::set_sync_path,
             sync::preview_resource,
+            sync::cancel_preview,
             sync::preview_schema,
             sync::start_sync,
             sync::cancel_sync,

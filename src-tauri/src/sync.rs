@@ -13,7 +13,7 @@ use sluice_config::{
     ConnectorConfig, ParamBinding, ParamValue, WriteDisposition, WriteDispositionKind,
 };
 use sluice_engine::{Engine, EngineOptions, Preview, ResourcePreview, StoreSecrets};
-use sluice_load::{SchemaPreview, SyncEvent, SyncOptions, SyncSummary};
+use sluice_load::{EngineEvent, SchemaPreview, SyncEvent, SyncOptions, SyncSummary};
 use sluice_secrets::Redactor;
 use sluice_store::{Connector, Run, RunOutcome, RunStatus};
 use tauri::ipc::Channel;
@@ -251,10 +251,65 @@ pub async fn preview_resource(
     id: i64,
     resource: String,
     pages: u32,
+    on_event: Channel<EngineEvent>,
 ) -> CommandResult<ResourcePreview> {
     let (connector, config) = connector_and_config(&state, id).await?;
     let engine = engine(&state, &connector, config, preview_options(pages))?;
-    Ok(sluice_engine::preview_resource(&engine, &resource).await)
+    let stop = state.tests.start(id);
+    let report = sluice_engine::preview_resource_live(
+        &engine,
+        &resource,
+        |event| {
+            let _ = on_event.send(event.clone().into());
+        },
+        stop.notified(),
+    )
+    .await;
+    state.tests.end(id, &stop);
+    Ok(report)
+}
+
+/// Stops the connector's running test, if one runs; its report says it was stopped.
+#[tauri::command]
+pub async fn cancel_preview(state: State<'_, AppState>, id: i64) -> CommandResult<bool> {
+    Ok(state.tests.stop(id))
+}
+
+/// Tests running now, by connector id: a new test of the same connector replaces the old one's
+/// entry, so Cancel always stops the one on screen.
+#[derive(Default)]
+pub struct Testing(Mutex<HashMap<i64, Arc<tokio::sync::Notify>>>);
+
+impl Testing {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<tokio::sync::Notify>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn start(&self, id: i64) -> Arc<tokio::sync::Notify> {
+        let stop = Arc::new(tokio::sync::Notify::new());
+        self.lock().insert(id, Arc::clone(&stop));
+        stop
+    }
+
+    fn end(&self, id: i64, stop: &Arc<tokio::sync::Notify>) {
+        let mut tests = self.lock();
+        if tests.get(&id).is_some_and(|s| Arc::ptr_eq(s, stop)) {
+            tests.remove(&id);
+        }
+    }
+
+    fn stop(&self, id: i64) -> bool {
+        match self.lock().get(&id) {
+            Some(stop) => {
+                // A permit waits for the test if it has not reached its first await yet.
+                stop.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// What the schema tab shows: the tables a sync would make from preview records, and the

@@ -67,8 +67,13 @@ test("pasting a seed document creates its connector with secret names but no val
   assert.match(secrets, /client_id\s+not set/);
   assert.match(secrets, /client_secret\s+not set/);
   const hint = await (await browser.$('[data-testid="secret-hint"]')).getText();
-  assert.match(hint, /sluice secrets set connector-[0-9a-f]{32} NAME/);
+  // Where to set them in the app first, the terminal second.
+  assert.match(hint, /^Set client_id and client_secret under Auth\.\s+Open Auth\s+Or from a terminal: sluice secrets set connector-[0-9a-f]{32} NAME$/);
   await app.screenshot("07-imported-seed");
+  await (await browser.$('[data-testid="open-auth"]')).click();
+  await (await browser.$('[data-testid="auth-form"]')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await browser.$('[data-testid="section-auth"]')).getAttribute("aria-selected"), "true");
+  await (await browser.$('[data-testid="tab-overview"]')).click();
 });
 
 test("dlt code with two sources imports as two connectors, and what it left out is said", async () => {

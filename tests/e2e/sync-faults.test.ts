@@ -96,3 +96,28 @@ test("a sync against a flaky API retries through 429s and 5xx errors and loads e
   );
   assert.deepEqual(cells, [String(RECORDS), String(RECORDS)], "every ticket once");
 });
+
+test("a sync cancelled while it runs marks the running resource cancelled and keeps the rows loaded before", async () => {
+  const { browser } = app;
+  await (await browser.$('[data-testid="tab-sync"]')).click();
+  await (await browser.$('[data-testid="run-sync"]')).click();
+  const cancel = await browser.$('[data-testid="cancel-sync"]');
+  await cancel.waitForClickable({ timeout: 10_000 });
+  // Cancel once the resource has started: its first pages are in but not committed.
+  const row = await browser.$('[data-testid="progress-tickets"]');
+  await browser.waitUntil(async () => (await row.getAttribute("data-state")) === "running", { timeout: 20_000 });
+  await cancel.click();
+  const summary = await browser.$('[data-testid="sync-summary"]');
+  await summary.waitForDisplayed({ timeout: 60_000 });
+  assert.equal(await summary.getAttribute("data-status"), "cancelled", await summary.getText());
+  assert.equal(await row.getAttribute("data-state"), "cancelled");
+  assert.equal(await (await row.$(".badge")).getText(), "cancelled");
+  assert.match(await (await browser.$('[data-testid="latest-tickets"]')).getText(), /^Cancelled: nothing of this resource/);
+  assert.doesNotMatch(await summary.getText(), /tickets: cancelled/, "a cancel is not listed as a failure");
+  await app.screenshot("29-sync-cancelled");
+
+  await (await browser.$('[data-testid="tab-data"]')).click();
+  const item = await browser.$('[data-testid="table-tickets"]');
+  await item.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await item.getText(), new RegExp(`\\b${RECORDS}\\b`), "the tickets of the first sync are all there");
+});

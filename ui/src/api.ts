@@ -87,6 +87,7 @@ import type { ResourcePreview } from "./bindings/engine/ResourcePreview";
 import type { ExportFormat as DataExportFormat } from "./bindings/load/ExportFormat";
 import type { ExportSource } from "./bindings/load/ExportSource";
 import type { SyncEvent } from "./bindings/load/SyncEvent";
+import type { EngineEvent } from "./bindings/load/EngineEvent";
 import type { Window as DataWindow } from "./bindings/load/Window";
 import type { WindowQuery } from "./bindings/load/WindowQuery";
 import type { Run } from "./bindings/store/Run";
@@ -109,8 +110,14 @@ function runApi() {
   return {
     syncTarget: (id: number) => call<SyncTarget>("sync_target", { id }),
     setSyncPath: (id: number, path: string | null) => call<SyncTarget>("set_sync_path", { id, path }),
-    previewResource: (id: number, resource: string, pages: number) =>
-      call<ResourcePreview>("preview_resource", { id, resource, pages }),
+    /** Tests a resource; `onEvent` sees each request, retry and wait as it happens. */
+    previewResource: (id: number, resource: string, pages: number, onEvent: (event: EngineEvent) => void = () => {}) => {
+      const channel = new Channel<EngineEvent>();
+      channel.onmessage = onEvent;
+      return call<ResourcePreview>("preview_resource", { id, resource, pages, onEvent: channel });
+    },
+    /** Stops the connector's running test; its report says so. */
+    cancelPreview: (id: number) => call<boolean>("cancel_preview", { id }),
     previewSchema: (id: number, pages: number) => call<SchemaOutcome>("preview_schema", { id, pages }),
     /** Runs a sync; `onEvent` sees its progress as it happens. Resolves with the finished run. */
     startSync: (request: SyncRequest, onEvent: (event: SyncEvent) => void) => {

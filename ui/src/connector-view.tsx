@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type CommandError, type Connector, type SecretStatus } from "./api";
-import { Editor } from "./editor/editor";
+import { Editor, type EditorStart } from "./editor/editor";
 import { ExportPanel } from "./editor/export-panel";
 import { History } from "./editor/history";
 import { DataPanel } from "./panels/data-panel";
@@ -36,7 +36,17 @@ const TABS = [
 type TabId = (typeof TABS)[number]["id"];
 
 export function ConnectorView({ id, onChanged }: { id: number; onChanged?: () => void }) {
-  const [tab, setTab] = useState<TabId>("overview");
+  const [tab, setTabOf] = useState<TabId>("overview");
+  // Set when the Overview sends the user to a section of the editor; a tab click clears it.
+  const [editStart, setEditStart] = useState<EditorStart | undefined>(undefined);
+  const setTab = (next: TabId) => {
+    setEditStart(undefined);
+    setTabOf(next);
+  };
+  const openEditor = (start: EditorStart) => {
+    setEditStart(start);
+    setTabOf("edit");
+  };
   // Arrow keys move between tabs, as in every desktop tab strip (WAI-ARIA tabs pattern).
   const onKeyDown = (e: KeyboardEvent) => {
     const at = TABS.findIndex((t) => t.id === tab);
@@ -69,11 +79,11 @@ export function ConnectorView({ id, onChanged }: { id: number; onChanged?: () =>
         ))}
       </div>
       <div class="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === "overview" && <Overview id={id} />}
-        {tab === "edit" && <Editor id={id} onSaved={onChanged} />}
-        {tab === "test" && <TestPanel id={id} onConfigChanged={() => onChanged?.()} />}
+        {tab === "overview" && <Overview id={id} onEdit={openEditor} />}
+        {tab === "edit" && <Editor id={id} onSaved={onChanged} start={editStart} />}
+        {tab === "test" && <TestPanel id={id} onConfigChanged={() => onChanged?.()} onEdit={openEditor} />}
         {tab === "schema" && <SchemaPanel id={id} />}
-        {tab === "sync" && <SyncPanel id={id} onSynced={() => undefined} />}
+        {tab === "sync" && <SyncPanel id={id} onSynced={() => undefined} onEdit={openEditor} />}
         {tab === "data" && <DataPanel id={id} />}
         {tab === "history" && <History id={id} onReverted={onChanged} />}
         {tab === "export" && <ExportPanel id={id} />}
@@ -83,7 +93,7 @@ export function ConnectorView({ id, onChanged }: { id: number; onChanged?: () =>
 }
 
 /** The selected connector's overview: where it points, what it reads, and its secrets' state. */
-function Overview({ id }: { id: number }) {
+function Overview({ id, onEdit }: { id: number; onEdit: (start: EditorStart) => void }) {
   const [connector, setConnector] = useState<Connector | null>(null);
   const [secrets, setSecrets] = useState<SecretStatus[] | null>(null);
   const [secretsError, setSecretsError] = useState<string | null>(null);
@@ -149,7 +159,19 @@ function Overview({ id }: { id: number }) {
 
       <h2 class="section-title">Resources</h2>
       {resources.length === 0 ? (
-        <p class="muted">This connector has no resources yet.</p>
+        <div class="empty-inline" data-testid="no-resources">
+          <p class="muted">
+            This connector has no resources yet. A resource is one endpoint of the API; each becomes a table.
+          </p>
+          <button
+            type="button"
+            class="button primary"
+            data-testid="overview-add-resource"
+            onClick={() => onEdit({ section: "resources", addResource: true })}
+          >
+            Add a resource
+          </button>
+        </div>
       ) : (
         <table class="table" data-testid="resource-table">
           <thead>
@@ -191,12 +213,26 @@ function Overview({ id }: { id: number }) {
         </ul>
       )}
       {secrets && secrets.some((s) => !s.isSet) && (
-        <p class="hint" data-testid="secret-hint">
-          Set them on the Edit tab under Auth, or from a terminal:{" "}
-          <code>
-            sluice secrets set connector-{connector.uid} NAME
-          </code>
-        </p>
+        <div class="hint" data-testid="secret-hint">
+          <p>
+            Set{" "}
+            {secrets
+              .filter((s) => !s.isSet)
+              .map((s, i, missing) => (
+                <span key={s.name}>
+                  {i > 0 && (i === missing.length - 1 ? " and " : ", ")}
+                  <code>{s.name}</code>
+                </span>
+              ))}{" "}
+            under Auth.{" "}
+            <button type="button" class="button small" data-testid="open-auth" onClick={() => onEdit({ section: "auth" })}>
+              Open Auth
+            </button>
+          </p>
+          <p class="muted small">
+            Or from a terminal: <code>sluice secrets set connector-{connector.uid} NAME</code>
+          </p>
+        </div>
       )}
     </section>
   );

@@ -1,6 +1,9 @@
 //! Errors of the extraction engine. Every message is safe to show: texts that may contain a
 //! secret (URLs, response bodies) pass through the run's `Redactor` before they land here.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 /// Anything that ends the extraction of a resource.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -76,10 +79,32 @@ impl Error {
     }
 }
 
+/// The part of the connector's editor that holds the fix for an error; the app links to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "engine/")]
+pub enum FormSection {
+    Client,
+    Auth,
+    Resources,
+    Pipeline,
+}
+
 impl Error {
     /// What the user can do about it, in words that point at the form holding the fix.
     pub fn next_step(&self) -> Option<String> {
-        let step = match self {
+        self.fix().map(|(_, step)| step)
+    }
+
+    /// The editor section [`Error::next_step`] points at, for a link to it.
+    pub fn fix_in(&self) -> Option<FormSection> {
+        self.fix().and_then(|(section, _)| section)
+    }
+
+    /// The next step and its section, in one place so the words and the link agree.
+    fn fix(&self) -> Option<(Option<FormSection>, String)> {
+        use FormSection::{Auth, Client, Pipeline, Resources};
+        let (section, step) = match self {
             Error::Auth { auth, status, .. } => {
                 let fields = match *auth {
                     "bearer" => "the token",
@@ -88,53 +113,68 @@ impl Error {
                     a if a.starts_with("oauth2") => "the client ID, client secret and token URL",
                     _ => "the credentials",
                 };
-                format!("The API answered {status}: check {fields} under Auth.")
+                (Auth, format!("The API answered {status}: check {fields} under Auth."))
             }
-            Error::Status { status: 401, .. } => {
-                "The API answered 401 (not signed in): check the sign-in type and its secrets under Auth.".into()
-            }
-            Error::Status { status: 403, .. } => {
-                "The API answered 403 (forbidden): the credentials under Auth work but may lack access to this endpoint.".into()
-            }
-            Error::Status { status: 404, .. } => {
-                "The API answered 404 (not found): check the resource's endpoint path and the base URL under Client.".into()
-            }
-            Error::Status { status: 429, .. } => {
-                "The API still answered 429 (too many requests) after every retry: try again later, or allow more attempts under Retry policy.".into()
-            }
-            Error::Status { status, .. } if *status >= 500 => format!(
-                "The API failed with {status} after every retry: try again later, or allow more attempts under Retry policy."
+            Error::Status { status: 401, .. } => (
+                Auth,
+                "The API answered 401 (not signed in): check the sign-in type and its secrets under Auth.".into(),
             ),
-            Error::Status { status, .. } => format!(
-                "The API rejected the request with {status}: check the resource's params and body."
+            Error::Status { status: 403, .. } => (
+                Auth,
+                "The API answered 403 (forbidden): the credentials under Auth work but may lack access to this endpoint.".into(),
             ),
-            Error::Connection { .. } => {
-                "Sluice could not reach the API: check the base URL under Client and this computer's network connection.".into()
-            }
-            Error::Secret { name, .. } => {
-                format!("Set the secret `{name}` under Auth; it is kept in your system keychain.")
-            }
-            Error::JsonPath { path, .. } => {
-                format!("Fix the path `{path}` in the resource's data selector or paginator.")
-            }
-            Error::Response { .. } => {
-                "Check the resource's data selector, or open the test panel to see what the API returned.".into()
-            }
-            Error::OtherHost { .. } => {
-                "If that host belongs to the same API, add it to \"Hosts that may receive credentials\" under Pipeline & retry.".into()
-            }
-            Error::Paginator(_) | Error::Guard(_) => {
-                "Check the resource's paginator settings; the test panel shows each page's request.".into()
-            }
-            Error::Incremental(_) => {
-                "Check the incremental cursor path of this resource against a record in the test panel.".into()
-            }
+            Error::Status { status: 404, .. } => (
+                Resources,
+                "The API answered 404 (not found): check the resource's endpoint path and the base URL under Client.".into(),
+            ),
+            Error::Status { status: 429, .. } => (
+                Pipeline,
+                "The API still answered 429 (too many requests) after every retry: try again later, or allow more attempts under Retry policy.".into(),
+            ),
+            Error::Status { status, .. } if *status >= 500 => (
+                Pipeline,
+                format!(
+                    "The API failed with {status} after every retry: try again later, or allow more attempts under Retry policy."
+                ),
+            ),
+            Error::Status { status, .. } => (
+                Resources,
+                format!("The API rejected the request with {status}: check the resource's params and body."),
+            ),
+            Error::Connection { .. } => (
+                Client,
+                "Sluice could not reach the API: check the base URL under Client and this computer's network connection.".into(),
+            ),
+            Error::Secret { name, .. } => (
+                Auth,
+                format!("Set the secret `{name}` under Auth; it is kept in your system keychain."),
+            ),
+            Error::JsonPath { path, .. } => (
+                Resources,
+                format!("Fix the path `{path}` in the resource's data selector or paginator."),
+            ),
+            Error::Response { .. } => (
+                Resources,
+                "Check the resource's data selector, or open the test panel to see what the API returned.".into(),
+            ),
+            Error::OtherHost { .. } => (
+                Pipeline,
+                "If that host belongs to the same API, add it to \"Hosts that may receive credentials\" under Pipeline & retry.".into(),
+            ),
+            Error::Paginator(_) | Error::Guard(_) => (
+                Resources,
+                "Check the resource's paginator settings; the test panel shows each page's request.".into(),
+            ),
+            Error::Incremental(_) => (
+                Resources,
+                "Check the incremental cursor path of this resource against a record in the test panel.".into(),
+            ),
             Error::Config(_) | Error::UnknownResource(_) => {
-                "Fix the field named in the message in the connector's editor.".into()
+                return Some((None, "Fix the field named in the message in the connector's editor.".into()))
             }
             Error::Cancelled => return None,
         };
-        Some(step)
+        Some((Some(section), step))
     }
 }
 

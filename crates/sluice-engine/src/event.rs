@@ -17,11 +17,12 @@ pub struct Event {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
-    /// A data request is sent (`attempt` counts from 1).
+    /// A data request is sent (`attempt` counts from 1, up to `attempts` by the retry policy).
     Request {
         method: String,
         url: String,
         attempt: u32,
+        attempts: u32,
     },
     /// An OAuth2 access token is requested.
     TokenRequest { url: String, reason: String },
@@ -98,10 +99,12 @@ impl Events {
                 method,
                 url,
                 attempt,
+                attempts,
             } => EventKind::Request {
                 method,
                 url: r(&url),
                 attempt,
+                attempts,
             },
             EventKind::TokenRequest { url, reason } => EventKind::TokenRequest {
                 url: r(&url),
@@ -152,12 +155,14 @@ fn describe(kind: &EventKind) -> String {
             method,
             url,
             attempt: 1,
+            ..
         } => format!("{method} {url}"),
         EventKind::Request {
             method,
             url,
             attempt,
-        } => format!("{method} {url} (attempt {attempt})"),
+            attempts,
+        } => format!("{method} {url} (attempt {attempt} of {attempts})"),
         EventKind::TokenRequest { url, reason } => {
             format!("requesting an access token from {url}: {reason}")
         }

@@ -382,6 +382,7 @@ impl Http {
                     method: method.to_owned(),
                     url: display_url.to_owned(),
                     attempt,
+                    attempts,
                 });
             }
             let failure = match self.attempt(build(), events, sent).await {

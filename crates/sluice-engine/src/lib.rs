@@ -35,9 +35,11 @@ pub mod tryout;
 pub mod url;
 
 pub use auth::{refresh_margin, SecretResolver, StoreSecrets};
-pub use error::{Error, Result};
+pub use error::{Error, FormSection, Result};
 pub use event::{Event, EventKind, Exchange};
 pub use extract::{Engine, EngineOptions, Extraction, Extractions, Page, Preview, Summary};
 pub use incremental::{canonical_json, IncrementalState, ResourceState};
 pub use retry::{backoff, retry_after, Sleeper, TokioSleeper};
-pub use tryout::{preview_resource, Detection, ExchangeView, ResourcePreview};
+pub use tryout::{
+    preview_resource, preview_resource_live, Detection, ExchangeView, ResourcePreview,
+};

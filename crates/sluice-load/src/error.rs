@@ -67,6 +67,17 @@ impl Error {
             Error::Query(_) | Error::Duckdb { .. } | Error::Cancelled => None,
         }
     }
+
+    /// The editor section [`Error::next_step`] points at, when it points at one.
+    pub fn fix_in(&self) -> Option<sluice_engine::FormSection> {
+        match self {
+            Error::Engine(error) => error.fix_in(),
+            Error::Coercion { .. } | Error::Unsupported { .. } => {
+                Some(sluice_engine::FormSection::Resources)
+            }
+            _ => None,
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -131,6 +131,10 @@ pub struct ResourceSummary {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+    /// The editor section the next step points at, for a link to it.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_in: Option<sluice_engine::FormSection>,
     #[ts(type = "number")]
     pub pages: u64,
     #[ts(type = "number")]
@@ -145,6 +149,10 @@ pub struct ResourceSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
     pub seconds: f64,
+    /// The user cancelled the sync before this resource committed: nothing of it was loaded,
+    /// and that is not a failure of the resource.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 /// How a sync ended.
@@ -266,12 +274,14 @@ pub async fn sync(
                 resource,
                 error: Some(CANCELLED.into()),
                 next_step: None,
+                fix_in: None,
                 pages: 0,
                 records: 0,
                 tables: IndexMap::new(),
                 stop_reason: None,
                 warning: None,
                 seconds: 0.0,
+                cancelled: true,
             };
             on_event(SyncEvent::ResourceDone(skipped.clone()));
             summaries.push(skipped);
@@ -356,18 +366,21 @@ async fn load_resource(
         resource: resource.clone(),
         error: None,
         next_step: None,
+        fix_in: None,
         pages: 0,
         records: 0,
         tables: IndexMap::new(),
         stop_reason: None,
         warning: None,
         seconds: 0.0,
+        cancelled: false,
     };
     let extraction = match engine.extract_with_state(&resource, &context.previous) {
         Ok(extraction) => extraction,
         Err(error) => {
             summary.error = Some(error.to_string());
             summary.next_step = error.next_step();
+            summary.fix_in = error.fix_in();
             return (destination, summary, None);
         }
     };
@@ -514,11 +527,13 @@ async fn load_resource(
         }
         Err(_) if cancelled => {
             summary.error = Some(CANCELLED.into());
+            summary.cancelled = true;
             Decision::RollBack
         }
         Err(error) => {
             summary.error = Some(error.to_string());
             summary.next_step = error.next_step();
+            summary.fix_in = error.fix_in();
             Decision::RollBack
         }
     };
@@ -543,6 +558,7 @@ async fn load_resource(
             if summary.error.is_none() {
                 summary.error = Some(error.to_string());
                 summary.next_step = error.next_step();
+                summary.fix_in = error.fix_in();
             }
             (destination, summary, None)
         }

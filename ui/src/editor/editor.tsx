@@ -41,7 +41,7 @@ export const SECTIONS = [
   { id: "pipeline", label: "Pipeline & retry" },
   { id: "json", label: "JSON" },
 ] as const;
-type SectionId = (typeof SECTIONS)[number]["id"];
+export type SectionId = (typeof SECTIONS)[number]["id"];
 
 /** Which section a problem's path belongs to, for the counts on the section buttons. */
 function sectionOf(path: string): SectionId {
@@ -61,13 +61,16 @@ type SaveState =
   | { state: "refused" }
   | { state: "failed"; message: string };
 
-export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
+/** Where the editor opens when another tab sends the user to a field: a section, or a new resource. */
+export type EditorStart = { section: SectionId; addResource?: boolean };
+
+export function Editor({ id, onSaved, start }: { id: number; onSaved?: () => void; start?: EditorStart }) {
   const [config, setConfig] = useState<Json | null>(null);
   const [loadError, setLoadError] = useState<CommandError | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [secrets, setSecrets] = useState<SecretStatus[]>([]);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
-  const [section, setSection] = useState<SectionId>("client");
+  const [section, setSection] = useState<SectionId>(start?.section ?? "client");
   // The latest document and whether it still has to be saved.
   const latest = useRef<Json | null>(null);
   const dirty = useRef(false);
@@ -289,7 +292,7 @@ export function Editor({ id, onSaved }: { id: number; onSaved?: () => void }) {
               <ResourceSettings base={["resource_defaults"]} resourceName="the resource name" isDefaults />
             </Section>
           )}
-          {section === "resources" && <ResourcesSection />}
+          {section === "resources" && <ResourcesSection addOnOpen={start?.addResource ?? false} />}
           {section === "pipeline" && <PipelineSection />}
           {section === "json" && <JsonView />}
           <OtherProblems problems={errors} section={section} />

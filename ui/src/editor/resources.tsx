@@ -1,6 +1,6 @@
 // The Resources section: a list with add, reorder and remove, and the form of the selected one.
 // The same endpoint and load fields, without the name, are the Defaults section.
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type CommandError } from "../api";
 import { AuthForm } from "./auth";
 import { fieldId, useEditor } from "./context";
@@ -14,7 +14,8 @@ export function resourceName(entry: unknown, index: number): string {
   return `Resource ${index + 1}`;
 }
 
-export function ResourcesSection() {
+/** `addOnOpen`: the user came from "Add a resource" elsewhere, so one is added at once. */
+export function ResourcesSection({ addOnOpen = false }: { addOnOpen?: boolean }) {
   const { config, set, problemsAt } = useEditor();
   const raw = getIn(config, ["resources"]);
   const resources: Json[] = Array.isArray(raw) ? raw : [];
@@ -30,6 +31,13 @@ export function ResourcesSection() {
     setSelected(resources.length);
     requestAnimationFrame(() => document.getElementById(fieldId(["resources", resources.length, "name"]))?.focus());
   };
+  const added = useRef(false);
+  useEffect(() => {
+    if (addOnOpen && !added.current) {
+      added.current = true;
+      add();
+    }
+  }, [addOnOpen]);
   const move = (from: number, to: number) => {
     const next = [...resources];
     const [item] = next.splice(from, 1);

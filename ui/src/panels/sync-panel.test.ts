@@ -21,6 +21,7 @@ describe("sync progress", () => {
       tables: { a: 250, a__tags: 80 },
       stop_reason: "no next cursor",
       seconds: 2,
+      cancelled: false,
     });
     expect(p.a).toMatchObject({ state: "done", rows: 330, records: 250 });
     expect(p.b!.state).toBe("waiting");
@@ -37,7 +38,30 @@ describe("sync progress", () => {
       tables: {},
       stop_reason: null,
       seconds: 0.1,
+      cancelled: false,
     });
     expect(p.x!.state).toBe("failed");
+  });
+
+  test("marks a cancelled resource as cancelled, not failed", () => {
+    const p = applyEvent({}, {
+      kind: "resource_done",
+      resource: "x",
+      error: "cancelled: nothing of this resource was loaded",
+      pages: 2,
+      records: 200,
+      tables: {},
+      stop_reason: null,
+      seconds: 0.4,
+      cancelled: true,
+    });
+    expect(p.x!.state).toBe("cancelled");
+  });
+
+  test("the latest note follows pages and requests too", () => {
+    let p = applyEvent({}, { kind: "resource_started", resource: "a" });
+    p = applyEvent(p, { kind: "engine", event: { resource: "a", kind: "retry", message: "attempt 1 failed, retrying: HTTP 503" } });
+    p = applyEvent(p, { kind: "engine", event: { resource: "a", kind: "page", message: "page 2: 100 records" } });
+    expect(p.a!.last).toBe("page 2: 100 records");
   });
 });

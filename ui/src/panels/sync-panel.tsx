@@ -2,10 +2,12 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type CommandError, type Run, type SyncEvent, type SyncTarget } from "../api";
 import type { ResourceLoading } from "../bindings/app/ResourceLoading";
 import type { ResourceSummary } from "../bindings/load/ResourceSummary";
+import type { EditorStart } from "../editor/editor";
+import { FixLink } from "../editor/fix-link";
 import { dispositionEffect } from "../editor/resources";
 
 type Progress = {
-  state: "waiting" | "running" | "done" | "failed";
+  state: "waiting" | "running" | "done" | "failed" | "cancelled";
   pages: number;
   records: number;
   rows: number;
@@ -38,12 +40,14 @@ export function applyEvent(progress: Record<string, Progress>, event: SyncEvent)
       const p = at(event.event.resource);
       if (event.event.kind === "retry") p.retries += 1;
       if (event.event.kind === "wait") p.waits += 1;
-      if (event.event.kind !== "page" && event.event.kind !== "request") p.last = event.event.message;
+      // The latest word from the engine, pages and requests included, so the column moves
+      // with the counters beside it.
+      p.last = event.event.message;
       break;
     }
     case "resource_done": {
       const p = at(event.resource);
-      p.state = event.error ? "failed" : "done";
+      p.state = event.cancelled ? "cancelled" : event.error ? "failed" : "done";
       p.summary = event;
       p.seconds = event.seconds;
       p.pages = event.pages;
@@ -62,7 +66,15 @@ function secondSync(loading: ResourceLoading): string {
   return `${name}: ${dispositionEffect(loading.disposition, loading.keyed, loading.incremental)}`;
 }
 
-export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }) {
+export function SyncPanel({
+  id,
+  onSynced,
+  onEdit,
+}: {
+  id: number;
+  onSynced: () => void;
+  onEdit: (start: EditorStart) => void;
+}) {
   const [target, setTarget] = useState<SyncTarget | null>(null);
   /** The file the user chose under "Change…" in this visit: choosing it was the confirmation. */
   const [typedPath, setTypedPath] = useState<string | null>(null);
@@ -278,7 +290,7 @@ export function SyncPanel({ id, onSynced }: { id: number; onSynced: () => void }
         </div>
       )}
       {Object.keys(progress).length > 0 && <ProgressTable progress={progress} />}
-      {finished && <Finished run={finished} />}
+      {finished && <Finished run={finished} onEdit={onEdit} />}
       <History runs={runs} />
     </section>
   );
@@ -305,7 +317,11 @@ function ProgressTable({ progress }: { progress: Record<string, Progress> }) {
           <tr key={name} data-testid={`progress-${name}`} data-state={p.state}>
             <td>{name}</td>
             <td>
-              <span class={`badge ${p.state === "done" ? "ok" : p.state === "failed" ? "missing" : ""}`}>{p.state}</span>
+              <span
+                class={`badge ${p.state === "done" ? "ok" : p.state === "failed" ? "missing" : p.state === "cancelled" ? "pending" : ""}`}
+              >
+                {p.state}
+              </span>
             </td>
             <td>{p.pages}</td>
             <td>{p.records}</td>
@@ -313,7 +329,9 @@ function ProgressTable({ progress }: { progress: Record<string, Progress> }) {
             <td>{p.retries}</td>
             <td>{p.waits}</td>
             <td>{p.seconds.toFixed(1)} s</td>
-            <td class="muted small latest">{p.summary?.error ?? p.last ?? ""}</td>
+            <td class="muted small latest" data-testid={`latest-${name}`}>
+              {p.state === "cancelled" ? "Cancelled: nothing of this resource was loaded." : (p.summary?.error ?? p.last ?? "")}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -327,9 +345,9 @@ type SummaryShape = {
   resources?: ResourceSummary[];
 };
 
-function Finished({ run }: { run: Run }) {
+function Finished({ run, onEdit }: { run: Run; onEdit: (start: EditorStart) => void }) {
   const summary = (run.summary ?? {}) as SummaryShape;
-  const failed = (summary.resources ?? []).filter((r) => r.error);
+  const failed = (summary.resources ?? []).filter((r) => r.error && !r.cancelled);
   const warned = (summary.resources ?? []).filter((r) => !r.error && r.warning);
   return (
     <div
@@ -350,9 +368,14 @@ function Finished({ run }: { run: Run }) {
         </p>
       )}
       {failed.map((r) => (
-        <p key={r.resource}>
-          <strong>{r.resource}</strong>: {r.error} {r.next_step}
-        </p>
+        <div key={r.resource} class="sync-failure" data-testid={`sync-failure-${r.resource}`}>
+          {/* What to do first, with a way there; the error's own words after it. */}
+          <p>
+            <strong>{r.resource}</strong>: {r.next_step ?? r.error}{" "}
+            {r.fix_in && <FixLink section={r.fix_in} onEdit={onEdit} />}
+          </p>
+          {r.next_step && <p class="small">{r.error}</p>}
+        </div>
       ))}
       {warned.map((r) => (
         <p key={r.resource} class="sync-warning" data-testid={`sync-warning-${r.resource}`}>
@@ -424,7 +447,9 @@ function History({ runs }: { runs: Run[] }) {
               <tr key={r.id} data-testid="run-row" data-status={r.status}>
                 <td>{new Date(r.startedAt).toLocaleString()}</td>
                 <td>
-                  <span class={`badge ${r.status === "succeeded" ? "ok" : r.status === "running" ? "" : "missing"}`}>
+                  <span
+                    class={`badge ${r.status === "succeeded" ? "ok" : r.status === "running" ? "" : r.status === "cancelled" ? "pending" : "missing"}`}
+                  >
                     {r.status}
                   </span>
                 </td>

@@ -1,13 +1,24 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type CommandError, type ResourcePreview } from "../api";
 import { adoptIntoResource } from "./adopt";
+import type { EditorStart } from "../editor/editor";
+import { FixLink } from "../editor/fix-link";
+import { readable } from "../readable";
 import { RecordsTable } from "./records-table";
 
 /**
  * The test panel: runs one resource in preview mode and shows what came back, the requests
  * (redacted), what Sluice detected with a button to adopt it, and why paging stopped.
  */
-export function TestPanel({ id, onConfigChanged }: { id: number; onConfigChanged: () => void }) {
+export function TestPanel({
+  id,
+  onConfigChanged,
+  onEdit,
+}: {
+  id: number;
+  onConfigChanged: () => void;
+  onEdit: (start: EditorStart) => void;
+}) {
   const [resources, setResources] = useState<string[] | null>(null);
   const [resource, setResource] = useState("");
   const [pages, setPages] = useState(2);
@@ -15,6 +26,9 @@ export function TestPanel({ id, onConfigChanged }: { id: number; onConfigChanged
   const [report, setReport] = useState<ResourcePreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [adopted, setAdopted] = useState<string | null>(null);
+  // The latest step of the running test ("GET … (attempt 2 of 4)", "waiting 1.000 s: HTTP 429").
+  const [step, setStep] = useState<string | null>(null);
+  const [stopping, setStopping] = useState(false);
 
   useEffect(() => {
     api.syncTarget(id).then(
@@ -29,16 +43,28 @@ export function TestPanel({ id, onConfigChanged }: { id: number; onConfigChanged
   const run = async () => {
     if (!resource) return;
     setRunning(true);
+    setStopping(false);
+    setStep(null);
     setError(null);
     setAdopted(null);
     try {
-      setReport(await api.previewResource(id, resource, pages));
+      setReport(
+        await api.previewResource(id, resource, pages, (event) => {
+          if (event.kind !== "exchange" && event.kind !== "page") setStep(event.message);
+        }),
+      );
     } catch (e) {
       setReport(null);
       setError((e as CommandError).message);
     } finally {
       setRunning(false);
+      setStep(null);
     }
+  };
+
+  const stop = async () => {
+    setStopping(true);
+    await api.cancelPreview(id).catch(() => false);
   };
 
   const adopt = async (config: Record<string, unknown>, what: string) => {
@@ -92,8 +118,19 @@ export function TestPanel({ id, onConfigChanged }: { id: number; onConfigChanged
         <button type="submit" class="button primary" data-testid="run-test" disabled={running || !resource}>
           {running ? "Testing…" : "Test resource"}
         </button>
-        <span class="muted small">Fetches the first pages only; nothing is written.</span>
+        {running ? (
+          <button type="button" class="button" data-testid="cancel-test" disabled={stopping} onClick={() => void stop()}>
+            {stopping ? "Stopping…" : "Cancel"}
+          </button>
+        ) : (
+          <span class="muted small">Fetches the first pages only; nothing is written.</span>
+        )}
       </form>
+      {running && (
+        <p class="muted small test-step" role="status" data-testid="test-step">
+          {step ?? "Starting…"}
+        </p>
+      )}
 
       {error && (
         <div class="notice error" role="alert">
@@ -108,7 +145,7 @@ export function TestPanel({ id, onConfigChanged }: { id: number; onConfigChanged
       {!report && !running && !error && (
         <p class="muted">Pick a resource and press Test resource to see its records and requests.</p>
       )}
-      {report && <Report report={report} onAdopt={adopt} />}
+      {report && <Report report={report} onAdopt={adopt} onEdit={onEdit} />}
     </section>
   );
 }
@@ -116,16 +153,27 @@ export function TestPanel({ id, onConfigChanged }: { id: number; onConfigChanged
 function Report({
   report,
   onAdopt,
+  onEdit,
 }: {
   report: ResourcePreview;
   onAdopt: (config: Record<string, unknown>, what: string) => void;
+  onEdit: (start: EditorStart) => void;
 }) {
   return (
     <div class="report" data-testid="test-report">
-      {report.error && (
+      {report.stopped && (
+        <div class="notice warn" role="status" data-testid="test-stopped">
+          Test stopped after {report.requests.length} request(s). What came back so far is below.
+        </div>
+      )}
+      {report.error && !report.stopped && (
         <div class="notice error" role="alert" data-testid="test-error">
-          <strong>{report.error}</strong>
-          {report.nextStep && <p>{report.nextStep}</p>}
+          {/* What to do first, with a way there; the error's own words after it. */}
+          <p>
+            <strong>{report.nextStep ?? report.error}</strong>{" "}
+            {report.fixIn && <FixLink section={report.fixIn} onEdit={onEdit} />}
+          </p>
+          {report.nextStep && <p class="small">{report.error}</p>}
         </div>
       )}
       <ul class="facts-list">
@@ -189,13 +237,13 @@ function Report({
                 {x.requestBody && (
                   <>
                     <h4>Request body</h4>
-                    <pre>{x.requestBody}</pre>
+                    <pre data-testid="request-body">{readable(x.requestBody)}</pre>
                   </>
                 )}
                 <h4>Response headers</h4>
                 <pre>{x.responseHeaders.map(([k, v]) => `${k}: ${v}`).join("\n") || "(none)"}</pre>
                 <h4>Response body</h4>
-                <pre>{x.responseBody || "(empty)"}</pre>
+                <pre data-testid="response-body">{x.responseBody ? readable(x.responseBody) : "(empty)"}</pre>
               </div>
             </details>
           </li>

@@ -1,0 +1,10 @@
+import { expect, test } from "vitest";
+import { readable } from "./readable";
+
+test("JSON is indented and other text left alone", () => {
+  expect(readable('{"a":[1,2]}')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
+  expect(readable(' [true] ')).toBe("[\n  true\n]");
+  expect(readable('{"cut off": "by the preview')).toBe('{"cut off": "by the preview');
+  expect(readable("plain")).toBe("plain");
+  expect(readable("42")).toBe("42");
+});
