@@ -6,6 +6,7 @@ import { EmptyState } from "./empty-state";
 import { ImportDialog } from "./import-dialog";
 import { importNotice, type Notice } from "./import-notice";
 import { NewConnectorDialog } from "./new-connector-dialog";
+import { usePersistedFlag } from "./persisted";
 import { ThemeToggle } from "./theme-toggle";
 
 type Load =
@@ -26,6 +27,8 @@ export function App() {
     [],
   );
   const [deleted, setDeleted] = useState<ConnectorSummary | null>(null);
+  // Hiding the connector list gives the Data tab's grid the whole window.
+  const [sidebarHidden, setSidebarHidden] = usePersistedFlag("sluice.sidebarHidden", false);
 
   const refresh = useCallback(async () => {
     try {
@@ -89,15 +92,26 @@ export function App() {
   const current = connectors.find((c) => c.id === selected) ?? null;
 
   return (
-    <div class="shell">
+    <div class={sidebarHidden ? "shell sidebar-hidden" : "shell"}>
       <header class="topbar">
         <div class="brand">
+          <button
+            type="button"
+            class="button ghost small"
+            aria-expanded={!sidebarHidden}
+            aria-controls="connector-sidebar"
+            data-testid="toggle-sidebar"
+            title={sidebarHidden ? "Show the connector list" : "Hide the connector list"}
+            onClick={() => setSidebarHidden(!sidebarHidden)}
+          >
+            {sidebarHidden ? "☰ Connectors" : "☰"}
+          </button>
           <img src="/favicon.png" alt="" width={20} height={20} />
           <span>Sluice</span>
         </div>
         <ThemeToggle />
       </header>
-      <nav class="sidebar" aria-label="Connectors">
+      <nav class="sidebar" id="connector-sidebar" aria-label="Connectors" hidden={sidebarHidden}>
         <div class="sidebar-head">
           <h2>Connectors</h2>
           <div class="head-actions">

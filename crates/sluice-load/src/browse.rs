@@ -14,7 +14,7 @@ use ts_rs::TS;
 
 use crate::error::{Doing, Error, Result};
 use crate::ordering::{Ordering, ViewKey};
-use crate::schema::quote;
+use crate::schema::{quote, C_DLT_ID, C_DLT_PARENT_ID};
 
 /// Offsets below this are read by skipping rows even in tables with deleted rows: cheaper than
 /// mapping positions to row ids, so the first rows of a merged table show at once.
@@ -120,6 +120,19 @@ pub struct Window {
     #[ts(type = "number")]
     pub total: u64,
     pub more: bool,
+    /// For a table with nested lists: how many rows of each child table belong to each row.
+    /// Empty for ad-hoc SQL.
+    pub nested: Vec<NestedCounts>,
+}
+
+/// How many rows of one child table belong to each row of a window, in the window's row order.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "load/")]
+pub struct NestedCounts {
+    pub table: String,
+    #[ts(type = "number[]")]
+    pub counts: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -297,34 +310,11 @@ impl Viewer {
     /// The dataset's tables: data tables in name order (each parent before its children), then
     /// dlt's own tables.
     pub fn tables(&mut self) -> Result<Vec<TableSummary>> {
-        let names: Vec<String> = {
-            let mut statement = self
-                .conn
-                .prepare(
-                    "SELECT table_name FROM information_schema.tables \
-                     WHERE table_schema = ? AND table_catalog = current_database() \
-                     ORDER BY table_name",
-                )
-                .doing(|| "listing tables".into())?;
-            let rows = statement
-                .query_map([&self.dataset], |row| row.get(0))
-                .doing(|| "listing tables".into())?;
-            rows.collect::<duckdb::Result<_>>()
-                .doing(|| "listing tables".into())?
-        };
+        let names = self.table_names()?;
         let mut summaries = Vec::new();
         for name in &names {
+            let parent = self.parent_among(name, &names)?;
             let layout = self.layout(name)?;
-            let has_parent_id = layout.columns.iter().any(|c| c.name == "_dlt_parent_id");
-            let parent = has_parent_id
-                .then(|| {
-                    names
-                        .iter()
-                        .filter(|p| *p != name && name.starts_with(&format!("{p}__")))
-                        .max_by_key(|p| p.len())
-                        .cloned()
-                })
-                .flatten();
             summaries.push(TableSummary {
                 name: name.clone(),
                 parent,
@@ -347,9 +337,108 @@ impl Viewer {
         Ok(summaries)
     }
 
+    fn table_names(&self) -> Result<Vec<String>> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT table_name FROM information_schema.tables \
+                 WHERE table_schema = ? AND table_catalog = current_database() \
+                 ORDER BY table_name",
+            )
+            .doing(|| "listing tables".into())?;
+        let rows = statement
+            .query_map([&self.dataset], |row| row.get(0))
+            .doing(|| "listing tables".into())?;
+        rows.collect::<duckdb::Result<_>>()
+            .doing(|| "listing tables".into())
+    }
+
+    /// The table whose rows `name`'s rows belong to, as dlt names them: the longest other table
+    /// name that `name` starts with followed by `__`, if `name` has a `_dlt_parent_id` column.
+    fn parent_among(&mut self, name: &str, names: &[String]) -> Result<Option<String>> {
+        let has_parent_id = self
+            .layout(name)?
+            .columns
+            .iter()
+            .any(|c| c.name == C_DLT_PARENT_ID);
+        Ok(has_parent_id
+            .then(|| {
+                names
+                    .iter()
+                    .filter(|p| *p != name && name.starts_with(&format!("{p}__")))
+                    .max_by_key(|p| p.len())
+                    .cloned()
+            })
+            .flatten())
+    }
+
+    /// How many child rows each row of `rows` has in each of `table`'s child tables: one
+    /// grouped count per child over just the window's `_dlt_id`s.
+    fn nested_counts(
+        &mut self,
+        table: &str,
+        columns: &[GridColumn],
+        rows: &[Vec<Option<String>>],
+    ) -> Result<Vec<NestedCounts>> {
+        let Some(id_at) = columns.iter().position(|c| c.name == C_DLT_ID) else {
+            return Ok(Vec::new());
+        };
+        let names = self.table_names()?;
+        let mut children = Vec::new();
+        for name in &names {
+            if self.parent_among(name, &names)?.as_deref() == Some(table) {
+                children.push(name.clone());
+            }
+        }
+        let ids: Vec<&str> = rows.iter().filter_map(|r| r[id_at].as_deref()).collect();
+        let mut nested = Vec::new();
+        for child in children {
+            let mut by_parent: HashMap<String, u64> = HashMap::new();
+            if !ids.is_empty() {
+                let marks = vec!["?"; ids.len()].join(", ");
+                let sql = format!(
+                    "SELECT {C_DLT_PARENT_ID}, count(*) FROM {} WHERE {C_DLT_PARENT_ID} IN ({marks}) GROUP BY 1",
+                    self.qualified(&child)
+                );
+                let doing = || format!("counting the rows of {child} per row of {table}");
+                let mut statement = self.conn.prepare(&sql).doing(doing)?;
+                let found = statement
+                    .query_map(params_from_iter(ids.iter()), |row| {
+                        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                    })
+                    .doing(doing)?;
+                for pair in found {
+                    let (parent, count) = pair.doing(doing)?;
+                    by_parent.insert(parent, count.max(0) as u64);
+                }
+            }
+            let counts = rows
+                .iter()
+                .map(|r| {
+                    r[id_at]
+                        .as_ref()
+                        .and_then(|id| by_parent.get(id))
+                        .copied()
+                        .unwrap_or(0)
+                })
+                .collect();
+            nested.push(NestedCounts {
+                table: child,
+                counts,
+            });
+        }
+        Ok(nested)
+    }
+
     /// A window of a table's rows, sorted and filtered by DuckDB.
     pub fn window(&mut self, query: &WindowQuery) -> Result<Window> {
         let _busy = self.interrupter.begin();
+        let mut window = self.rows_window(query)?;
+        window.nested = self.nested_counts(&query.table, &window.columns, &window.rows)?;
+        Ok(window)
+    }
+
+    fn rows_window(&mut self, query: &WindowQuery) -> Result<Window> {
         let limit = query.limit.clamp(1, MAX_WINDOW);
         let layout = self.layout(&query.table)?;
         let columns = layout.columns.clone();
@@ -403,6 +492,7 @@ impl Viewer {
             more: query.offset + (rows.len() as u64) < total,
             rows,
             total,
+            nested: Vec::new(),
         })
     }
 
@@ -470,6 +560,7 @@ impl Viewer {
             more: offset + (rows.len() as u64) < total,
             rows,
             total,
+            nested: Vec::new(),
         })
     }
 
@@ -568,6 +659,7 @@ impl Viewer {
             total: rows.len() as u64,
             rows,
             more,
+            nested: Vec::new(),
         })
     }
 

@@ -33,8 +33,8 @@ use serde_json::{json, Map, Value};
 use sha3::Digest as _;
 
 pub use browse::{
-    ExportFormat, ExportSource, Filter, FilterOp, GridColumn, Interrupter, Sort, TableSummary,
-    Viewer, Window, WindowQuery,
+    ExportFormat, ExportSource, Filter, FilterOp, GridColumn, Interrupter, NestedCounts, Sort,
+    TableSummary, Viewer, Window, WindowQuery,
 };
 pub use duck::{duckdb_version, Destination, LoadRecord, ResourceLoad};
 pub use error::{Error, Result};

@@ -9,13 +9,26 @@ import {
 } from "../api";
 import type { Filter } from "../bindings/load/Filter";
 import type { Sort } from "../bindings/load/Sort";
-import { Grid, parseFilter } from "./grid";
+import type { TableSummary } from "../bindings/load/TableSummary";
+import { usePersistedFlag } from "../persisted";
+import { Grid, nestedName, parseFilter } from "./grid";
 
 /** The filters the per-column boxes' texts stand for. */
 function filtersOf(texts: Record<string, string>): Filter[] {
   return Object.entries(texts)
     .map(([column, text]) => parseFilter(column, text))
     .filter((f): f is Filter => f !== null);
+}
+
+/** The tables `name` is nested in, nearest first. */
+function ancestors(name: string, tables: TableSummary[]): string[] {
+  const out: string[] = [];
+  let parent = tables.find((t) => t.name === name)?.parent;
+  while (parent && !out.includes(parent)) {
+    out.push(parent);
+    parent = tables.find((t) => t.name === parent)?.parent;
+  }
+  return out;
 }
 
 /** Where the user came from when opening a child table from a parent row. */
@@ -31,6 +44,9 @@ export function DataPanel({ id }: { id: number }) {
   const [filterText, setFilterText] = useState<Record<string, string>>({});
   const [filters, setFilters] = useState<Filter[]>([]);
   const [trail, setTrail] = useState<Trail[]>([]);
+  const [listHidden, setListHidden] = usePersistedFlag("sluice.data.tableListHidden", false);
+  // Parents whose child tables are folded away in the table list.
+  const [folded, setFolded] = useState<Set<string>>(new Set());
   const debounce = useRef<number | undefined>(undefined);
 
   const load = async () => {
@@ -86,33 +102,89 @@ export function DataPanel({ id }: { id: number }) {
   const current = data.tables.find((t) => t.name === table) ?? null;
   return (
     <section class="panel data-panel" data-testid="data-panel" aria-label="Data">
-      <nav class="table-list" aria-label="Tables">
-        <div class="table-list-head">
-          <span class="muted small">{data.dataset}</span>
-          <button type="button" class="button small" onClick={() => void load()} title="Read the file again">
-            Reload
+      {listHidden ? (
+        <div class="table-list hidden">
+          <button
+            type="button"
+            class="button small ghost"
+            aria-label="Show the table list"
+            title="Show the table list"
+            data-testid="show-table-list"
+            onClick={() => setListHidden(false)}
+          >
+            »
           </button>
         </div>
-        <ul>
-          {data.tables.map((t) => (
-            <li key={t.name} class={t.internal ? "internal" : t.parent ? "child" : ""}>
+      ) : (
+        <nav class="table-list" aria-label="Tables">
+          <div class="table-list-head">
+            <span class="muted small" title={`Dataset ${data.dataset}`}>
+              {data.dataset}
+            </span>
+            <span class="head-actions">
+              <button type="button" class="button small" onClick={() => void load()} title="Read the file again">
+                Reload
+              </button>
               <button
                 type="button"
-                class={t.name === table ? "table-item selected" : "table-item"}
-                aria-current={t.name === table ? "true" : undefined}
-                data-testid={`table-${t.name}`}
-                onClick={() => {
-                  setTrail([]);
-                  open(t.name);
-                }}
+                class="button small ghost"
+                aria-label="Hide the table list"
+                title="Hide the table list"
+                data-testid="hide-table-list"
+                onClick={() => setListHidden(true)}
               >
-                <span>{t.name}</span>
-                <span class="muted small">{t.rows.toLocaleString()}</span>
+                «
               </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
+            </span>
+          </div>
+          <ul>
+            {data.tables
+              .filter((t) => !ancestors(t.name, data.tables).some((a) => folded.has(a)))
+              .map((t) => {
+                const depth = ancestors(t.name, data.tables).length;
+                const isFolded = folded.has(t.name);
+                return (
+                  <li key={t.name} class={t.internal ? "internal" : t.parent ? "child" : ""}>
+                    {t.children.length > 0 ? (
+                      <button
+                        type="button"
+                        class="fold"
+                        aria-expanded={!isFolded}
+                        aria-label={`${isFolded ? "Show" : "Hide"} the tables nested in ${t.name}`}
+                        data-testid={`fold-${t.name}`}
+                        style={{ marginLeft: `${depth * 14}px` }}
+                        onClick={() => {
+                          const next = new Set(folded);
+                          if (isFolded) next.delete(t.name);
+                          else next.add(t.name);
+                          setFolded(next);
+                        }}
+                      >
+                        {isFolded ? "▸" : "▾"}
+                      </button>
+                    ) : (
+                      <span class="fold-space" style={{ marginLeft: `${depth * 14}px` }} />
+                    )}
+                    <button
+                      type="button"
+                      class={t.name === table ? "table-item selected" : "table-item"}
+                      aria-current={t.name === table ? "true" : undefined}
+                      data-testid={`table-${t.name}`}
+                      title={t.parent ? `${t.name}: rows nested in ${t.parent}` : t.name}
+                      onClick={() => {
+                        setTrail([]);
+                        open(t.name);
+                      }}
+                    >
+                      <span>{t.parent ? nestedName(t.name, t.parent) : t.name}</span>
+                      <span class="muted small">{t.rows.toLocaleString()}</span>
+                    </button>
+                  </li>
+                );
+              })}
+          </ul>
+        </nav>
+      )}
       <div class="data-main">
         {current ? (
           <>

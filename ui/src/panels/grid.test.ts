@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseFilter, ROW_HEIGHT, visibleRange } from "./grid";
+import { fittedWidth, MIN_COLUMN_WIDTH, nestedName, parseFilter, ROW_HEIGHT, visibleRange } from "./grid";
 
 describe("filter boxes", () => {
   test("read comparisons, emptiness and plain text", () => {
@@ -32,5 +32,31 @@ describe("the virtual scroll", () => {
     expect(bottom.first + bottom.count - 1).toBe(total);
     const middle = visibleRange((top.height - 280) / 2, 280, total);
     expect(Math.abs(middle.first - total / 2)).toBeLessThan(10);
+  });
+});
+
+describe("column widths", () => {
+  test("fit the longest value, within limits", () => {
+    const id = fittedWidth("id", ["1", "22", "333"]);
+    const customer = fittedWidth("customer_id", ["cus_000123", "cus_004567"]);
+    expect(id).toBeGreaterThanOrEqual(MIN_COLUMN_WIDTH);
+    expect(customer).toBeGreaterThan(id);
+    expect(fittedWidth("note", ["x".repeat(5_000)])).toBe(320);
+  });
+
+  test("give a long name no more than about twenty characters", () => {
+    expect(fittedWidth("campaign__budget__currency", ["EUR"])).toBe(fittedWidth("x".repeat(20), []));
+  });
+
+  test("count a NULL as the word shown", () => {
+    expect(fittedWidth("a", [null])).toBe(fittedWidth("a", ["NULL"]));
+  });
+});
+
+describe("nested tables", () => {
+  test("are named by the part after their parent", () => {
+    expect(nestedName("marketing_data__touchpoints", "marketing_data")).toBe("touchpoints");
+    expect(nestedName("a__b__c", "a__b")).toBe("c");
+    expect(nestedName("other", "marketing_data")).toBe("other");
   });
 });

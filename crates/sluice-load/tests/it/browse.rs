@@ -177,6 +177,24 @@ async fn the_viewer_pages_sorts_filters_and_follows_child_rows() {
     );
     assert!(expected_children > 0);
     assert_eq!(child_rows.total as i64, expected_children);
+    // Each window says how many child rows each of its rows has, for the grid's links.
+    let tags_of_first = first
+        .nested
+        .iter()
+        .find(|n| n.table == "tickets__tags")
+        .expect("tag counts");
+    assert_eq!(tags_of_first.counts, vec![expected_children as u64]);
+    let all_tags = count(&conn, "SELECT count(*) FROM support_dataset.tickets__tags");
+    let mut counted = 0;
+    for offset in (0..250).step_by(100) {
+        let page = viewer
+            .window(&window("tickets", offset, 100))
+            .expect("window");
+        let tags = page.nested.iter().find(|n| n.table == "tickets__tags");
+        assert_eq!(tags.map(|t| t.counts.len()), Some(page.rows.len()));
+        counted += tags.expect("tag counts").counts.iter().sum::<u64>();
+    }
+    assert_eq!(counted as i64, all_tags);
 
     // A filter on a column the table lacks names both.
     filtered.filters = vec![Filter {
