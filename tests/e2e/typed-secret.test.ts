@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fill, openDemoConnector, openSection, openTab, waitSaved } from "./editor-helpers.ts";
+import { choose, fill, openDemoConnector, openSection, openTab, waitSaved } from "./editor-helpers.ts";
 import { launchApp, type AppSession } from "./harness.ts";
 
 const TOKEN = "Bearer typed-into-a-header-5f1c9a";
@@ -53,6 +53,41 @@ test("plain http:// to another computer is a warning at the base URL, and the ed
   await fill(browser, ["client", "base_url"], loopback);
   await warning.waitForExist({ reverse: true, timeout: 10_000 });
   await waitSaved(browser);
+});
+
+test("a secret typed and left is stored, and the field says it is pending until then", async () => {
+  const { browser } = app;
+  await openSection(browser, "auth");
+  await choose(browser, ["client", "auth", "type"], "bearer");
+  const state = await browser.$('[data-testid="secret-state-token"]');
+  await state.waitForDisplayed();
+  assert.equal(await state.getText(), "not set");
+  const input = await browser.$("#f-client-auth-token");
+  await input.setValue("typed-then-left-7d2e41");
+  assert.equal(await state.getText(), "typed, not stored yet", "a typed value is not called stored");
+  assert.match(await (await browser.$("#f-client-auth-token-pending")).getText(), /leave the field to store it/);
+  await app.screenshot("secret-pending");
+
+  // Leaving the section, field still focused, stores the value instead of dropping it.
+  await openSection(browser, "client");
+  await openSection(browser, "auth");
+  const back = await browser.$('[data-testid="secret-state-token"]');
+  await browser.waitUntil(async () => (await back.getText()) === "set in keychain", {
+    timeout: 10_000,
+    timeoutMsg: "the typed token was dropped on leaving the section",
+  });
+
+  // Leaving the field stores a new value too, and says so.
+  await (await browser.$("#f-client-auth-token")).setValue("typed-then-blurred-93ac05");
+  await browser.keys(["Tab"]);
+  await (await browser.$('[data-testid="auth-form"] [role="status"]')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await back.getText(), "set in keychain");
+  assert.equal(await (await browser.$("#f-client-auth-token")).getValue(), "", "the typed value is not kept in the form");
+  await app.screenshot("secret-stored-on-leave");
+  await waitSaved(browser);
+  for (const token of ["typed-then-left-7d2e41", "typed-then-blurred-93ac05"]) {
+    assert.equal(databaseHolds(token), false, `${token} is in sluice.sqlite`);
+  }
 });
 
 test("a token typed into a header value is a problem at the field and is not saved", async () => {

@@ -1,7 +1,7 @@
 // A field whose value lives in the system keychain. The value typed here goes straight to the
 // keychain through a command; the config keeps only `{"$secret": name}`, and the form shows only
 // whether a value is set, never the value.
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type CommandError } from "../api";
 import { fieldId, useEditor } from "./context";
 import { TextField, useProblemText } from "./fields";
@@ -73,13 +73,27 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
   const problem = useProblemText(path);
   const id = fieldId(path);
   const status = secrets.find((s) => s.name === name);
-  const state = status?.isSet ? (status.fromEnvironment ? "set by environment" : "set in keychain") : "not set";
+  const pending = typed !== "";
+  // A typed value is never shown as stored: until the keychain has it, the badge says so.
+  const state = pending
+    ? "typed, not stored yet"
+    : status?.isSet
+      ? status.fromEnvironment
+        ? "set by environment"
+        : "set in keychain"
+      : "not set";
+  // What is typed, for the store on leaving the section (the component is gone by then).
+  const latest = useRef({ typed, connectorId, name });
+  latest.current = { typed, connectorId, name };
+  const storing = useRef(false);
 
   const store = async () => {
     if (typed === "") {
       setError("Type the value to store first");
       return;
     }
+    if (storing.current) return;
+    storing.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -92,9 +106,27 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
     } catch (err) {
       setError((err as CommandError).message);
     } finally {
+      storing.current = false;
       setBusy(false);
     }
   };
+
+  // Leaving the section with a value typed stores it, as leaving the field does: a typed secret
+  // is never dropped without a word.
+  useEffect(
+    () => () => {
+      const left = latest.current;
+      if (left.typed === "" || storing.current) return;
+      void api.setConnectorSecret(left.connectorId, left.name, left.typed).then(
+        () => {
+          set(path, { $secret: left.name });
+          void refreshSecrets();
+        },
+        () => undefined,
+      );
+    },
+    [],
+  );
 
   const remove = async () => {
     setBusy(true);
@@ -115,7 +147,10 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
     <div class={shownError ? "field secret invalid" : "field secret"} data-testid={`secret-${name}`}>
       <label for={id}>
         {label}{" "}
-        <span class={status?.isSet ? "badge ok" : "badge missing"} data-testid={`secret-state-${name}`}>
+        <span
+          class={pending ? "badge pending" : status?.isSet ? "badge ok" : "badge missing"}
+          data-testid={`secret-state-${name}`}
+        >
           {state}
         </span>
       </label>
@@ -127,8 +162,15 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
           value={typed}
           placeholder={status?.isSet ? "Type a new value to replace it" : "Type the value"}
           aria-invalid={shownError ? true : undefined}
-          aria-describedby={`${id}-hint${shownError ? ` ${id}-error` : ""}`}
-          onInput={(e) => setTyped(e.currentTarget.value)}
+          aria-describedby={`${id}-hint${pending ? ` ${id}-pending` : ""}${shownError ? ` ${id}-error` : ""}`}
+          onInput={(e) => {
+            setTyped(e.currentTarget.value);
+            setNote(null);
+          }}
+          // Leaving the field stores what was typed, as Enter does.
+          onBlur={() => {
+            if (typed !== "") void store();
+          }}
           onKeyDown={(e) => {
             if (e.key === "Enter") {
               e.preventDefault();
@@ -136,7 +178,15 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
             }
           }}
         />
-        <button type="button" class="button small" data-testid={`${id}-store`} disabled={busy} onClick={() => void store()}>
+        <button
+          type="button"
+          class="button small"
+          data-testid={`${id}-store`}
+          disabled={busy}
+          // The field keeps focus, so its leave-to-store does not race this button's store.
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => void store()}
+        >
           Store in keychain
         </button>
         {status?.isSet && !status.fromEnvironment && (
@@ -156,6 +206,11 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
           </>
         )}
       </small>
+      {pending && !busy && (
+        <small id={`${id}-pending`} class="hint pending-hint">
+          Press Enter or leave the field to store it in your keychain.
+        </small>
+      )}
       {note && !shownError && (
         <small class="hint" role="status">
           {note}
