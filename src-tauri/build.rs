@@ -25,6 +25,7 @@ fn main() {
             "sync_target",
             "set_sync_path",
             "preview_resource",
+            "cancel_preview",
             "preview_schema",
             "start_sync",
             "cancel_sync",

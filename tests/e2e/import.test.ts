@@ -68,7 +68,7 @@ test("pasting a seed document creates its connector with secret names but no val
   assert.match(secrets, /client_secret\s+not set/);
   const hint = await (await browser.$('[data-testid="secret-hint"]')).getText();
   // Where to set them in the app first, the terminal second.
-  assert.match(hint, /^Set client_id and client_secret under Auth\.\s+Open Auth\s+Or from a terminal: sluice secrets set connector-[0-9a-f]{32} NAME$/);
+  assert.match(hint, /^Set client_id and client_secret under Auth\.\s+Open Auth\s*Or from a terminal: sluice secrets set connector-[0-9a-f]{32} NAME$/);
   await app.screenshot("07-imported-seed");
   await (await browser.$('[data-testid="open-auth"]')).click();
   await (await browser.$('[data-testid="auth-form"]')).waitForDisplayed({ timeout: 10_000 });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { after, before, test } from "node:test";
-import { fill, openSection, openTab, paste, waitSaved } from "./editor-helpers.ts";
+import { fill, openSection, openTab, paste, syncAndWait, waitSaved } from "./editor-helpers.ts";
 import { launchApp, startDemoApi, type AppSession } from "./harness.ts";
 
 let app: AppSession;
@@ -21,14 +21,6 @@ after(async () => {
   demo?.child.kill();
 });
 
-async function sync(browser: AppSession["browser"]) {
-  await openTab(browser, "sync");
-  await (await browser.$('[data-testid="run-sync"]')).click();
-  const summary = await browser.$('[data-testid="sync-summary"]');
-  await summary.waitForDisplayed({ timeout: 120_000 });
-  assert.equal(await summary.getAttribute("data-status"), "succeeded", await summary.getText());
-  return summary;
-}
 
 test("an empty paginator is flagged, offered offset with its evidence, and after Adopt a sync reads every page", async () => {
   const { browser } = app;
@@ -45,7 +37,7 @@ test("an empty paginator is flagged, offered offset with its evidence, and after
   await (await browser.$('[data-testid="import-dialog"] button[type="submit"]')).click();
   await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed({ timeout: 20_000 });
 
-  const first = await sync(browser);
+  const first = await syncAndWait(browser);
   assert.match(await first.getText(), /events: 100 row\(s\)/);
   const warning = await browser.$('[data-testid="sync-warning-events"]');
   assert.match(
@@ -56,25 +48,16 @@ test("an empty paginator is flagged, offered offset with its evidence, and after
 
   await openTab(browser, "test");
   await (await browser.$('[data-testid="run-test"]')).click();
-  const detected = await browser.$('[data-testid="detected"]');
-  await detected.waitForDisplayed({ timeout: 90_000 });
-  const texts = await browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="detected"] li')].map((li) => (li as HTMLElement).innerText.trim()),
-  );
+  const texts = await detections(browser);
   assert.ok(texts.some((t) => /^detected single_page/.test(t)), texts.join("\n"));
-  const at = texts.findIndex((t) => t.startsWith("suggested offset"));
-  assert.ok(at >= 0, texts.join("\n"));
-  assert.match(texts[at]!, /`total` = 1000 with 100 records on page 1 → offset, limit 100/);
+  const suggested = texts.find((t) => t.startsWith("suggested offset")) ?? "";
+  assert.match(suggested, /`total` = 1000 with 100 records on page 1 → offset, limit 100/);
   assert.match(await (await browser.$('[data-testid="test-warning"]')).getText(), /the API said 1000 records/);
   await app.screenshot("31-suggested-paginator");
-  await (await browser.$(`[data-testid="detected"] li:nth-child(${at + 1}) button`)).click();
-  await browser.waitUntil(async () => (await browser.execute(() => document.body.innerText)).includes("Adopted:"), {
-    timeout: 10_000,
-    timeoutMsg: "the suggestion was not adopted",
-  });
+  await adopt(browser, texts, "suggested offset");
 
   // The new run's summary replaces the first one's.
-  const second = await sync(browser);
+  const second = await syncAndWait(browser);
   await browser.waitUntil(async () => /events: 1000 row\(s\)/.test(await second.getText()), {
     timeout: 120_000,
     timeoutMsg: "the second sync did not read all 1000 records",
@@ -103,9 +86,10 @@ async function adopt(browser: AppSession["browser"], texts: string[], starting: 
 
 test("from scratch with the forms: a wrong records path and an empty paginator are both put right by Adopt", async () => {
   const { browser } = app;
-  // The New dialog, opened from the list and cancelled, gives the focus back to its button.
+  // The New dialog, opened from the keyboard and cancelled, gives the focus back to its button.
   const newButton = await browser.$('[data-testid="new-connector"]');
-  await newButton.click();
+  await browser.execute(() => (document.querySelector('[data-testid="new-connector"]') as HTMLElement).focus());
+  await browser.keys(["Enter"]);
   await (await browser.$('[data-testid="new-connector-dialog"]')).waitForDisplayed();
   await browser.keys(["Escape"]);
   await browser.waitUntil(async () => !(await browser.$('[data-testid="new-connector-dialog"]').isExisting()));
@@ -160,7 +144,7 @@ test("from scratch with the forms: a wrong records path and an empty paginator a
   );
   await adopt(browser, await detections(browser), "suggested offset");
 
-  const summary = await sync(browser);
+  const summary = await syncAndWait(browser);
   await browser.waitUntil(async () => /events: 1000 row\(s\)/.test(await summary.getText()), {
     timeout: 120_000,
     timeoutMsg: "the sync did not read all 1000 records",

@@ -1,18 +1,16 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, type CommandError, type ImportOutcome } from "./api";
+import { useModal } from "./modal";
 
 type Props = { onImported: (outcome: ImportOutcome) => void; onCancel: () => void };
 
 /** Paste a dlt `rest_api_source` snippet (or a document holding one, JSON or YAML) to start from. */
 export function ImportDialog({ onImported, onCancel }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModal();
   const [text, setText] = useState("");
   const [error, setError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -1,20 +1,18 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, type CommandError, type ConnectorSummary } from "./api";
 import { Field } from "./field";
+import { useModal } from "./modal";
 
 type Props = { onCreated: (c: ConnectorSummary) => void; onCancel: () => void };
 
 /** Asks for the two things every connector needs first: a name and the API's base URL. */
 export function NewConnectorDialog({ onCreated, onCancel }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModal();
   const [name, setName] = useState("");
   const [baseUrl, setBaseUrl] = useState("");
   const [error, setError] = useState<CommandError | null>(null);
   const [saving, setSaving] = useState(false);
 
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -26,8 +26,9 @@ export function TestPanel({
   const [report, setReport] = useState<ResourcePreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [adopted, setAdopted] = useState<string | null>(null);
-  // The latest step of the running test ("GET … (attempt 2 of 4)", "waiting 1.000 s: HTTP 429").
-  const [step, setStep] = useState<string | null>(null);
+  // The running test's latest request ("GET … (attempt 2 of 4)") and what followed it
+  // ("waiting 2.000 s: HTTP 503"), shown together so the attempt stays in view while it waits.
+  const [step, setStep] = useState<{ request: string | null; note: string | null }>({ request: null, note: null });
   const [stopping, setStopping] = useState(false);
 
   useEffect(() => {
@@ -44,13 +45,14 @@ export function TestPanel({
     if (!resource) return;
     setRunning(true);
     setStopping(false);
-    setStep(null);
+    setStep({ request: null, note: null });
     setError(null);
     setAdopted(null);
     try {
       setReport(
         await api.previewResource(id, resource, pages, (event) => {
-          if (event.kind !== "exchange" && event.kind !== "page") setStep(event.message);
+          if (event.kind === "request") setStep({ request: event.message, note: null });
+          else if (event.kind !== "exchange" && event.kind !== "page") setStep((s) => ({ ...s, note: event.message }));
         }),
       );
     } catch (e) {
@@ -58,7 +60,7 @@ export function TestPanel({
       setError((e as CommandError).message);
     } finally {
       setRunning(false);
-      setStep(null);
+      setStep({ request: null, note: null });
     }
   };
 
@@ -128,7 +130,7 @@ export function TestPanel({
       </form>
       {running && (
         <p class="muted small test-step" role="status" data-testid="test-step">
-          {step ?? "Starting…"}
+          {[step.request ?? "Starting…", step.note].filter(Boolean).join(" — ")}
         </p>
       )}
 
