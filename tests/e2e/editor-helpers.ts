@@ -64,6 +64,16 @@ export async function openTab(browser: Browser, id: string) {
   await tab.click();
 }
 
+/** Syncs every resource from the Sync tab and waits for the summary to say it succeeded. */
+export async function syncAndWait(browser: Browser) {
+  await openTab(browser, "sync");
+  await (await browser.$('[data-testid="run-sync"]')).click();
+  const summary = await browser.$('[data-testid="sync-summary"]');
+  await summary.waitForDisplayed({ timeout: 120_000 });
+  assert.equal(await summary.getAttribute("data-status"), "succeeded", await summary.getText());
+  return summary;
+}
+
 /** Waits until autosave has written everything typed so far. */
 export async function waitSaved(browser: Browser) {
   const state = await browser.$('[data-testid="save-state"]');

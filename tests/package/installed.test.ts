@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { openDemoConnector, openTab } from "../e2e/editor-helpers.ts";
+import { openDemoConnector, syncAndWait } from "../e2e/editor-helpers.ts";
 import { builtBinary, launchApp, startDemoApi, type AppSession } from "../e2e/harness.ts";
 
 const root = process.env.SLUICE_INSTALLED_ROOT;
@@ -42,11 +42,7 @@ test("the package installs the app, its desktop entry, its icons and the sluice 
 test("the installed app opens the demo connector and syncs it", async () => {
   const { browser } = app;
   await openDemoConnector(browser);
-  await openTab(browser, "sync");
-  await (await browser.$('[data-testid="run-sync"]')).click();
-  const summary = await browser.$('[data-testid="sync-summary"]');
-  await summary.waitForDisplayed({ timeout: 120_000 });
-  assert.equal(await summary.getAttribute("data-status"), "succeeded", await summary.getText());
+  const summary = await syncAndWait(browser);
   assert.match(await summary.getText(), /Sync finished: \d+ row\(s\) written/);
   await app.screenshot("90-installed-sync-done");
 });

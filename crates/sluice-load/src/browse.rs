@@ -338,19 +338,7 @@ impl Viewer {
     }
 
     fn table_names(&self) -> Result<Vec<String>> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT table_name FROM information_schema.tables \
-                 WHERE table_schema = ? AND table_catalog = current_database() \
-                 ORDER BY table_name",
-            )
-            .doing(|| "listing tables".into())?;
-        let rows = statement
-            .query_map([&self.dataset], |row| row.get(0))
-            .doing(|| "listing tables".into())?;
-        rows.collect::<duckdb::Result<_>>()
-            .doing(|| "listing tables".into())
+        crate::duck::table_names(&self.conn, &self.dataset)
     }
 
     /// The table whose rows `name`'s rows belong to, as dlt names them: the longest other table

@@ -142,22 +142,7 @@ impl Destination {
 
     /// Rows per table of the dataset, system tables included.
     pub fn row_counts(&self) -> Result<IndexMap<String, u64>> {
-        let tables: Vec<String> = {
-            let mut statement = self
-                .conn
-                .prepare(
-                    "SELECT table_name FROM information_schema.tables \
-                     WHERE table_schema = ? AND table_catalog = current_database() \
-                     ORDER BY table_name",
-                )
-                .doing(|| "listing tables".into())?;
-            let names = statement
-                .query_map(params![self.dataset], |row| row.get(0))
-                .doing(|| "listing tables".into())?;
-            names
-                .collect::<duckdb::Result<_>>()
-                .doing(|| "listing tables".into())?
-        };
+        let tables = table_names(&self.conn, &self.dataset)?;
         let mut counts = IndexMap::new();
         for table in tables {
             let sql = format!(
@@ -228,6 +213,23 @@ impl Destination {
 fn set_memory_limit(conn: &Connection, limit: &str) -> Result<()> {
     conn.execute_batch(&format!("SET memory_limit = '{}'", limit.replace('\'', "")))
         .doing(|| "setting the memory limit".into())
+}
+
+/// The dataset's tables, by name. The writer's row counts and the viewer's table list use it.
+pub(crate) fn table_names(conn: &Connection, dataset: &str) -> Result<Vec<String>> {
+    let mut statement = conn
+        .prepare(
+            "SELECT table_name FROM information_schema.tables \
+             WHERE table_schema = ? AND table_catalog = current_database() \
+             ORDER BY table_name",
+        )
+        .doing(|| "listing tables".into())?;
+    let names = statement
+        .query_map([dataset], |row| row.get(0))
+        .doing(|| "listing tables".into())?;
+    names
+        .collect::<duckdb::Result<_>>()
+        .doing(|| "listing tables".into())
 }
 
 fn table_exists(conn: &Connection, schema: &str, table: &str) -> Result<bool> {
