@@ -46,6 +46,7 @@
 //! | `GET /paging/json_link_absolute` | `offset`, `limit` | `{data, links: {next}}`: an absolute URL, `null` at the end |
 //! | `GET /paging/link_header` | `page` from 1, `per_page` | `{data}` + `Link` with `first`, `prev`, `next`, `last` |
 //! | `GET /paging/single` | — | `{data}` with the first `min(records, 100)` records |
+//! | `GET /paging/counted_single` | — (ignores `offset` and `page`) | `{data, total}`: the first page whatever is asked, with the count of all |
 //! | `GET /paging/wide?keys=N` | offset/limit, `total` | `{data: [{id, 10 of N prop_* keys}], total, offset, limit}` (wide tables) |
 //! | `POST /paging/post` | JSON body `{offset, limit}` (or `{page: {offset, limit}}`) | `{data, total, offset, limit}` |
 //!

@@ -35,6 +35,7 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
         .route("/paging/json_link_absolute", get(json_link_absolute))
         .route("/paging/link_header", get(link_header))
         .route("/paging/single", get(single))
+        .route("/paging/counted_single", get(counted_single))
         .route("/paging/post", post(post_offset))
         .route("/paging/wide", get(wide))
 }
@@ -272,6 +273,14 @@ const SINGLE_PAGE_RECORDS: u64 = 100;
 async fn single(State(state): Shared) -> Response {
     let (mut out, _, _) = events_page(&state, 0, SINGLE_PAGE_RECORDS);
     out.push('}');
+    http::json(out)
+}
+
+/// `/paging/single` with a `total`: an API that counts every record but answers the first page
+/// to any `offset` or `page`, which a paginator suggested from the count alone would loop on.
+async fn counted_single(State(state): Shared) -> Response {
+    let (mut out, _, total) = events_page(&state, 0, SINGLE_PAGE_RECORDS);
+    w!(out, ",\"total\":{total}}}");
     http::json(out)
 }
 

@@ -431,6 +431,12 @@ const ENDPOINTS: &[(&str, &str, &str, &str)] = &[
     ),
     ("GET", "/paging/link_header", "none", "Link header"),
     ("GET", "/paging/single", "none", "single page"),
+    (
+        "GET",
+        "/paging/counted_single",
+        "none",
+        "one page whatever is asked, with a total",
+    ),
     ("POST", "/paging/post", "none", "offset in JSON body"),
     ("GET", "/auth/oauth2", "oauth2", "offset"),
     ("GET", "/auth/bearer", "bearer", "offset"),

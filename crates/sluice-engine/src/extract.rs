@@ -27,7 +27,9 @@ use crate::paginator::{Next, PageResponse, Paginator};
 use crate::placeholder::{self, Context, ParentRecord};
 use crate::request::{Body, PageRequest};
 use crate::retry::{Sleeper, TokioSleeper};
-use crate::selector::{count_records, detect_data_selector, explain_selector, take_records, Path};
+use crate::selector::{
+    count_records, detect_data_selector, explain_selector, select_records, take_records, Path,
+};
 use crate::url::join_url;
 
 /// Knobs of the engine that are not part of a connector.
@@ -906,6 +908,46 @@ impl Run {
         })
     }
 
+    /// Asks for the page after `first` the way the suggested `config` would page, to confirm it:
+    /// the answer must hold records, and not page 1's again (an API that ignores the parameter
+    /// answers page 1 to every request). Returns how many records page 2 held, or why not.
+    async fn second_page(
+        &self,
+        config: &Value,
+        first: &PageRequest,
+        view: &PageResponse<'_>,
+        records: usize,
+        selector: &Path,
+        events: &Events,
+    ) -> std::result::Result<usize, String> {
+        let mut paginator = Paginator::from_json(config).map_err(|e| e.to_string())?;
+        let mut request = first.clone();
+        paginator.init_request(&mut request);
+        if let Next::Stop(reason) = paginator
+            .advance(view, records, 1, &mut request)
+            .map_err(|e| e.to_string())?
+        {
+            return Err(reason);
+        }
+        let response = self
+            .http
+            .send(&request, &self.credentials, events, &self.response_actions)
+            .await
+            .map_err(|e| format!("page 2 failed: {e}"))?;
+        let body: Value = serde_json::from_slice(&response.body)
+            .map_err(|e| format!("page 2 is not JSON: {e}"))?;
+        let second = select_records(&body, selector);
+        if second.is_empty() {
+            return Err("page 2 held no records".into());
+        }
+        if second.first() == select_records(view.body, selector).first() {
+            return Err(
+                "page 2 began with page 1's first record, so the API ignores the parameter".into(),
+            );
+        }
+        Ok(second.len())
+    }
+
     /// The preview's reason to stop, once a limit is reached.
     fn preview_reached(&self, totals: &Totals) -> Option<String> {
         let preview = self.preview.as_ref()?;
@@ -1077,17 +1119,44 @@ impl Run {
                 });
                 // The run follows dlt's pick; what the whole answer suggests is offered beside it.
                 let proposal = crate::proposal::propose(&view, record_count);
+                let kind = proposal.paginator["type"].as_str().unwrap_or_default();
                 if proposal.paginator["type"] != picked {
-                    events.emit(EventKind::Detected {
-                        reason: format!(
-                            "suggested {}: {} (dlt's own detection picked {}, which the run \
-                             follows until you adopt this)",
-                            proposal.paginator["type"].as_str().unwrap_or_default(),
-                            proposal.evidence,
-                            picked.as_str().unwrap_or_default()
+                    // A record count alone does not prove the API pages by offset or page
+                    // number: a test asks for page 2 that way first and offers it only if page 2
+                    // is new (a sync leaves it to the warning, without the extra request).
+                    let checked = match kind {
+                        "offset" | "page_number" if self.preview.is_some() => Some(
+                            self.second_page(
+                                &proposal.paginator,
+                                &request,
+                                &view,
+                                record_count,
+                                &selector,
+                                events,
+                            )
+                            .await,
                         ),
-                        config: serde_json::json!({ "paginator": proposal.paginator }),
-                    });
+                        _ => None,
+                    };
+                    let confirmed = match checked {
+                        // Not offered: the run's warning still says what the answer counted.
+                        Some(Err(_)) => None,
+                        Some(Ok(more)) => {
+                            Some(format!("; page 2 asked that way held {more} new records"))
+                        }
+                        None => Some(String::new()),
+                    };
+                    if let Some(confirmed) = confirmed {
+                        events.emit(EventKind::Detected {
+                            reason: format!(
+                                "suggested {kind}: {}{confirmed} (dlt's own detection picked {}, \
+                                 which the run follows until you adopt this)",
+                                proposal.evidence,
+                                picked.as_str().unwrap_or_default()
+                            ),
+                            config: serde_json::json!({ "paginator": proposal.paginator }),
+                        });
+                    }
                 }
             }
             let next = paginator.advance(&view, record_count, number, &mut request)?;

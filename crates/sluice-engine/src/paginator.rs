@@ -120,6 +120,13 @@ fn optional_path(path: Option<&String>) -> Result<Option<Path>> {
 }
 
 impl Paginator {
+    /// A paginator from its config as JSON (`{"type": "offset", "limit": 100}`), as suggested.
+    pub(crate) fn from_json(config: &Value) -> Result<Paginator> {
+        let config: PaginatorConfig = serde_json::from_value(config.clone())
+            .map_err(|error| Error::Config(format!("paginator {config}: {error}")))?;
+        Paginator::from_config(Some(&PaginatorModel::Config(config)))
+    }
+
     pub(crate) fn from_config(model: Option<&PaginatorModel>) -> Result<Paginator> {
         let config = match model {
             None => return Ok(Paginator::Auto),

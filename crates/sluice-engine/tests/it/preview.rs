@@ -262,3 +262,60 @@ async fn preview_records_are_redacted_like_the_exchanges() {
     assert!(!record.contains("admin?delete"), "{record}");
     assert!(record.contains("‹redacted›"), "{record}");
 }
+
+#[tokio::test]
+async fn a_test_confirms_a_suggested_offset_with_page_2_before_offering_it() {
+    let server = demo(1000, "").await;
+    let suggestions = |outcome: &Outcome| -> Vec<String> {
+        outcome
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Detected { reason, .. } if reason.starts_with("suggested") => {
+                    Some(reason.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let config = connector(
+        server.base_url(),
+        json!({}),
+        json!({"path": "paging/offset", "data_selector": "data"}),
+    );
+    let outcome = run_with(config, preview(Some(2), None), RecordingSleeper::default()).await;
+    assert_eq!(
+        suggestions(&outcome),
+        vec![
+            "suggested offset: `total` = 1000 with 100 records on page 1 → offset, limit 100; \
+              page 2 asked that way held 100 new records (dlt's own detection picked \
+              single_page, which the run follows until you adopt this)"
+        ]
+    );
+    let asked: Vec<String> = exchanges(&outcome).into_iter().map(|e| e.url).collect();
+    assert_eq!(
+        asked,
+        vec![
+            server.url("/paging/offset"),
+            server.url("/paging/offset?offset=100&limit=100")
+        ]
+    );
+
+    // An API that counts records but answers page 1 to every offset is not offered offset,
+    // which would read page 1 ten times over.
+    let config = connector(
+        server.base_url(),
+        json!({}),
+        json!({"path": "paging/counted_single", "data_selector": "data"}),
+    );
+    let outcome = run_with(config, preview(Some(2), None), RecordingSleeper::default()).await;
+    assert_eq!(suggestions(&outcome), Vec::<String>::new());
+    assert_eq!(
+        exchanges(&outcome).len(),
+        2,
+        "page 1 and the page 2 that was asked for"
+    );
+    // The run's warning still says what the answer counted.
+    let warning = outcome.summary().warning.clone().unwrap_or_default();
+    assert!(warning.contains("the API said 1000 records"), "{warning}");
+}
