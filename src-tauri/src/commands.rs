@@ -166,6 +166,11 @@ pub struct ImportedConnector {
     /// What the config still gets wrong or what was left out, as `path: message` lines, to fix
     /// in the forms.
     pub problems: Vec<String>,
+    /// For a connector kept as a draft (it did not read yet): the field of its first problem
+    /// (`resources[0].endpoint.paginator.limit`), where the app opens the editor.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
 }
 
 /// Imports connectors from pasted dlt Python code, a markdown document holding it, JSON or
@@ -178,7 +183,8 @@ pub async fn import_connector(
 ) -> CommandResult<ImportOutcome> {
     // Reading is CPU work on text of up to 4 MB: off the async threads, so the app stays live.
     let all = crate::blocking(move || {
-        sluice_config::import_all(&text, &sluice_config::ImportOptions::default())
+        // A connector that does not read yet is kept as a draft and opened in the editor.
+        sluice_config::import_for_editing(&text, &sluice_config::ImportOptions::default())
     })
     .await?
     .map_err(|err| {
@@ -194,21 +200,38 @@ pub async fn import_connector(
     let mut connectors = Vec::with_capacity(all.len());
     let mut keychain_problem = None;
     for imported in all {
-        let name = imported
-            .config
-            .sluice
-            .name
-            .clone()
-            .unwrap_or_else(|| "Imported connector".to_owned());
-        let config = serde_json::to_value(&imported.config).map_err(|e| {
-            CommandError::internal(format!("the imported connector could not be saved: {e}"))
-        })?;
+        // What to save and under which name; a draft opens in the editor at its first problem.
+        let (name, config, found, problems, opens_at) = match imported {
+            sluice_config::Import::Ready(ready) => {
+                let name = ready
+                    .config
+                    .sluice
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| "Imported connector".to_owned());
+                let config = serde_json::to_value(&ready.config).map_err(|e| {
+                    CommandError::internal(format!(
+                        "the imported connector could not be saved: {e}"
+                    ))
+                })?;
+                (name, config, ready.found_secrets, ready.problems, None)
+            }
+            sluice_config::Import::Draft(draft) => {
+                let opens_at = draft.problems.first().map(|p| p.path.clone());
+                (
+                    draft.name,
+                    draft.document,
+                    draft.found_secrets,
+                    draft.problems,
+                    opens_at,
+                )
+            }
+        };
         let connector = state
             .with_store(move |store| Ok(store.create_connector_with_free_name(&name, &config)?))
             .await?;
         let secrets = state.secrets.clone();
         let scope = secret_scope(&connector);
-        let found = imported.found_secrets;
         let stored_names: Vec<String> = found.iter().map(|s| s.name.clone()).collect();
         let stored = crate::blocking(move || {
             found.iter().try_for_each(|secret| {
@@ -230,7 +253,8 @@ pub async fn import_connector(
         connectors.push(ImportedConnector {
             connector: connector.summary(),
             stored_secrets,
-            problems: imported.problems.iter().map(ToString::to_string).collect(),
+            problems: problems.iter().map(ToString::to_string).collect(),
+            opens_at,
         });
     }
     Ok(ImportOutcome {

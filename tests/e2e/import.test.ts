@@ -150,3 +150,53 @@ test("an incremental start written as pendulum date arithmetic imports as days b
   assert.equal(await days.getValue(), "30");
   await app.screenshot("09-imported-relative-start");
 });
+
+test("a document with a value the forms can fix opens in the editor at that field instead of being refused", async () => {
+  const { browser } = app;
+  const token = "draft-token-7be20f";
+  await (await browser.$('[data-testid="import-connector"]')).click();
+  await (await browser.$('[data-testid="import-dialog"]')).waitForDisplayed();
+  await paste(
+    browser,
+    JSON.stringify({
+      client: { base_url: "https://drafts.example.com/", auth: { type: "bearer", token } },
+      resources: [
+        { name: "first", endpoint: { path: "first" } },
+        { name: "orders", endpoint: { path: "orders", paginator: { type: "offset", limit: "one hundred" } } },
+      ],
+      sluice: { name: "Draft shop" },
+    }),
+  );
+  await (await browser.$('[data-testid="import-dialog"] button[type="submit"]')).click();
+
+  // The editor opens on the resource with the problem, the problem under its field, the cursor in it.
+  const limit = fieldSelector(["resources", 1, "endpoint", "paginator", "limit"]);
+  const problem = await browser.$(`${limit}-error`);
+  await problem.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await problem.getText(), /whole number/);
+  assert.equal(await (await browser.$('[data-testid="section-resources"]')).getAttribute("aria-selected"), "true");
+  assert.equal(
+    await browser.execute(() => document.activeElement?.id ?? ""),
+    limit.slice(1),
+    "the cursor is in the field to fix",
+  );
+  const notice = await (await browser.$('[data-testid="app-notice"]')).getText();
+  assert.match(notice, /Still to fix:\nresources\[1\]\.endpoint\.paginator\.limit: /);
+  // The token went to the keychain, not into the saved draft.
+  await openSection(browser, "auth");
+  await browser.waitUntil(
+    async () => (await (await browser.$('[data-testid="secret-state-token"]')).getText()) === "set in keychain",
+    { timeout: 10_000, timeoutMsg: "the draft's token is not in the keychain" },
+  );
+  for (const file of ["sluice.sqlite", "sluice.sqlite-wal"]) {
+    let saved = "";
+    try {
+      saved = readFileSync(join(app.dataDir, file), "latin1");
+    } catch {
+      continue;
+    }
+    assert.equal(saved.includes(token), false, `the token is in ${file}`);
+  }
+  await openSection(browser, "resources");
+  await app.screenshot("10-imported-draft-at-its-problem");
+});

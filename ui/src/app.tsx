@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, type CommandError, type ConnectorSummary, type ImportOutcome } from "./api";
 import { ConnectorView } from "./connector-view";
+import { startAt, type EditorStart } from "./editor/editor";
 import { ConnectorActions, UndoToast } from "./editor/connector-actions";
 import { EmptyState } from "./empty-state";
 import { ImportDialog } from "./import-dialog";
@@ -27,6 +28,8 @@ export function App() {
     [],
   );
   const [deleted, setDeleted] = useState<ConnectorSummary | null>(null);
+  // Where a just-imported connector opens in the editor (its first problem).
+  const [openAt, setOpenAt] = useState<{ id: number; start: EditorStart } | null>(null);
   // Hiding the connector list gives the Data tab's grid the whole window.
   const [sidebarHidden, setSidebarHidden] = usePersistedFlag("sluice.sidebarHidden", false);
 
@@ -68,7 +71,10 @@ export function App() {
     setImporting(false);
     setNoticeOf(importNotice(outcome));
     await refresh();
-    setSelected(outcome.connectors[0]?.connector.id ?? null);
+    const first = outcome.connectors[0];
+    // A connector that did not read yet: open the editor at its first problem, not the Overview.
+    setOpenAt(first?.opensAt ? { id: first.connector.id, start: startAt(first.opensAt) } : null);
+    setSelected(first?.connector.id ?? null);
   };
 
   const openDemo = async () => {
@@ -143,7 +149,10 @@ export function App() {
                   type="button"
                   class={c.id === selected ? "connector-item selected" : "connector-item"}
                   aria-current={c.id === selected ? "page" : undefined}
-                  onClick={() => setSelected(c.id)}
+                  onClick={() => {
+                    setOpenAt(null);
+                    setSelected(c.id);
+                  }}
                 >
                   <span class="connector-name">{c.name}</span>
                   <span class="connector-meta">{c.baseUrl ?? "no base URL"}</span>
@@ -203,7 +212,14 @@ export function App() {
           <p class="muted center">Pick a connector on the left, or create a new one.</p>
         )}
         {/* Keyed by id: another connector opens on its Overview with fresh tab state. */}
-        {current !== null && <ConnectorView key={current.id} id={current.id} onChanged={() => void refresh()} />}
+        {current !== null && (
+          <ConnectorView
+            key={current.id}
+            id={current.id}
+            onChanged={() => void refresh()}
+            start={openAt?.id === current.id ? openAt.start : undefined}
+          />
+        )}
       </main>
       {deleted && (
         <UndoToast connector={deleted} onUndo={() => void undoDelete(deleted)} onClose={() => setDeleted(null)} />

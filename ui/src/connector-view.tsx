@@ -35,10 +35,11 @@ const TABS = [
 
 type TabId = (typeof TABS)[number]["id"];
 
-export function ConnectorView({ id, onChanged }: { id: number; onChanged?: () => void }) {
-  const [tab, setTabOf] = useState<TabId>("overview");
-  // Set when the Overview sends the user to a section of the editor; a tab click clears it.
-  const [editStart, setEditStart] = useState<EditorStart | undefined>(undefined);
+/** `start`: open on the editor there (an import with a problem to fix) instead of the Overview. */
+export function ConnectorView({ id, onChanged, start }: { id: number; onChanged?: () => void; start?: EditorStart }) {
+  const [tab, setTabOf] = useState<TabId>(start ? "edit" : "overview");
+  // Set when the user is sent to a section of the editor; a tab click clears it.
+  const [editStart, setEditStart] = useState<EditorStart | undefined>(start);
   const setTab = (next: TabId) => {
     setEditStart(undefined);
     setTabOf(next);

@@ -31,3 +31,8 @@ export function useEditor(): EditorState {
 export function fieldId(path: Path): string {
   return `f-${path.join("-")}`.replace(/[^A-Za-z0-9_-]/g, "_");
 }
+
+/** The input id of the field a problem's path names (`resources[0].endpoint.path`). */
+export function fieldIdOf(problemPath: string): string {
+  return fieldId(problemPath.replace(/\[(\d+)\]/g, ".$1").split(".").filter(Boolean));
+}

@@ -7,7 +7,7 @@ import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, isWarning, type CommandError, type Problem, type SecretStatus } from "../api";
 import { AuthForm } from "./auth";
-import { EditorContext, type EditorState } from "./context";
+import { EditorContext, fieldIdOf, type EditorState } from "./context";
 import { Group, KeyValueField, ListField, NumberField, TextField, BoolField, JsonField } from "./fields";
 import { pathText, sameJson, setIn, type Json, type Path } from "./json-path";
 import { JsonView } from "./json-view";
@@ -44,6 +44,12 @@ export const SECTIONS = [
 export type SectionId = (typeof SECTIONS)[number]["id"];
 
 /** Which section a problem's path belongs to, for the counts on the section buttons. */
+/** The resource a problem's path is in (`resources[2]...` → 2). */
+function resourceIndex(path: string | undefined): number | undefined {
+  const m = path ? /^resources\[(\d+)\]/.exec(path) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
 function sectionOf(path: string): SectionId {
   if (path.startsWith("client.auth")) return "auth";
   if (path.startsWith("client")) return "client";
@@ -61,8 +67,16 @@ type SaveState =
   | { state: "refused" }
   | { state: "failed"; message: string };
 
-/** Where the editor opens when another tab sends the user to a field: a section, or a new resource. */
-export type EditorStart = { section: SectionId; addResource?: boolean };
+/**
+ * Where the editor opens when the user is sent to it: a section, with a new resource added, or
+ * at the field a problem names (`resources[1].endpoint.paginator.limit`).
+ */
+export type EditorStart = { section: SectionId; addResource?: boolean; field?: string };
+
+/** The editor opened at the field of a problem (an import's first one). */
+export function startAt(problemPath: string): EditorStart {
+  return { section: sectionOf(problemPath), field: problemPath };
+}
 
 export function Editor({ id, onSaved, start }: { id: number; onSaved?: () => void; start?: EditorStart }) {
   const [config, setConfig] = useState<Json | null>(null);
@@ -106,6 +120,19 @@ export function Editor({ id, onSaved, start }: { id: number; onSaved?: () => voi
       live = false;
     };
   }, [id, refreshSecrets]);
+
+  // Sent here to a field (an import's first problem): show it and put the cursor in it, once.
+  const focused = useRef(false);
+  useEffect(() => {
+    const field = start?.field;
+    if (config === null || !field || focused.current) return;
+    focused.current = true;
+    requestAnimationFrame(() => {
+      const input = document.getElementById(fieldIdOf(field));
+      input?.scrollIntoView({ block: "center" });
+      input?.focus();
+    });
+  }, [config]);
 
   // The number of the newest save whose answer is shown; older answers arriving late are ignored.
   const shownSeq = useRef(0);
@@ -292,7 +319,9 @@ export function Editor({ id, onSaved, start }: { id: number; onSaved?: () => voi
               <ResourceSettings base={["resource_defaults"]} resourceName="the resource name" isDefaults />
             </Section>
           )}
-          {section === "resources" && <ResourcesSection addOnOpen={start?.addResource ?? false} />}
+          {section === "resources" && (
+            <ResourcesSection addOnOpen={start?.addResource ?? false} openIndex={resourceIndex(start?.field)} />
+          )}
           {section === "pipeline" && <PipelineSection />}
           {section === "json" && <JsonView />}
           <OtherProblems problems={errors} section={section} />

@@ -14,12 +14,15 @@ export function resourceName(entry: unknown, index: number): string {
   return `Resource ${index + 1}`;
 }
 
-/** `addOnOpen`: the user came from "Add a resource" elsewhere, so one is added at once. */
-export function ResourcesSection({ addOnOpen = false }: { addOnOpen?: boolean }) {
+/**
+ * `addOnOpen`: the user came from "Add a resource" elsewhere, so one is added at once;
+ * `openIndex`: the resource to show first (the one a problem is in).
+ */
+export function ResourcesSection({ addOnOpen = false, openIndex }: { addOnOpen?: boolean; openIndex?: number }) {
   const { config, set, problemsAt } = useEditor();
   const raw = getIn(config, ["resources"]);
   const resources: Json[] = Array.isArray(raw) ? raw : [];
-  const [selected, setSelected] = useState(0);
+  const [selected, setSelected] = useState(openIndex ?? 0);
   const current = Math.min(selected, resources.length - 1);
   const listError = problemsAt(["resources"]).map((p) => p.message).join("; ");
 

@@ -74,6 +74,29 @@ pub struct Imported {
     pub format: ImportFormat,
 }
 
+/// A connector in the text that does not read yet (a key of the wrong type, a path that does not
+/// parse): the document as written with its secret values moved out, to save and fix in the
+/// editor with `problems` at their fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub document: Value,
+    /// From the document, the source or the file; "Imported connector" when none names it.
+    pub name: String,
+    /// Secret values that were in the text, now references in `document`.
+    pub found_secrets: Vec<FoundSecret>,
+    /// Every problem the editor will show, the first one first.
+    pub problems: Vec<Problem>,
+    pub format: ImportFormat,
+}
+
+/// One connector of an import for editing: ready to save as it is, or a draft to fix.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Import {
+    /// Boxed: a whole config is ten times a draft's size.
+    Ready(Box<Imported>),
+    Draft(Draft),
+}
+
 /// Options of an import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -95,6 +118,28 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported> {
 /// source in dlt Python code (a module may define several, each run by its own pipeline). Never
 /// returns an empty list.
 pub fn import_all(text: &str, options: &ImportOptions) -> Result<Vec<Imported>> {
+    read_all(text, options)?
+        .into_iter()
+        .map(
+            |(value, extras, format)| match import_value(value, extras, format, options, false)? {
+                Import::Ready(imported) => Ok(*imported),
+                Import::Draft(_) => unreachable!("drafts are only made when asked for"),
+            },
+        )
+        .collect()
+}
+
+/// [`import_all`] for the app's editor: a connector that does not read yet comes back as a
+/// [`Draft`] instead of failing the import, so it can be fixed in the forms.
+pub fn import_for_editing(text: &str, options: &ImportOptions) -> Result<Vec<Import>> {
+    read_all(text, options)?
+        .into_iter()
+        .map(|(value, extras, format)| import_value(value, extras, format, options, true))
+        .collect()
+}
+
+/// The documents in the text, each with what its code said around it, and the format read.
+fn read_all(text: &str, options: &ImportOptions) -> Result<Vec<(Value, Extras, ImportFormat)>> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(Error::Syntax {
             format: "the text",
@@ -113,10 +158,10 @@ pub fn import_all(text: &str, options: &ImportOptions) -> Result<Vec<Imported>> 
         ImportFormat::Yaml => (vec![(read_yaml(text)?, Extras::default())], format),
         ImportFormat::Python => (read_python_text(text)?, format),
     };
-    found
+    Ok(found
         .into_iter()
-        .map(|(value, extras)| import_value(value, extras, format, options))
-        .collect()
+        .map(|(value, extras)| (value, extras, format))
+        .collect())
 }
 
 /// The largest text `import` reads: far above any real connector (the seeds are a few KB), low
@@ -314,7 +359,8 @@ fn import_value(
     mut extras: Extras,
     format: ImportFormat,
     options: &ImportOptions,
-) -> Result<Imported> {
+    keep_drafts: bool,
+) -> Result<Import> {
     let mut value = unwrap_dlt_yml(value, &mut extras);
     let mut taken = Vec::new();
     collect_refs(&value, &mut taken);
@@ -323,6 +369,18 @@ fn import_value(
     let config = read_config(&mut reader, &value);
     let mut config = match config {
         Some(config) if reader.problems.is_empty() => config,
+        _ if keep_drafts && is_connector_shaped(&value) => {
+            let draft = draft(value, &extras, format, options, header_secrets);
+            // A secret value the moves above did not catch is never saved, draft or not.
+            if !draft
+                .problems
+                .iter()
+                .any(|p| p.kind == ProblemKind::SecretValue)
+            {
+                return Ok(Import::Draft(draft));
+            }
+            return Err(Error::Invalid(reader.problems));
+        }
         _ => return Err(Error::Invalid(reader.problems)),
     };
     apply_extras(&mut config, &extras);
@@ -341,12 +399,75 @@ fn import_value(
         })
         .collect();
     problems.extend(config.validate());
-    Ok(Imported {
+    Ok(Import::Ready(Box::new(Imported {
         config,
         found_secrets,
         problems,
         format,
-    })
+    })))
+}
+
+/// An object with `client` or `resources`: a connector, however wrong its values.
+fn is_connector_shaped(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|o| o.contains_key("client") || o.contains_key("resources"))
+}
+
+/// A connector that does not read yet, kept as written: secret values move to references as a
+/// saved connector's do (auth fields, `auth` as text, headers and parameters), the name comes
+/// from the source or the file, and the problems are what the editor will show at their fields.
+fn draft(
+    mut value: Value,
+    extras: &Extras,
+    format: ImportFormat,
+    options: &ImportOptions,
+    header_secrets: Vec<FoundSecret>,
+) -> Draft {
+    let mut found_secrets = header_secrets;
+    crate::literal_secrets::move_literal_secrets(&mut value, &mut found_secrets);
+    let name = value
+        .pointer("/sluice/name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            extras
+                .source_kwargs
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .or_else(|| options.fallback_name.clone())
+        .unwrap_or_else(|| "Imported connector".to_owned());
+    if let Some(object) = value.as_object_mut() {
+        let sluice = object
+            .entry("sluice")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if let Some(sluice) = sluice.as_object_mut() {
+            sluice
+                .entry("name")
+                .or_insert_with(|| Value::String(name.clone()));
+        }
+    }
+    let mut problems: Vec<Problem> = extras
+        .left_out
+        .iter()
+        .map(|left| {
+            Problem::new(
+                left.path.clone(),
+                ProblemKind::LeftOut,
+                left.message.clone(),
+            )
+        })
+        .collect();
+    problems.extend(crate::check_value(&value));
+    Draft {
+        document: value,
+        name,
+        found_secrets,
+        problems,
+        format,
+    }
 }
 
 fn apply_extras(config: &mut ConnectorConfig, extras: &Extras) {

@@ -2,7 +2,9 @@
 //! or not the rest parses, and moved to the keychain by import.
 
 use serde_json::json;
-use sluice_config::{check_value, import, ImportFormat, ImportOptions, ProblemKind};
+use sluice_config::{
+    check_value, import, import_for_editing, Import, ImportFormat, ImportOptions, ProblemKind,
+};
 
 fn secret_paths(value: &serde_json::Value) -> Vec<String> {
     check_value(value)
@@ -145,4 +147,58 @@ fn import_moves_header_and_param_credentials_to_the_keychain() {
         .problems
         .iter()
         .any(|p| p.kind == ProblemKind::SecretValue));
+}
+
+#[test]
+fn a_connector_that_does_not_read_yet_imports_as_a_draft_with_its_secrets_moved_out() {
+    let text = json!({
+        "client": {"base_url": "https://a", "auth": {"type": "bearer", "token": "draft-token-31c9"}},
+        "resources": [{"name": "orders", "endpoint": {"path": "orders",
+            "paginator": {"type": "offset", "limit": "one hundred"}}}]
+    })
+    .to_string();
+    let json = ImportOptions {
+        format: Some(ImportFormat::Json),
+        fallback_name: Some("shop".into()),
+    };
+    // The CLI refuses it, naming the field.
+    let refused = import(&text, &json).expect_err("refused").to_string();
+    assert!(
+        refused.contains("resources[0].endpoint.paginator.limit"),
+        "{refused}"
+    );
+
+    // The app keeps it as written, to fix in the editor at that field.
+    let draft = match import_for_editing(&text, &json).expect("a draft").remove(0) {
+        Import::Draft(draft) => draft,
+        Import::Ready(ready) => panic!("read as ready: {ready:?}"),
+    };
+    let document = &draft.document;
+    assert_eq!(
+        document["resources"][0]["endpoint"]["paginator"]["limit"],
+        json!("one hundred")
+    );
+    assert_eq!(
+        document["client"]["auth"]["token"],
+        json!({"$secret": "token"})
+    );
+    assert_eq!(document["sluice"]["name"], json!("shop"));
+    assert_eq!(draft.name, "shop");
+    assert_eq!(
+        draft
+            .found_secrets
+            .iter()
+            .map(|s| (s.name.as_str(), s.value.as_str()))
+            .collect::<Vec<_>>(),
+        [("token", "draft-token-31c9")]
+    );
+    assert!(!document.to_string().contains("draft-token-31c9"));
+    assert_eq!(
+        draft.problems.first().map(|p| p.path.as_str()),
+        Some("resources[0].endpoint.paginator.limit")
+    );
+    assert!(secret_paths(document).is_empty());
+
+    // Text that is no connector at all is refused either way.
+    assert!(import_for_editing("{\"name\": \"x\"}", &json).is_err());
 }

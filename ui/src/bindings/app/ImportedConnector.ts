@@ -13,4 +13,9 @@ storedSecrets: Array<string>,
  * What the config still gets wrong or what was left out, as `path: message` lines, to fix
  * in the forms.
  */
-problems: Array<string>, };
+problems: Array<string>, 
+/**
+ * For a connector kept as a draft (it did not read yet): the field of its first problem
+ * (`resources[0].endpoint.paginator.limit`), where the app opens the editor.
+ */
+opensAt?: string, };
