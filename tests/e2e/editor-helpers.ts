@@ -64,6 +64,14 @@ export async function openTab(browser: Browser, id: string) {
   await tab.click();
 }
 
+/** Starts a test of the picked resource on the Test tab, once the tab has read the resources. */
+export async function runTest(browser: Browser) {
+  await openTab(browser, "test");
+  const run = await browser.$('[data-testid="run-test"]');
+  await run.waitForEnabled({ timeout: 20_000 });
+  await run.click();
+}
+
 /** Syncs every resource from the Sync tab and waits for the summary to say it succeeded. */
 export async function syncAndWait(browser: Browser) {
   await openTab(browser, "sync");

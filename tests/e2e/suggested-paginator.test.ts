@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { after, before, test } from "node:test";
-import { fill, openSection, openTab, paste, syncAndWait, waitSaved } from "./editor-helpers.ts";
+import { fill, openSection, openTab, paste, runTest, syncAndWait, waitSaved } from "./editor-helpers.ts";
 import { launchApp, startDemoApi, type AppSession } from "./harness.ts";
 
 let app: AppSession;
@@ -46,8 +46,7 @@ test("an empty paginator is flagged, offered offset with its evidence, and after
   );
   await app.screenshot("30-paging-stopped-early");
 
-  await openTab(browser, "test");
-  await (await browser.$('[data-testid="run-test"]')).click();
+  await runTest(browser);
   const texts = await detections(browser);
   assert.ok(texts.some((t) => /^detected single_page/.test(t)), texts.join("\n"));
   const suggested = texts.find((t) => t.startsWith("suggested offset")) ?? "";
@@ -125,8 +124,7 @@ test("from scratch with the forms: a wrong records path and an empty paginator a
   await waitSaved(browser);
 
   // `results` is not in the answer: the Test tab says what is, and offers `data`.
-  await openTab(browser, "test");
-  await (await browser.$('[data-testid="run-test"]')).click();
+  await runTest(browser);
   const warning = await browser.$('[data-testid="test-warning"]');
   await warning.waitForDisplayed({ timeout: 90_000 });
   assert.match(
@@ -137,7 +135,7 @@ test("from scratch with the forms: a wrong records path and an empty paginator a
   await adopt(browser, await detections(browser), "suggested data_selector `data`");
 
   // With the records found, the empty paginator is the next thing the answer points at.
-  await (await browser.$('[data-testid="run-test"]')).click();
+  await runTest(browser);
   await browser.waitUntil(
     async () => (await detections(browser)).some((t) => t.startsWith("suggested offset")),
     { timeout: 90_000, timeoutMsg: "offset was not suggested" },

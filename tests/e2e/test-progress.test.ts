@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { after, before, test } from "node:test";
-import { openTab, paste } from "./editor-helpers.ts";
+import { paste, runTest } from "./editor-helpers.ts";
 import { launchApp, startDemoApi, type AppSession } from "./harness.ts";
 
 let app: AppSession;
@@ -38,8 +38,7 @@ test("a test shows its attempts as they happen, and Cancel stops it", async () =
   await (await browser.$('[data-testid="import-dialog"] button[type="submit"]')).click();
   await (await browser.$('[data-testid="connector-view"]')).waitForDisplayed({ timeout: 20_000 });
 
-  await openTab(browser, "test");
-  await (await browser.$('[data-testid="run-test"]')).click();
+  await runTest(browser);
   await (await browser.$('[data-testid="test-step"]')).waitForDisplayed({ timeout: 10_000 });
   const step = () =>
     browser.execute(() => (document.querySelector('[data-testid="test-step"]') as HTMLElement | null)?.innerText ?? "");

@@ -4,7 +4,7 @@
 // (WCAG contrast: 4.5:1 for text, 3:1 for large or bold text).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { openDemoConnector, openSection, openTab, syncAndWait } from "./editor-helpers.ts";
+import { openDemoConnector, openSection, openTab, runTest, syncAndWait } from "./editor-helpers.ts";
 import { launchApp, type AppSession, type Browser } from "./harness.ts";
 
 let app: AppSession;
@@ -120,10 +120,7 @@ const views: { name: string; open: (browser: Browser) => Promise<void> }[] = [
   {
     name: "test",
     open: async (b) => {
-      await openTab(b, "test");
-      const run = await b.$('[data-testid="run-test"]');
-      await run.waitForEnabled({ timeout: 20_000 });
-      await run.click();
+      await runTest(b);
       await (await b.$('[data-testid="test-summary"]')).waitForDisplayed({ timeout: 90_000 });
     },
   },
