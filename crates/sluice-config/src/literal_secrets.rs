@@ -4,9 +4,10 @@
 //! version of it) just because the reader gave up on that part.
 //!
 //! Covered: auth fields, `auth` given as text, and header and query parameter values under
-//! sensitive names. Not checked: JSON and form bodies and `access_token_request_data`, where no
-//! field name says which value is a secret; `$secret` references work there, so a user can
-//! move one out by hand.
+//! sensitive names, where the document puts them. Not checked: JSON and form bodies and
+//! `access_token_request_data`, where no field name says which value is a secret; `$secret`
+//! references work there, so a user can move one out by hand. A draft import (a document that
+//! does not read, so its keys may stand anywhere) is swept deeper: [`move_secrets_anywhere`].
 
 use serde_json::{Map, Value};
 
@@ -253,4 +254,75 @@ pub fn move_literal_secrets(
     }
     move_named_values(document, known, &mut taken);
     known[before..].to_vec()
+}
+
+/// Keys whose names look sensitive but hold config, not credentials.
+const NOT_SECRET_KEYS: &[&str] = &[
+    "primary_key",
+    "merge_key",
+    "cursor_key",
+    "links_next_key",
+    "token_url",
+    "access_token_url",
+    "client_id",
+    "type",
+    "name",
+    "location",
+];
+
+/// A draft's sweep: a document that did not read may hold its auth at the wrong level, a header
+/// map misspelled or a custom auth type, so every place at any depth is looked at. Moved out:
+/// any auth field name ([`SECRET_AUTH_FIELDS`]) anywhere; under an `auth` object anywhere, any
+/// sensitive name; in any map named like headers, params or cookies, any sensitive name; and
+/// `auth` given as text. Keys that only look sensitive (`primary_key`, `token_url`) stay.
+/// Runs after [`move_literal_secrets`], with the same `known`.
+pub(crate) fn move_secrets_anywhere(document: &mut Value, known: &mut Vec<crate::FoundSecret>) {
+    let mut taken: Vec<String> = known.iter().map(|f| f.name.clone()).collect();
+    crate::import::collect_refs(document, &mut taken);
+    sweep(document, "", None, known, &mut taken);
+}
+
+fn sweep(
+    value: &mut Value,
+    path: &str,
+    parent_key: Option<&str>,
+    known: &mut Vec<crate::FoundSecret>,
+    taken: &mut Vec<String>,
+) {
+    match value {
+        Value::Object(entries) => {
+            let in_auth = parent_key.is_some_and(|k| k.eq_ignore_ascii_case("auth"));
+            let in_named = parent_key.is_some_and(|k| {
+                ["headers", "header", "params", "param", "cookies", "cookie"]
+                    .contains(&k.to_ascii_lowercase().as_str())
+            });
+            for (key, child) in entries.iter_mut() {
+                let at = key_path(path, key);
+                let literal = child.as_str().is_some_and(is_literal);
+                let secret_name = SECRET_AUTH_FIELDS.contains(&key.as_str())
+                    || ((in_auth || in_named)
+                        && is_sensitive_name(key)
+                        && !NOT_SECRET_KEYS.contains(&key.as_str()));
+                if literal && secret_name && !key.starts_with('$') {
+                    move_out(child, key, at, known, taken);
+                } else if literal
+                    && key.eq_ignore_ascii_case("auth")
+                    && child.as_str().is_some_and(|t| !is_auth_type_name(t))
+                {
+                    let mut token = child.take();
+                    move_out(&mut token, "token", at, known, taken);
+                    *child = serde_json::json!({"type": "bearer", "token": token});
+                } else {
+                    sweep(child, &at, Some(key), known, taken);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let at = index_path(path, i);
+                sweep(item, &at, parent_key, known, taken);
+            }
+        }
+        _ => {}
+    }
 }

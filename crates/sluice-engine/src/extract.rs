@@ -795,6 +795,8 @@ struct Totals {
     unread_sequences: usize,
     /// Why the records path set picked no list from the first answer.
     selector_miss: Option<String>,
+    /// A suggested paginator was checked against page 2 (once per run).
+    probed: bool,
 }
 
 impl Totals {
@@ -1091,7 +1093,9 @@ impl Run {
             let record_count = count_records(&body, &selector);
             // A records path that was set but picks no list: say why, with the answer's pick.
             if number == 1 && self.data_selector.is_some() && totals.selector_miss.is_none() {
-                if let Some(miss) = explain_selector(&body, &selector) {
+                if let Some(mut miss) = explain_selector(&body, &selector) {
+                    // It quotes the answer, which may echo a token: redacted like every event.
+                    miss.reason = events.redactor().redact(&miss.reason).into_owned();
                     if let Some(suggested) = &miss.suggested {
                         events.emit(EventKind::Detected {
                             reason: format!(
@@ -1125,17 +1129,21 @@ impl Run {
                     // number: a test asks for page 2 that way first and offers it only if page 2
                     // is new (a sync leaves it to the warning, without the extra request).
                     let checked = match kind {
-                        "offset" | "page_number" if self.preview.is_some() => Some(
-                            self.second_page(
-                                &proposal.paginator,
-                                &request,
-                                &view,
-                                record_count,
-                                &selector,
-                                events,
+                        // Once per run: a child's sequences (one per parent) would each ask.
+                        "offset" | "page_number" if self.preview.is_some() && !totals.probed => {
+                            totals.probed = true;
+                            Some(
+                                self.second_page(
+                                    &proposal.paginator,
+                                    &request,
+                                    &view,
+                                    record_count,
+                                    &selector,
+                                    events,
+                                )
+                                .await,
                             )
-                            .await,
-                        ),
+                        }
                         _ => None,
                     };
                     let confirmed = match checked {

@@ -167,9 +167,10 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
             setTyped(e.currentTarget.value);
             setNote(null);
           }}
-          // Leaving the field stores what was typed, as Enter does.
+          // Leaving the field stores what was typed, as Enter does; switching to another window
+          // (to copy the rest of a token) is not leaving it.
           onBlur={() => {
-            if (typed !== "") void store();
+            if (typed !== "" && document.hasFocus()) void store();
           }}
           onKeyDown={(e) => {
             if (e.key === "Enter") {
@@ -190,7 +191,13 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
           Store in keychain
         </button>
         {status?.isSet && !status.fromEnvironment && (
-          <button type="button" class="button small ghost" disabled={busy} onClick={() => void remove()}>
+          <button
+            type="button"
+            class="button small ghost"
+            disabled={busy}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => void remove()}
+          >
             Remove value
           </button>
         )}
@@ -200,7 +207,7 @@ function KeychainValue({ path, label, name, hint, onPlain }: { path: Path; label
         {onPlain && (
           <>
             {" "}
-            <button type="button" class="link" onClick={onPlain}>
+            <button type="button" class="link" onMouseDown={(e) => e.preventDefault()} onClick={onPlain}>
               Write it in the connector instead
             </button>
           </>

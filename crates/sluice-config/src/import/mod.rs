@@ -3,6 +3,7 @@
 //! out of the config (and handed to the caller for the keychain), and missing Sluice settings
 //! (name, pipeline name) are filled in.
 
+mod curl;
 pub mod python;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,8 @@ pub enum ImportFormat {
     Yaml,
     Python,
     Markdown,
+    /// One or more `curl` commands, as API docs show them.
+    Curl,
 }
 
 impl ImportFormat {
@@ -35,6 +38,7 @@ impl ImportFormat {
             "yaml" | "yml" => ImportFormat::Yaml,
             "py" => ImportFormat::Python,
             "md" | "markdown" => ImportFormat::Markdown,
+            "sh" | "curl" => ImportFormat::Curl,
             _ => return None,
         })
     }
@@ -157,6 +161,7 @@ fn read_all(text: &str, options: &ImportOptions) -> Result<Vec<(Value, Extras, I
         ImportFormat::Json => (vec![(read_json(text)?, Extras::default())], format),
         ImportFormat::Yaml => (vec![(read_yaml(text)?, Extras::default())], format),
         ImportFormat::Python => (read_python_text(text)?, format),
+        ImportFormat::Curl => (vec![read_curl_text(text)?], format),
     };
     Ok(found
         .into_iter()
@@ -174,6 +179,8 @@ fn guess_format(text: &str) -> ImportFormat {
         ImportFormat::Markdown
     } else if trimmed.starts_with('{') && serde_json::from_str::<Value>(text).is_ok() {
         ImportFormat::Json
+    } else if curl::looks_like_curl(text) {
+        ImportFormat::Curl
     } else if text.contains("rest_api_source")
         || text.contains("import dlt")
         || text.contains("rest_api_resources")
@@ -211,6 +218,30 @@ struct Extras {
 
 /// The connectors read from a text, each with what was found around it.
 type Found = Vec<(Value, Extras)>;
+
+/// cURL commands as one connector, with what they held that it cannot as left-out notes.
+fn read_curl_text(text: &str) -> Result<(Value, Extras)> {
+    let (value, notes) = curl::read_curl(text).map_err(|message| Error::Syntax {
+        format: "cURL",
+        line: None,
+        message,
+    })?;
+    let left_out = notes
+        .into_iter()
+        .map(|(index, message)| python::LeftOut {
+            path: format!("resources[{index}]"),
+            line: 0,
+            message,
+        })
+        .collect();
+    Ok((
+        value,
+        Extras {
+            left_out,
+            ..Extras::default()
+        },
+    ))
+}
 
 fn read_python_text(text: &str) -> Result<Found> {
     match python::read_python(text) {
@@ -289,6 +320,11 @@ fn read_markdown(text: &str) -> Result<(Found, ImportFormat)> {
             "yaml" | "yml" => read_yaml(body).map(|v| (one(v), ImportFormat::Yaml)),
             "python" | "py" | "python3" | "" => {
                 read_python_text(body).map(|found| (found, ImportFormat::Python))
+            }
+            "bash" | "sh" | "shell" | "console" | "zsh" | "curl" | "cmd"
+                if curl::looks_like_curl(body) =>
+            {
+                read_curl_text(body).map(|found| (vec![found], ImportFormat::Curl))
             }
             _ => continue,
         };
@@ -371,7 +407,8 @@ fn import_value(
         Some(config) if reader.problems.is_empty() => config,
         _ if keep_drafts && is_connector_shaped(&value) => {
             let draft = draft(value, &extras, format, options, header_secrets);
-            // A secret value the moves above did not catch is never saved, draft or not.
+            // The sweep covers every place the saved-document check looks at and more; should
+            // that check still find a secret value, the draft is refused, never saved.
             if !draft
                 .problems
                 .iter()
@@ -415,8 +452,9 @@ fn is_connector_shaped(value: &Value) -> bool {
 }
 
 /// A connector that does not read yet, kept as written: secret values move to references as a
-/// saved connector's do (auth fields, `auth` as text, headers and parameters), the name comes
-/// from the source or the file, and the problems are what the editor will show at their fields.
+/// saved connector's do, and then by the deeper sweep a document with misplaced keys needs
+/// (`move_secrets_anywhere`); the name comes from the source or the file, and the problems are
+/// what the editor will show at their fields.
 fn draft(
     mut value: Value,
     extras: &Extras,
@@ -426,6 +464,7 @@ fn draft(
 ) -> Draft {
     let mut found_secrets = header_secrets;
     crate::literal_secrets::move_literal_secrets(&mut value, &mut found_secrets);
+    crate::literal_secrets::move_secrets_anywhere(&mut value, &mut found_secrets);
     let name = value
         .pointer("/sluice/name")
         .and_then(Value::as_str)

@@ -202,3 +202,83 @@ fn a_connector_that_does_not_read_yet_imports_as_a_draft_with_its_secrets_moved_
     // Text that is no connector at all is refused either way.
     assert!(import_for_editing("{\"name\": \"x\"}", &json).is_err());
 }
+
+#[test]
+fn a_drafts_misplaced_secrets_are_moved_out_too() {
+    // Keys at the wrong level or misspelled are what make a document a draft: the secrets in
+    // them must not reach the database either.
+    let text = json!({
+        "client": {"base_url": "https://a", "token": "misplaced-1",
+                   "header": {"Authorization": "Bearer misplaced-2"}},
+        "auth": {"token": "misplaced-3"},
+        "resources": [{"name": "orders", "primary_key": "id",
+                       "auth": {"type": "my_auth", "secret_key": "misplaced-4"},
+                       "endpoint": {"path": "orders", "token_url": "https://a/token"}}]
+    })
+    .to_string();
+    let options = ImportOptions {
+        format: Some(ImportFormat::Json),
+        ..ImportOptions::default()
+    };
+    let draft = match import_for_editing(&text, &options)
+        .expect("a draft")
+        .remove(0)
+    {
+        Import::Draft(draft) => draft,
+        Import::Ready(ready) => panic!("read as ready: {ready:?}"),
+    };
+    let saved = draft.document.to_string();
+    for n in 1..=4 {
+        assert!(
+            !saved.contains(&format!("misplaced-{n}")),
+            "misplaced-{n} is in {saved}"
+        );
+    }
+    let mut moved: Vec<&str> = draft
+        .found_secrets
+        .iter()
+        .map(|s| s.value.as_str())
+        .collect();
+    moved.sort_unstable();
+    assert_eq!(
+        moved,
+        [
+            "Bearer misplaced-2",
+            "misplaced-1",
+            "misplaced-3",
+            "misplaced-4"
+        ]
+    );
+    // What only looks sensitive stays as written.
+    assert_eq!(draft.document["resources"][0]["primary_key"], json!("id"));
+    assert_eq!(
+        draft.document["resources"][0]["endpoint"]["token_url"],
+        json!("https://a/token")
+    );
+}
+
+#[test]
+fn a_pasted_curl_command_becomes_a_connector_whose_credentials_go_to_the_keychain() {
+    let text = "curl -s 'https://api.example.com/v1/orders?status=open' \\\n  -H 'Authorization: Bearer sk_curl_55a1' \\\n  -H 'Accept: application/json'";
+    let imported = import(text, &ImportOptions::default()).expect("imports");
+    assert_eq!(imported.format, ImportFormat::Curl);
+    assert_eq!(
+        imported
+            .found_secrets
+            .iter()
+            .map(|s| (s.name.as_str(), s.value.as_str()))
+            .collect::<Vec<_>>(),
+        [("token", "sk_curl_55a1")]
+    );
+    let saved = serde_json::to_value(&imported.config).expect("json");
+    assert!(!saved.to_string().contains("sk_curl_55a1"), "{saved}");
+    assert_eq!(
+        saved["client"]["auth"]["token"],
+        json!({"$secret": "token"})
+    );
+    assert_eq!(
+        saved["resources"][0]["endpoint"]["params"],
+        json!({"status": "open"})
+    );
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+}
