@@ -217,7 +217,12 @@ pub async fn import_connector(
                 (name, config, ready.found_secrets, ready.problems, None)
             }
             sluice_config::Import::Draft(draft) => {
-                let opens_at = draft.problems.first().map(|p| p.path.clone());
+                // The first field to fix: not a note on what was left out, nor a warning.
+                let opens_at = draft
+                    .problems
+                    .iter()
+                    .find(|p| p.kind != sluice_config::ProblemKind::LeftOut && !p.is_warning())
+                    .map(|p| p.path.clone());
                 (
                     draft.name,
                     draft.document,

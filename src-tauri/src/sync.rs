@@ -253,9 +253,19 @@ pub async fn preview_resource(
     pages: u32,
     on_event: Channel<EngineEvent>,
 ) -> CommandResult<ResourcePreview> {
-    let (connector, config) = connector_and_config(&state, id).await?;
-    let engine = engine(&state, &connector, config, preview_options(pages))?;
+    // Registered first, so a Cancel pressed while the connector is read is not lost.
     let stop = state.tests.start(id);
+    let prepared = match connector_and_config(&state, id).await {
+        Ok((connector, config)) => engine(&state, &connector, config, preview_options(pages)),
+        Err(error) => Err(error),
+    };
+    let engine = match prepared {
+        Ok(engine) => engine,
+        Err(error) => {
+            state.tests.end(id, &stop);
+            return Err(error);
+        }
+    };
     let report = sluice_engine::preview_resource_live(
         &engine,
         &resource,
@@ -276,7 +286,8 @@ pub async fn cancel_preview(state: State<'_, AppState>, id: i64) -> CommandResul
 }
 
 /// Tests running now, by connector id: a new test of the same connector replaces the old one's
-/// entry, so Cancel always stops the one on screen.
+/// entry, so Cancel stops the newest (the Test tab's, unless the editor's field sampling of a
+/// parent started after it).
 #[derive(Default)]
 pub struct Testing(Mutex<HashMap<i64, Arc<tokio::sync::Notify>>>);
 

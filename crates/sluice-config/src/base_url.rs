@@ -35,8 +35,8 @@ pub fn base_url_problem(raw: &str) -> Option<String> {
     };
     if parsed.query().is_some() {
         return Some(
-            "has a query string (`?...`): dlt adds each endpoint path to the base URL and drops \
-             it; put query parameters under the resource's params"
+            "has a query string (`?...`): dlt adds each endpoint path after it, inside the \
+             query; put query parameters under the resource's params"
                 .into(),
         );
     }

@@ -121,6 +121,8 @@ export function Editor({ id, onSaved, start }: { id: number; onSaved?: () => voi
     };
   }, [id, refreshSecrets]);
 
+  // "Add a resource" from the Overview adds one, once: not again when the section reopens.
+  const [pendingAdd, setPendingAdd] = useState(start?.addResource ?? false);
   // Sent here to a field (an import's first problem): show it and put the cursor in it, once.
   const focused = useRef(false);
   useEffect(() => {
@@ -320,7 +322,11 @@ export function Editor({ id, onSaved, start }: { id: number; onSaved?: () => voi
             </Section>
           )}
           {section === "resources" && (
-            <ResourcesSection addOnOpen={start?.addResource ?? false} openIndex={resourceIndex(start?.field)} />
+            <ResourcesSection
+              addOnOpen={pendingAdd}
+              onAdded={() => setPendingAdd(false)}
+              openIndex={resourceIndex(start?.field)}
+            />
           )}
           {section === "pipeline" && <PipelineSection />}
           {section === "json" && <JsonView />}

@@ -18,7 +18,15 @@ export function resourceName(entry: unknown, index: number): string {
  * `addOnOpen`: the user came from "Add a resource" elsewhere, so one is added at once;
  * `openIndex`: the resource to show first (the one a problem is in).
  */
-export function ResourcesSection({ addOnOpen = false, openIndex }: { addOnOpen?: boolean; openIndex?: number }) {
+export function ResourcesSection({
+  addOnOpen = false,
+  onAdded,
+  openIndex,
+}: {
+  addOnOpen?: boolean;
+  onAdded?: () => void;
+  openIndex?: number;
+}) {
   const { config, set, problemsAt } = useEditor();
   const raw = getIn(config, ["resources"]);
   const resources: Json[] = Array.isArray(raw) ? raw : [];
@@ -39,6 +47,7 @@ export function ResourcesSection({ addOnOpen = false, openIndex }: { addOnOpen?:
     if (addOnOpen && !added.current) {
       added.current = true;
       add();
+      onAdded?.();
     }
   }, [addOnOpen]);
   const move = (from: number, to: number) => {

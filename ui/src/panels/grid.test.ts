@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { fittedWidth, MIN_COLUMN_WIDTH, nestedName, parseFilter, ROW_HEIGHT, visibleRange } from "./grid";
+import { fittedWidth, MIN_COLUMN_WIDTH, nestedName, parseFilter, ROW_HEIGHT, scrollTopFor, visibleRange } from "./grid";
 
 describe("filter boxes", () => {
   test("read comparisons, emptiness and plain text", () => {
@@ -21,6 +21,16 @@ describe("the virtual scroll", () => {
     expect(r.top).toBe(ROW_HEIGHT * 50);
     expect(r.height).toBe(ROW_HEIGHT * 1000);
     expect(r.count).toBe(11);
+  });
+
+  test("scrolls a picked row into view in millions of rows", () => {
+    // A pixel stands for more than one row there, so the row is in view, not always first.
+    const total = 10_000_000;
+    for (const row of [0, 1, 123_456, 5_000_000, total - 20, total - 1]) {
+      const r = visibleRange(scrollTopFor(row, 280, total), 280, total);
+      expect(row).toBeGreaterThanOrEqual(r.first);
+      expect(row).toBeLessThan(r.first + r.count - 1);
+    }
   });
 
   test("maps the scrollbar proportionally for millions of rows and reaches the last row", () => {

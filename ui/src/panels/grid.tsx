@@ -83,6 +83,16 @@ export function visibleRange(scrollTop: number, viewport: number, total: number)
   return { first, count, top: scrollTop, height };
 }
 
+/** The scroll position at which visibleRange shows `row` first (the inverse of its mapping). */
+export function scrollTopFor(row: number, viewport: number, total: number): number {
+  const count = Math.ceil(viewport / ROW_HEIGHT) + 1;
+  const full = total * ROW_HEIGHT;
+  const height = Math.min(full, MAX_SCROLL_PX);
+  if (full <= MAX_SCROLL_PX) return row * ROW_HEIGHT;
+  const rows = Math.max(1, total - count + 1);
+  return Math.floor((Math.min(row, rows) / rows) * Math.max(0, height - viewport));
+}
+
 type Props = {
   id: number;
   table: TableSummary;
@@ -116,16 +126,15 @@ export function Grid({ id, table, filters, sort, onSort, onFilterText, filterTex
   const inFlight = useRef(new Set<number>());
   const generation = useRef(0);
 
-  // Another table starts with its own widths and nothing picked.
-  useEffect(() => {
-    setWidths({});
-    setPicked(null);
-    setViewing(false);
-  }, [table.name]);
+  // Another table starts with its own widths.
+  useEffect(() => setWidths({}), [table.name]);
 
-  // A new table, sort or filter starts from the top with nothing cached.
+  // A new table, sort or filter starts from the top with nothing cached and nothing picked (a
+  // picked row number would now be another record).
   const queryKey = JSON.stringify([table.name, sort, filters]);
   useEffect(() => {
+    setPicked(null);
+    setViewing(false);
     generation.current += 1;
     inFlight.current.clear();
     setWindows(new Map());
@@ -227,11 +236,14 @@ export function Grid({ id, table, filters, sort, onSort, onFilterText, filterTex
     setPicked({ row, column });
     const el = scroller.current;
     if (!el) return;
-    // Bring the picked row into view (one pixel per pixel below the proportional limit).
+    // Bring the picked row into view: one pixel per pixel below the proportional limit, else
+    // the scroll position visibleRange maps to that row.
     const rowTop = row * ROW_HEIGHT;
     if (range.height === known * ROW_HEIGHT) {
       if (rowTop < el.scrollTop) el.scrollTop = rowTop;
       else if (rowTop + ROW_HEIGHT > el.scrollTop + viewport) el.scrollTop = rowTop + ROW_HEIGHT - viewport;
+    } else if (row < range.first || row >= range.first + range.count - 1) {
+      el.scrollTop = scrollTopFor(row, viewport, known);
     }
     const left = NUMBER_WIDTH + columns.slice(0, column).reduce((sum, c) => sum + widthOf(c), 0);
     const pinned = NUMBER_WIDTH + (columns[0] ? widthOf(columns[0]) : 0);
