@@ -41,7 +41,7 @@ export function ImportDialog({ onImported, onCancel }: Props) {
       <form onSubmit={submit} noValidate>
         <h2 id="import-title">Import a connector</h2>
         <div class={error ? "field invalid" : "field"}>
-          <label for="import-text">dlt code, a document containing it, JSON or YAML</label>
+          <label for="import-text">dlt code, a document containing it, JSON, YAML or cURL commands</label>
           <textarea
             id="import-text"
             rows={14}
@@ -58,11 +58,11 @@ export function ImportDialog({ onImported, onCancel }: Props) {
             only their names.
           </small>
           <label class="file-pick">
-            Or open a file (JSON, YAML, Python or markdown):{" "}
+            Or open a file (JSON, YAML, Python, markdown or a shell script of curl commands):{" "}
             <input
               type="file"
               data-testid="import-file"
-              accept=".json,.yaml,.yml,.py,.md,.txt"
+              accept=".json,.yaml,.yml,.py,.md,.txt,.sh,.curl"
               onChange={(e) => {
                 const file = e.currentTarget.files?.[0];
                 if (!file) return;

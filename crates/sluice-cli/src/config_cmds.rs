@@ -64,6 +64,8 @@ pub enum InputFormat {
     Yaml,
     Python,
     Markdown,
+    /// `curl` commands, one resource each.
+    Curl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -85,6 +87,7 @@ impl From<InputFormat> for ImportFormat {
             InputFormat::Yaml => ImportFormat::Yaml,
             InputFormat::Python => ImportFormat::Python,
             InputFormat::Markdown => ImportFormat::Markdown,
+            InputFormat::Curl => ImportFormat::Curl,
         }
     }
 }
