@@ -621,6 +621,9 @@ fn resource(request: &Request, name: &str, path: &str, auth_header: Option<&str>
             params.insert(k.to_owned(), Value::String(v.to_owned()));
         }
     }
+    if let Some(paginator) = guess_paginator(&mut params) {
+        endpoint.insert("paginator".into(), paginator);
+    }
     if !params.is_empty() {
         endpoint.insert("params".into(), Value::Object(params));
     }
@@ -674,6 +677,41 @@ fn resource(request: &Request, name: &str, path: &str, auth_header: Option<&str>
         endpoint.insert("headers".into(), Value::Object(headers));
     }
     json!({"name": name, "endpoint": endpoint})
+}
+
+/// Page-size parameter names, `limit` first.
+const SIZE_PARAMS: [&str; 5] = ["limit", "per_page", "page_size", "size", "count"];
+
+/// The paginator a command's query shows it pages with, its page parameters taken out of
+/// `params` (the paginator writes them): `offset` with a page size → offset from there;
+/// `page` → page_number from that page. Both stop at the first empty page (no `total` is
+/// assumed, which dlt's defaults would require); the Test tab suggests a `total` when the
+/// answer has one.
+fn guess_paginator(params: &mut Map<String, Value>) -> Option<Value> {
+    let number = |params: &Map<String, Value>, key: &str| {
+        params
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let size = SIZE_PARAMS
+        .iter()
+        .find_map(|&name| number(params, name).map(|n| (name, n)));
+    if let (Some(offset), Some((size_param, limit))) = (number(params, "offset"), size) {
+        params.remove("offset");
+        params.remove(size_param);
+        let mut paginator = json!({"type": "offset", "limit": limit, "total_path": null});
+        if offset > 0 {
+            paginator["offset"] = json!(offset);
+        }
+        if size_param != "limit" {
+            paginator["limit_param"] = json!(size_param);
+        }
+        return Some(paginator);
+    }
+    let page = number(params, "page")?;
+    params.remove("page");
+    Some(json!({"type": "page_number", "base_page": page, "page": page, "total_path": null}))
 }
 
 #[cfg(test)]
@@ -853,6 +891,31 @@ mod tests {
                 "form field `file=@a.png` (a file upload) was left out",
                 "the body comes from the file `body.json`, which was left out"
             ]
+        );
+    }
+
+    #[test]
+    fn offset_and_page_parameters_become_the_paginator() {
+        let endpoint =
+            |text: &str| read_curl(text).expect("reads").0["resources"][0]["endpoint"].clone();
+        assert_eq!(
+            endpoint("curl 'https://a.example/v1/events?offset=0&limit=100&kind=x'"),
+            json!({"path": "events", "params": {"kind": "x"},
+                   "paginator": {"type": "offset", "limit": 100, "total_path": null}})
+        );
+        assert_eq!(
+            endpoint("curl 'https://a.example/v1/events?offset=200&per_page=50'")["paginator"],
+            json!({"type": "offset", "limit": 50, "total_path": null, "offset": 200,
+                   "limit_param": "per_page"})
+        );
+        assert_eq!(
+            endpoint("curl 'https://a.example/v1/events?page=1&per_page=50'"),
+            json!({"path": "events", "params": {"per_page": "50"},
+                   "paginator": {"type": "page_number", "base_page": 1, "page": 1, "total_path": null}})
+        );
+        assert_eq!(
+            endpoint("curl 'https://a.example/v1/events?page=first'").get("paginator"),
+            None
         );
     }
 

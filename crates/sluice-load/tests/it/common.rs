@@ -24,6 +24,7 @@ pub fn secret(name: &str) -> Result<SecretValue, String> {
     match name {
         "client_id" => Ok(SecretValue::new(DEMO_CLIENT_ID.to_owned())),
         "client_secret" => Ok(SecretValue::new(DEMO_CLIENT_SECRET.to_owned())),
+        "token" => Ok(SecretValue::new(sluice_demo::DEMO_TOKEN.to_owned())),
         other => Err(format!("no secret named `{other}`")),
     }
 }

@@ -5,6 +5,7 @@ mod browse;
 mod common;
 mod dispositions;
 mod hostile;
+mod imports;
 mod layout;
 mod parity;
 mod sql_box;
