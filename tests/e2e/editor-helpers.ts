@@ -72,6 +72,17 @@ export async function runTest(browser: Browser) {
   await run.click();
 }
 
+/** Whether the app's database (with its write-ahead log) holds `text`: a secret never may. */
+export function databaseHolds(dataDir: string, text: string): boolean {
+  return ["sluice.sqlite", "sluice.sqlite-wal"].some((file) => {
+    try {
+      return readFileSync(join(dataDir, file), "latin1").includes(text);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Syncs every resource from the Sync tab and waits for the summary to say it succeeded. */
 export async function syncAndWait(browser: Browser) {
   await openTab(browser, "sync");

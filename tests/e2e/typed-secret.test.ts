@@ -2,10 +2,8 @@
 // its field and never reaches the app's database, autosave or not. Plain http:// to another
 // computer is a warning at its field that does not stop the save.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { choose, fill, openDemoConnector, openSection, openTab, waitSaved } from "./editor-helpers.ts";
+import { choose, databaseHolds, fill, openDemoConnector, openSection, openTab, waitSaved } from "./editor-helpers.ts";
 import { launchApp, type AppSession } from "./harness.ts";
 
 const TOKEN = "Bearer typed-into-a-header-5f1c9a";
@@ -19,16 +17,6 @@ before(async () => {
 after(async () => {
   await app?.close();
 });
-
-function databaseHolds(text: string): boolean {
-  return ["sluice.sqlite", "sluice.sqlite-wal"].some((file) => {
-    try {
-      return readFileSync(join(app.dataDir, file), "latin1").includes(text);
-    } catch {
-      return false;
-    }
-  });
-}
 
 test("plain http:// to another computer is a warning at the base URL, and the edit is saved", async () => {
   const { browser } = app;
@@ -46,7 +34,7 @@ test("plain http:// to another computer is a warning at the base URL, and the ed
   await warning.waitForDisplayed({ timeout: 10_000 });
   assert.match(await warning.getText(), /http:\/\/api\.example\.com is not encrypted/);
   await waitSaved(browser);
-  assert.equal(databaseHolds("http://api.example.com/v1"), true, "a warning does not stop the save");
+  assert.equal(databaseHolds(app.dataDir, "http://api.example.com/v1"), true, "a warning does not stop the save");
   assert.equal(await (await browser.$(".section-tab .count")).isExisting(), false, "a warning is not counted as a problem");
   await app.screenshot("plain-http-warning");
 
@@ -86,7 +74,7 @@ test("a secret typed and left is stored, and the field says it is pending until 
   await app.screenshot("secret-stored-on-leave");
   await waitSaved(browser);
   for (const token of ["typed-then-left-7d2e41", "typed-then-blurred-93ac05"]) {
-    assert.equal(databaseHolds(token), false, `${token} is in sluice.sqlite`);
+    assert.equal(databaseHolds(app.dataDir, token), false, `${token} is in sluice.sqlite`);
   }
 });
 
@@ -107,5 +95,5 @@ test("a token typed into a header value is a problem at the field and is not sav
 
   // Autosave runs a second or so after typing stops; give it several chances to leak.
   await browser.pause(3_000);
-  assert.equal(databaseHolds("typed-into-a-header-5f1c9a"), false, "the token is in sluice.sqlite");
+  assert.equal(databaseHolds(app.dataDir, "typed-into-a-header-5f1c9a"), false, "the token is in sluice.sqlite");
 });
