@@ -7,7 +7,7 @@ use tokio::sync::Mutex;
 
 use crate::error::{CommandError, CommandResult};
 
-pub const DEMO_NAME: &str = "Demo shop";
+pub use sluice_demo::DEMO_CONNECTOR_NAME as DEMO_NAME;
 
 /// The port the demo API prefers, so the demo connector's URL stays the same across launches and
 /// works from the CLI too; another free port is used when something else holds it.
@@ -51,59 +51,9 @@ fn options(port: u16) -> DemoOptions {
     }
 }
 
-/// The demo connector: seed-shaped resources behind OAuth2 client credentials, with offset and
-/// cursor pagination, a parent/child pair and an incremental resource.
+/// The demo connector (see [`sluice_demo::demo_connector`]).
 pub fn demo_config(base_url: &str) -> Value {
-    json!({
-        "client": {
-            "base_url": base_url,
-            "auth": {
-                "type": "oauth2_client_credentials",
-                "access_token_url": format!("{base_url}/oauth/token"),
-                "client_id": { "$secret": "client_id" },
-                "client_secret": { "$secret": "client_secret" }
-            }
-        },
-        "resource_defaults": {
-            "primary_key": "id",
-            "write_disposition": "merge",
-            "endpoint": { "data_selector": "data" }
-        },
-        "resources": [
-            {
-                "name": "marketing_data",
-                "endpoint": {
-                    "path": "/v1/marketing_data",
-                    "paginator": { "type": "offset", "limit": 100 }
-                }
-            },
-            {
-                "name": "organizations",
-                "endpoint": {
-                    "path": "/v1/support/organizations",
-                    "paginator": { "type": "cursor", "cursor_path": "next_cursor", "cursor_param": "cursor" }
-                }
-            },
-            {
-                "name": "members",
-                "include_from_parent": ["id"],
-                "endpoint": {
-                    "path": "/v1/support/organizations/{resources.organizations.id}/members",
-                    "paginator": { "type": "cursor", "cursor_path": "next_cursor", "cursor_param": "cursor" }
-                }
-            },
-            {
-                "name": "tickets",
-                "endpoint": {
-                    "path": "/v1/support/tickets",
-                    "params": { "updated_since": "{incremental.start_value}" },
-                    "incremental": { "cursor_path": "updated_at", "initial_value": "2020-01-01T00:00:00Z" },
-                    "paginator": { "type": "cursor", "cursor_path": "next_cursor", "cursor_param": "cursor" }
-                }
-            }
-        ],
-        "sluice": { "name": DEMO_NAME }
-    })
+    sluice_demo::demo_connector(base_url)
 }
 
 /// Points an existing demo connector at the port the demo API runs on now, leaving whatever

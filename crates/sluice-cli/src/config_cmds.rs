@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use sluice_config::{
-    ConnectorConfig, ExportFormat, ImportFormat, ImportOptions, Imported, Problem,
+    ConnectorConfig, ExportFormat, ImportFormat, ImportOptions, Imported, OperationChoice, Problem,
 };
 
 /// A connector file, and which of its connectors to use when it holds several.
@@ -24,6 +24,13 @@ pub struct ConnectorFile {
     /// connector).
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
+    /// For an OpenAPI document: import the operations whose path matches GLOB (`*` matches
+    /// anything, `/` included). Repeatable.
+    #[arg(long = "path", value_name = "GLOB")]
+    pub paths: Vec<String>,
+    /// For an OpenAPI document: import the operations with this tag. Repeatable.
+    #[arg(long = "tag", value_name = "NAME")]
+    pub tags: Vec<String>,
 }
 
 /// Check a connector file and report every problem with its path.
@@ -66,6 +73,8 @@ pub enum InputFormat {
     Markdown,
     /// `curl` commands, one resource each.
     Curl,
+    /// An OpenAPI 3 or Swagger 2 document (JSON or YAML); choose operations with --path, --tag.
+    Openapi,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,6 +97,7 @@ impl From<InputFormat> for ImportFormat {
             InputFormat::Python => ImportFormat::Python,
             InputFormat::Markdown => ImportFormat::Markdown,
             InputFormat::Curl => ImportFormat::Curl,
+            InputFormat::Openapi => ImportFormat::OpenApi,
         }
     }
 }
@@ -106,7 +116,9 @@ impl From<OutputFormat> for ExportFormat {
 
 fn report(problems: &[Problem]) {
     for problem in problems {
-        if problem.is_warning() {
+        if problem.kind == sluice_config::ProblemKind::Guessed {
+            eprintln!("guessed: {problem}");
+        } else if problem.is_warning() {
             eprintln!("warning: {problem}");
         } else {
             eprintln!("{problem}");
@@ -135,6 +147,11 @@ pub(crate) fn read(input: &ConnectorFile) -> anyhow::Result<Imported> {
     let options = ImportOptions {
         format: format_of(path, input.input_format),
         fallback_name: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+        operations: OperationChoice {
+            paths: input.paths.clone(),
+            tags: input.tags.clone(),
+            ids: Vec::new(),
+        },
     };
     match sluice_config::import_all(&text, &options) {
         Ok(all) => pick_source(all, input.source.as_deref(), path),
@@ -265,11 +282,11 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
         imported.config.to_json_string()?
     };
     write_out(args.output.as_deref(), &text)?;
-    if imported.problems.is_empty() {
-        Ok(())
-    } else {
-        report(&imported.problems);
-        Err(problems_error(imported.problems.len()))
+    report(&imported.problems);
+    // What an import guessed is said, and never fails it.
+    match imported.problems.iter().filter(|p| !p.is_warning()).count() {
+        0 => Ok(()),
+        errors => Err(problems_error(errors)),
     }
 }
 
@@ -277,9 +294,10 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
 pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let imported = read(&args.input)?;
     note_found_secrets(&imported);
-    if !imported.problems.is_empty() {
-        report(&imported.problems);
-        return Err(problems_error(imported.problems.len()));
+    report(&imported.problems);
+    let errors = imported.problems.iter().filter(|p| !p.is_warning()).count();
+    if errors > 0 {
+        return Err(problems_error(errors));
     }
     let config: &ConnectorConfig = &imported.config;
     let text = sluice_config::export(config, args.format.into())?;

@@ -44,12 +44,15 @@ pub enum ProblemKind {
     /// A warning, not an error: it works, but sends data or credentials where anyone on the
     /// network can read them. Never blocks a save or a sync.
     Insecure,
+    /// A value an import chose from an API description's hints (a paginator from parameter
+    /// names, a primary key from an `id` property): a note to check, never blocking.
+    Guessed,
 }
 
 impl Problem {
     /// A warning shown at its field; everything else is an error that stops a sync.
     pub fn is_warning(&self) -> bool {
-        self.kind == ProblemKind::Insecure
+        matches!(self.kind, ProblemKind::Insecure | ProblemKind::Guessed)
     }
 
     pub fn new(path: impl Into<String>, kind: ProblemKind, message: impl Into<String>) -> Self {

@@ -66,7 +66,8 @@
 //!
 //! # Control endpoints (no auth, never faulted)
 //!
-//! `GET /` lists the endpoints and credentials; `GET /health`; `GET /admin/stats`;
+//! `GET /` lists the endpoints and credentials; `GET /openapi.json` describes the `/v1` and
+//! `/paging` endpoints as OpenAPI 3.1 ([`openapi_document`]); `GET /health`; `GET /admin/stats`;
 //! `POST /admin/advance` changes tickets as described on [`DemoServer::advance`];
 //! `POST /admin/revoke_tokens` invalidates every issued OAuth2 token.
 //!
@@ -93,11 +94,13 @@ macro_rules! w {
 }
 
 mod auth;
+mod connector;
 mod elsewhere;
 mod error;
 mod faults;
 mod hostile;
 mod http;
+mod openapi;
 mod options;
 mod paging;
 mod records;
@@ -108,8 +111,10 @@ pub use auth::{
     API_KEY_COOKIE, API_KEY_HEADER, API_KEY_QUERY_PARAM, DEMO_API_KEY, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME, TOKEN_PATH,
 };
+pub use connector::{demo_connector, DEMO_CONNECTOR_NAME};
 pub use elsewhere::RecordedRequest;
 pub use error::{Error, Result};
+pub use openapi::describe as openapi_document;
 pub use options::{
     DemoOptions, FaultOptions, RetryAfterFormat, DEFAULT_RECORDS, DEFAULT_SEED,
     DEFAULT_TOKEN_LIFETIME,

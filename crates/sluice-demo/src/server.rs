@@ -250,6 +250,7 @@ fn router(state: Arc<DemoState>) -> Router {
             "/health",
             get(|| async { http::json(r#"{"status":"ok"}"#.into()) }),
         )
+        .route("/openapi.json", get(crate::openapi::document))
         .route("/admin/stats", get(admin_stats))
         .route("/admin/advance", post(admin_advance))
         .route("/admin/revoke_tokens", post(admin_revoke_tokens))

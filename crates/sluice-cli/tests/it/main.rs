@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod kill;
+mod openapi;
 mod preview;
 mod secrets;
 mod sync;

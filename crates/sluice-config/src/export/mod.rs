@@ -839,6 +839,7 @@ mod client_auth_tests {
             &crate::ImportOptions {
                 format: Some(crate::ImportFormat::Python),
                 fallback_name: None,
+                ..crate::ImportOptions::default()
             },
         )
         .expect("the exported script imports");

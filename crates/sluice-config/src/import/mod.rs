@@ -4,6 +4,7 @@
 //! (name, pipeline name) are filled in.
 
 mod curl;
+pub mod openapi;
 pub mod python;
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,9 @@ pub enum ImportFormat {
     Markdown,
     /// One or more `curl` commands, as API docs show them.
     Curl,
+    /// An OpenAPI 3 or Swagger 2 document, JSON or YAML: the chosen operations become resources.
+    #[serde(rename = "openapi")]
+    OpenApi,
 }
 
 impl ImportFormat {
@@ -108,6 +112,8 @@ pub struct ImportOptions {
     pub format: Option<ImportFormat>,
     /// Used to name the connector when the text does not (file stem).
     pub fallback_name: Option<String>,
+    /// For an OpenAPI document, the operations that become resources.
+    pub operations: openapi::OperationChoice,
 }
 
 /// Imports a connector from text: the first one, when dlt code holds several sources (see
@@ -144,6 +150,11 @@ pub fn import_for_editing(text: &str, options: &ImportOptions) -> Result<Vec<Imp
 
 /// The documents in the text, each with what its code said around it, and the format read.
 fn read_all(text: &str, options: &ImportOptions) -> Result<Vec<(Value, Extras, ImportFormat)>> {
+    if options.format == Some(ImportFormat::OpenApi) || openapi::looks_like_openapi(text) {
+        if let Some(found) = read_openapi(text, options)? {
+            return Ok(vec![found]);
+        }
+    }
     if text.len() > MAX_IMPORT_BYTES {
         return Err(Error::Syntax {
             format: "the text",
@@ -162,6 +173,11 @@ fn read_all(text: &str, options: &ImportOptions) -> Result<Vec<(Value, Extras, I
         ImportFormat::Yaml => (vec![(read_yaml(text)?, Extras::default())], format),
         ImportFormat::Python => (read_python_text(text)?, format),
         ImportFormat::Curl => (vec![read_curl_text(text)?], format),
+        ImportFormat::OpenApi => {
+            return Err(Error::NotFound(
+                "the text is no OpenAPI document (it has no `openapi` or `swagger` key)".into(),
+            ))
+        }
     };
     Ok(found
         .into_iter()
@@ -208,12 +224,86 @@ pub(crate) fn read_yaml(text: &str) -> Result<Value> {
     })
 }
 
-/// Settings found around the dict in Python code, and what of it was left out.
+/// Settings found around the dict in Python code, what of it was left out, and what an import
+/// from an API description guessed.
 #[derive(Debug, Default)]
 struct Extras {
     source_kwargs: serde_json::Map<String, Value>,
     pipeline_kwargs: serde_json::Map<String, Value>,
     left_out: Vec<python::LeftOut>,
+    guessed: Vec<openapi::Guess>,
+}
+
+impl Extras {
+    /// What was left out and what was guessed, as problems at their paths.
+    fn notes(&self) -> Vec<Problem> {
+        let left_out = self.left_out.iter().map(|left| {
+            Problem::new(
+                left.path.clone(),
+                ProblemKind::LeftOut,
+                left.message.clone(),
+            )
+        });
+        let guessed = self.guessed.iter().map(|guess| {
+            Problem::new(
+                guess.path.clone(),
+                ProblemKind::Guessed,
+                guess.message.clone(),
+            )
+        });
+        left_out.chain(guessed).collect()
+    }
+}
+
+/// The operations of an OpenAPI document, for the user to choose which become resources.
+pub fn openapi_operations(text: &str) -> Result<openapi::ApiOperations> {
+    let root = read_openapi_document(text)?;
+    Ok(openapi::list(&root))
+}
+
+/// The document, JSON or YAML, up to [`openapi::MAX_OPENAPI_BYTES`].
+fn read_openapi_document(text: &str) -> Result<Value> {
+    if text.len() > openapi::MAX_OPENAPI_BYTES {
+        return Err(Error::Syntax {
+            format: "OpenAPI",
+            line: None,
+            message: format!(
+                "it is {:.1} MB, and an OpenAPI document to import may be at most {} MB",
+                text.len() as f64 / f64::from(1 << 20),
+                openapi::MAX_OPENAPI_BYTES >> 20
+            ),
+        });
+    }
+    let root = if text.trim_start().starts_with('{') {
+        read_json(text)?
+    } else {
+        read_yaml(text)?
+    };
+    if !openapi::is_openapi(&root) {
+        return Err(Error::NotFound(
+            "the text is no OpenAPI document (it has no `openapi` or `swagger` key)".into(),
+        ));
+    }
+    Ok(root)
+}
+
+/// An OpenAPI document as a connector; `None` when the text only looked like one and is to be
+/// read as what it is.
+fn read_openapi(
+    text: &str,
+    options: &ImportOptions,
+) -> Result<Option<(Value, Extras, ImportFormat)>> {
+    let root = match read_openapi_document(text) {
+        Ok(root) => root,
+        Err(_) if options.format != Some(ImportFormat::OpenApi) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let (value, guessed) = openapi::read(&root, &options.operations).map_err(Error::NotFound)?;
+    let extras = Extras {
+        guessed,
+        ..Extras::default()
+    };
+    Ok(Some((value, extras, ImportFormat::OpenApi)))
 }
 
 /// The connectors read from a text, each with what was found around it.
@@ -254,6 +344,7 @@ fn read_python_text(text: &str) -> Result<Found> {
                         source_kwargs: found.source_kwargs,
                         pipeline_kwargs: found.pipeline_kwargs,
                         left_out: found.left_out,
+                        ..Extras::default()
                     },
                 )
             })
@@ -424,17 +515,7 @@ fn import_value(
     fill_names(&mut config, options.fallback_name.as_deref());
     let mut found_secrets = header_secrets;
     found_secrets.extend(extract_secrets(&mut config));
-    let mut problems: Vec<Problem> = extras
-        .left_out
-        .iter()
-        .map(|left| {
-            Problem::new(
-                left.path.clone(),
-                ProblemKind::LeftOut,
-                left.message.clone(),
-            )
-        })
-        .collect();
+    let mut problems = extras.notes();
     problems.extend(config.validate());
     Ok(Import::Ready(Box::new(Imported {
         config,
@@ -488,17 +569,7 @@ fn draft(
                 .or_insert_with(|| Value::String(name.clone()));
         }
     }
-    let mut problems: Vec<Problem> = extras
-        .left_out
-        .iter()
-        .map(|left| {
-            Problem::new(
-                left.path.clone(),
-                ProblemKind::LeftOut,
-                left.message.clone(),
-            )
-        })
-        .collect();
+    let mut problems = extras.notes();
     problems.extend(crate::check_value(&value));
     Draft {
         document: value,

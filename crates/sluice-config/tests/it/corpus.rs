@@ -12,6 +12,7 @@ pub fn import_file(path: &Path) -> Imported {
             .file_name()
             .and_then(|n| sluice_config::ImportFormat::from_file_name(&n.to_string_lossy())),
         fallback_name: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+        ..ImportOptions::default()
     };
     import(&text, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

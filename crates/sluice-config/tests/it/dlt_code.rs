@@ -26,6 +26,7 @@ pub fn imported(path: &Path) -> Vec<sluice_config::Imported> {
     let options = ImportOptions {
         format: Some(ImportFormat::Python),
         fallback_name: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+        ..ImportOptions::default()
     };
     import_all(&text, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -20,6 +20,7 @@ fn import_all_ways(text: &str) {
         let options = ImportOptions {
             format,
             fallback_name: None,
+            ..ImportOptions::default()
         };
         if let Ok(imported) = import(text, &options) {
             // Whatever imports must also export without panicking.

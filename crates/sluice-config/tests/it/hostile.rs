@@ -13,6 +13,7 @@ fn python(text: &str) -> sluice_config::Result<sluice_config::Imported> {
         &ImportOptions {
             format: Some(ImportFormat::Python),
             fallback_name: None,
+            ..ImportOptions::default()
         },
     )
 }
@@ -102,6 +103,7 @@ fn text_larger_than_the_cap_is_refused_before_reading() {
             &ImportOptions {
                 format,
                 fallback_name: None,
+                ..ImportOptions::default()
             },
         )
         .expect_err("refused")

@@ -7,6 +7,7 @@ mod dlt_code;
 mod fuzz;
 mod hostile;
 mod merge;
+mod openapi;
 mod secrets;
 mod seeds;
 

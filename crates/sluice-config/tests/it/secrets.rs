@@ -160,6 +160,7 @@ fn a_connector_that_does_not_read_yet_imports_as_a_draft_with_its_secrets_moved_
     let json = ImportOptions {
         format: Some(ImportFormat::Json),
         fallback_name: Some("shop".into()),
+        ..ImportOptions::default()
     };
     // The CLI refuses it, naming the field.
     let refused = import(&text, &json).expect_err("refused").to_string();

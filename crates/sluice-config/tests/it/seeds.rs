@@ -11,6 +11,7 @@ pub fn import_seed(path: &std::path::Path) -> sluice_config::Imported {
     let options = ImportOptions {
         format: None,
         fallback_name: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+        ..ImportOptions::default()
     };
     import(&text, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -3,4 +3,4 @@
 /**
  * What sort of problem it is, for code that reacts differently (e.g. highlight a missing field).
  */
-export type ProblemKind = "syntax" | "unknown_key" | "missing" | "wrong_type" | "invalid_value" | "conflict" | "bad_reference" | "duplicate" | "secret_value" | "left_out" | "insecure";
+export type ProblemKind = "syntax" | "unknown_key" | "missing" | "wrong_type" | "invalid_value" | "conflict" | "bad_reference" | "duplicate" | "secret_value" | "left_out" | "insecure" | "guessed";
