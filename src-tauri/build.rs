@@ -9,6 +9,7 @@ fn main() {
             "create_connector",
             "open_demo_connector",
             "import_connector",
+            "openapi_operations",
             "secret_status",
             "save_connector_config",
             "check_connector_config",

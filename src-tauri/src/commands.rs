@@ -166,6 +166,9 @@ pub struct ImportedConnector {
     /// What the config still gets wrong or what was left out, as `path: message` lines, to fix
     /// in the forms.
     pub problems: Vec<String>,
+    /// What the import chose from an API description's hints (a paginator, a primary key), as
+    /// `path: message` lines for the user to check.
+    pub guessed: Vec<String>,
     /// For a connector kept as a draft (it did not read yet): the field of its first problem
     /// (`resources[0].endpoint.paginator.limit`), where the app opens the editor.
     #[ts(optional)]
@@ -173,18 +176,49 @@ pub struct ImportedConnector {
     pub opens_at: Option<String>,
 }
 
-/// Imports connectors from pasted dlt Python code, a markdown document holding it, JSON or
-/// YAML. Secret values written in the text go to the keychain; the saved configs keep
-/// references.
+/// The list operations of the text when it is an OpenAPI document, for the Import dialog to
+/// choose from; `None` for any other text.
+#[tauri::command]
+pub async fn openapi_operations(
+    text: String,
+) -> CommandResult<Option<sluice_config::ApiOperations>> {
+    if !sluice_config::looks_like_openapi(&text) {
+        return Ok(None);
+    }
+    // Parsing a spec of tens of MB is CPU work: off the async threads.
+    crate::blocking(move || sluice_config::openapi_operations(&text))
+        .await?
+        .map(Some)
+        .map_err(|err| {
+            CommandError::invalid(
+                "importText",
+                format!("Sluice could not read this OpenAPI document: {err}"),
+            )
+        })
+}
+
+/// Imports connectors from pasted dlt Python code, a markdown document holding it, JSON,
+/// YAML, cURL commands, or an OpenAPI document (`operations`: the ids of the operations to
+/// make resources). Secret values written in the text go to the keychain; the saved configs
+/// keep references.
 #[tauri::command]
 pub async fn import_connector(
     state: State<'_, AppState>,
     text: String,
+    operations: Option<Vec<String>>,
 ) -> CommandResult<ImportOutcome> {
-    // Reading is CPU work on text of up to 4 MB: off the async threads, so the app stays live.
+    let options = sluice_config::ImportOptions {
+        operations: sluice_config::OperationChoice {
+            ids: operations.unwrap_or_default(),
+            ..sluice_config::OperationChoice::default()
+        },
+        ..sluice_config::ImportOptions::default()
+    };
+    // Reading is CPU work on text of up to 4 MB (an OpenAPI document: 64 MB): off the async
+    // threads, so the app stays live.
     let all = crate::blocking(move || {
         // A connector that does not read yet is kept as a draft and opened in the editor.
-        sluice_config::import_for_editing(&text, &sluice_config::ImportOptions::default())
+        sluice_config::import_for_editing(&text, &options)
     })
     .await?
     .map_err(|err| {
@@ -255,7 +289,11 @@ pub async fn import_connector(
                 Vec::new()
             }
         };
+        let (guessed, problems): (Vec<_>, Vec<_>) = problems
+            .iter()
+            .partition(|p| p.kind == sluice_config::ProblemKind::Guessed);
         connectors.push(ImportedConnector {
+            guessed: guesses_in_words(&guessed, &connector.config),
             connector: connector.summary(),
             stored_secrets,
             problems: problems.iter().map(ToString::to_string).collect(),
@@ -266,6 +304,41 @@ pub async fn import_connector(
         connectors,
         keychain_problem,
     })
+}
+
+/// What an import guessed, one line per place in the user's words: a resource's guesses under
+/// its name (`tickets: cursor pages ...; merges on `id``), the client's under its form's.
+fn guesses_in_words(
+    guesses: &[&sluice_config::Problem],
+    config: &serde_json::Value,
+) -> Vec<String> {
+    let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
+    for guess in guesses {
+        let index = guess
+            .path
+            .strip_prefix("resources[")
+            .and_then(|rest| rest.split(']').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        let place = match (index, guess.path.as_str()) {
+            (Some(i), _) => config
+                .pointer(&format!("/resources/{i}/name"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or(&guess.path)
+                .to_owned(),
+            (None, "client.base_url") => "Base URL".to_owned(),
+            (None, "client.auth") => "Sign-in".to_owned(),
+            (None, "resources") => "Resources".to_owned(),
+            (None, path) => path.to_owned(),
+        };
+        match lines.iter_mut().find(|(p, _)| *p == place) {
+            Some((_, messages)) => messages.push(&guess.message),
+            None => lines.push((place, vec![&guess.message])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(place, messages)| format!("{place}: {}", messages.join("; ")))
+        .collect()
 }
 
 /// The New dialog's base URL: required here, then the editor's own rule.
@@ -287,7 +360,29 @@ fn check_base_url(raw: &str) -> CommandResult<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_base_url;
+    use super::{check_base_url, guesses_in_words};
+    use sluice_config::{Problem, ProblemKind};
+
+    #[test]
+    fn guesses_are_said_per_resource_by_name_and_per_form() {
+        let config = serde_json::json!({"resources": [{"name": "tickets"}, {"name": "brands"}]});
+        let guess = |path: &str, message: &str| Problem::new(path, ProblemKind::Guessed, message);
+        let guesses = [
+            guess("client.auth", "a bearer token"),
+            guess("resources[0].endpoint.paginator", "cursor pages"),
+            guess("resources[1].primary_key", "merges on `id`"),
+            guess("resources[0].primary_key", "merges on `id`"),
+        ];
+        let refs: Vec<&Problem> = guesses.iter().collect();
+        assert_eq!(
+            guesses_in_words(&refs, &config),
+            [
+                "Sign-in: a bearer token",
+                "tickets: cursor pages; merges on `id`",
+                "brands: merges on `id`"
+            ]
+        );
+    }
 
     #[test]
     fn base_urls_must_be_absolute_http() {

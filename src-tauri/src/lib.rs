@@ -195,6 +195,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::create_connector,
             commands::open_demo_connector,
             commands::import_connector,
+            commands::openapi_operations,
             commands::secret_status,
             editor::save_connector_config,
             editor::check_connector_config,

@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type { CommandError } from "./bindings/app/CommandError";
 import type { DemoOpened } from "./bindings/app/DemoOpened";
 import type { ImportOutcome } from "./bindings/app/ImportOutcome";
+import type { ApiOperations } from "./bindings/config/ApiOperations";
 import type { NewConnector } from "./bindings/app/NewConnector";
 import type { SecretStatus } from "./bindings/app/SecretStatus";
 import type { Connector } from "./bindings/store/Connector";
@@ -33,7 +34,11 @@ export const api = {
   dismissNotice: (id: number) => call<Connector>("dismiss_notice", { id }),
   createConnector: (connector: NewConnector) =>
     call<ConnectorSummary>("create_connector", { connector }),
-  importConnector: (text: string) => call<ImportOutcome>("import_connector", { text }),
+  /** The text's list operations when it is an OpenAPI document, `null` for any other text. */
+  openapiOperations: (text: string) => call<ApiOperations | null>("openapi_operations", { text }),
+  /** `operations`: for an OpenAPI document, the ids of the operations to make resources. */
+  importConnector: (text: string, operations?: string[]) =>
+    call<ImportOutcome>("import_connector", { text, operations: operations ?? null }),
   openDemoConnector: () => call<DemoOpened>("open_demo_connector"),
   secretStatus: (id: number) => call<SecretStatus[]>("secret_status", { id }),
   ...editorApi(),

@@ -726,7 +726,7 @@ impl<'a> Doc<'a> {
             resource.insert("write_disposition".into(), Value::String("merge".into()));
             guesses.push(Guess {
                 path: at("primary_key"),
-                message: format!("`{key}` identifies a record, so a sync merges on it"),
+                message: format!("merges on `{key}`, each record's identifier"),
             });
         }
         let columns: Map<String, Value> = fields
