@@ -685,6 +685,15 @@ impl<'a> Doc<'a> {
                 ),
             });
         }
+        for param in unbound_params(&path) {
+            guesses.push(Guess {
+                path: at("endpoint.path"),
+                message: format!(
+                    "`{{{param}}}` is a path parameter no list operation gives: choose the \
+                     operation that lists its values, or set it under params"
+                ),
+            });
+        }
         endpoint.insert("path".into(), Value::String(path));
         endpoint.insert(
             "data_selector".into(),
@@ -882,6 +891,15 @@ impl<'a> Doc<'a> {
 fn basic(guesses: &mut Vec<Guess>, said: impl Fn(&mut Vec<Guess>, String)) -> Value {
     said(guesses, "a user name and password".into());
     json!({ "type": "http_basic", "username": { "$secret": "username" }, "password": { "$secret": "password" } })
+}
+
+/// The `{name}` placeholders of a path that no parent resource fills.
+fn unbound_params(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| !name.starts_with("resources.") && !name.is_empty())
+        .collect()
 }
 
 /// The page size to ask for: the parameter's default, else 100 within its maximum.

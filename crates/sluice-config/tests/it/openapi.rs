@@ -296,6 +296,21 @@ fn reference_cycles_and_references_elsewhere_end_the_lookup_not_the_import() {
 }
 
 #[test]
+fn a_path_parameter_no_list_gives_is_said_and_left_to_fill() {
+    let text = json!({"openapi": "3.0.0", "info": {"title": "P"}, "servers": [{"url": "https://p.example.com"}],
+        "paths": {"/accounts/{account}/events": {"get": {"responses": {"200": {"description": "x",
+            "content": {"application/json": {"schema": {"type": "array", "items": {}}}}}}}}}})
+    .to_string();
+    let imported = import_with(&text, OperationChoice::default());
+    assert!(guessed_at(&imported, "resources[0].endpoint.path")
+        .contains("`{account}` is a path parameter no list operation gives"));
+    assert!(imported
+        .problems
+        .iter()
+        .any(|p| p.path == "resources[0].endpoint.path" && !p.is_warning()));
+}
+
+#[test]
 fn a_relative_server_is_said_at_the_base_url() {
     let text = json!({"openapi": "3.0.0", "info": {"title": "Rel"}, "servers": [{"url": "/api"}],
         "paths": {"/x": {"get": {"responses": {"200": {"description": "x", "content": {"application/json":
