@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sluice_config::{ExportFormat, Problem, ProblemKind};
+use sluice_config::{Destination, ExportFormat, Problem, ProblemKind};
 use sluice_secrets::SecretValue;
 use sluice_store::{Connector, ConnectorSummary, ConnectorVersion};
 use tauri::{Runtime, State};
@@ -277,6 +277,10 @@ pub struct ExportRequest {
     #[ts(type = "number")]
     pub id: i64,
     pub format: ExportFormat,
+    /// Where the dlt script and its `secrets.toml` load; DuckDB when absent.
+    #[serde(default)]
+    #[ts(optional, as = "Option<Destination>")]
+    pub destination: Destination,
     /// The file to write.
     pub path: String,
     /// The user agreed to replace the file if it exists; without it an existing file is an
@@ -306,7 +310,7 @@ pub async fn export_connector(
             app_files,
             data_dir,
         };
-        export_to(&connector, request.format, &target)
+        export_to(&connector, request.format, request.destination, &target)
     })
     .await?
 }
@@ -323,6 +327,7 @@ struct Target {
 fn export_to(
     connector: &Connector,
     format: ExportFormat,
+    destination: Destination,
     target: &Target,
 ) -> CommandResult<String> {
     let mut config = sluice_config::from_value(&connector.config).map_err(|err| {
@@ -336,7 +341,7 @@ fn export_to(
         )
     })?;
     config.sluice.name = Some(connector.name.clone());
-    let text = sluice_config::export(&config, format)
+    let text = sluice_config::export(&config, format, destination)
         .map_err(|e| CommandError::internal(format!("the export could not be written: {e}")))?;
     let path = expand_home(&target.path);
     if path.as_os_str().is_empty() {
@@ -488,7 +493,13 @@ mod tests {
             data_dir: dir.clone(),
         };
         let path = dir.join("crm.json");
-        let written = export_to(&crm, ExportFormat::Json, &target("crm.json", false)).unwrap();
+        let written = export_to(
+            &crm,
+            ExportFormat::Json,
+            Destination::Duckdb,
+            &target("crm.json", false),
+        )
+        .unwrap();
         assert_eq!(written, path.to_string_lossy());
         let exported: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -498,28 +509,51 @@ mod tests {
             json!({"$secret": "token"})
         );
 
-        let missing_dir = export_to(&crm, ExportFormat::Json, &target("nope/crm.json", false));
+        let missing_dir = export_to(
+            &crm,
+            ExportFormat::Json,
+            Destination::Duckdb,
+            &target("nope/crm.json", false),
+        );
         assert_eq!(
             missing_dir.unwrap_err().field.as_deref(),
             Some("exportPath")
         );
 
         // A second export to the same file asks first, and replaces it when told to.
-        let again = export_to(&crm, ExportFormat::Yaml, &target("crm.json", false)).unwrap_err();
+        let again = export_to(
+            &crm,
+            ExportFormat::Yaml,
+            Destination::Duckdb,
+            &target("crm.json", false),
+        )
+        .unwrap_err();
         assert_eq!(again.kind, crate::ErrorKind::Exists, "{}", again.message);
         assert!(
             again.message.contains("already exists"),
             "{}",
             again.message
         );
-        export_to(&crm, ExportFormat::Yaml, &target("crm.json", true)).unwrap();
+        export_to(
+            &crm,
+            ExportFormat::Yaml,
+            Destination::Duckdb,
+            &target("crm.json", true),
+        )
+        .unwrap();
         assert!(std::fs::read_to_string(&path)
             .unwrap()
             .contains("name: Sales CRM"));
 
         // The app's own database is never a target, replace or not.
         std::fs::write(dir.join("sluice.sqlite"), "db").unwrap();
-        let own = export_to(&crm, ExportFormat::Json, &target("sluice.sqlite", true)).unwrap_err();
+        let own = export_to(
+            &crm,
+            ExportFormat::Json,
+            Destination::Duckdb,
+            &target("sluice.sqlite", true),
+        )
+        .unwrap_err();
         assert!(
             own.message.contains("keeps its own data"),
             "{}",
@@ -538,7 +572,13 @@ mod tests {
             )
             .unwrap();
         let broken = store.connector(crm.id).unwrap();
-        let err = export_to(&broken, ExportFormat::Dlt, &target("x.py", false)).unwrap_err();
+        let err = export_to(
+            &broken,
+            ExportFormat::Dlt,
+            Destination::Duckdb,
+            &target("x.py", false),
+        )
+        .unwrap_err();
         assert_eq!(err.field.as_deref(), Some("export"));
         assert!(
             err.message

@@ -139,10 +139,11 @@ export async function paste(browser: Browser, selector: string, text: string) {
   );
 }
 
-/** Exports the open connector in `format` to `path` through the Export tab. */
-export async function exportTo(browser: Browser, format: string, path: string) {
+/** Exports the open connector in `format` (loading into `destination`) to `path` through the Export tab. */
+export async function exportTo(browser: Browser, format: string, path: string, destination?: string) {
   await openTab(browser, "export");
   await (await browser.$(`[data-testid="export-format-${format}"]`)).click();
+  if (destination) await (await browser.$('[data-testid="export-destination"]')).selectByAttribute("value", destination);
   const field = await browser.$("#export-path");
   // The field is prefilled with a default for the chosen format, which arrives after the click;
   // wait until it has settled so it cannot land in the middle of what is typed.

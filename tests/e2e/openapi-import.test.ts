@@ -2,10 +2,10 @@
 // picked, and the connector they make syncs.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { syncAndWait } from "./editor-helpers.ts";
+import { exportTo, syncAndWait } from "./editor-helpers.ts";
 import { launchApp, startDemoApi, type AppSession } from "./harness.ts";
 
 let app: AppSession;
@@ -78,4 +78,13 @@ test("three operations picked from an OpenAPI document become a connector that s
   assert.match(said, /Sync finished: [1-9]\d* row\(s\) written/);
   assert.doesNotMatch(said, /warning|error|failed/i);
   await app.screenshot("43-openapi-synced");
+
+  // The connector moves to a warehouse: the script and its secrets.toml name PostgreSQL.
+  const script = join(app.dataDir, "demo_pipeline.py");
+  await exportTo(browser, "dlt", script, "postgres");
+  await app.screenshot("44-openapi-export-postgres");
+  assert.match(readFileSync(script, "utf8"), /destination="postgres",/);
+  const secrets = join(app.dataDir, "secrets.toml");
+  await exportTo(browser, "secrets-toml", secrets, "postgres");
+  assert.match(readFileSync(secrets, "utf8"), /\[destination\.postgres\.credentials\]\ndatabase = ""/);
 });

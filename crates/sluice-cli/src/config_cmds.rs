@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use sluice_config::{
-    ConnectorConfig, ExportFormat, ImportFormat, ImportOptions, Imported, OperationChoice, Problem,
+    ConnectorConfig, Destination, ExportFormat, ImportFormat, ImportOptions, Imported,
+    OperationChoice, Problem,
 };
 
 /// A connector file, and which of its connectors to use when it holds several.
@@ -60,6 +61,10 @@ pub struct ExportArgs {
     pub input: ConnectorFile,
     #[arg(long, value_enum)]
     pub format: OutputFormat,
+    /// The dlt destination the script (and its secrets.toml) loads into: duckdb, motherduck,
+    /// postgres, bigquery, snowflake, redshift, databricks, clickhouse or filesystem.
+    #[arg(long, value_name = "NAME", default_value = "duckdb", value_parser = destination)]
+    pub destination: Destination,
     /// Where to write; stdout by default.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
@@ -124,6 +129,13 @@ fn report(problems: &[Problem]) {
             eprintln!("{problem}");
         }
     }
+}
+
+fn destination(name: &str) -> Result<Destination, String> {
+    Destination::from_dlt_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Destination::ALL.iter().map(|d| d.dlt_name()).collect();
+        format!("dlt destinations Sluice exports to: {}", names.join(", "))
+    })
 }
 
 fn problems_error(count: usize) -> anyhow::Error {
@@ -300,6 +312,6 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
         return Err(problems_error(errors));
     }
     let config: &ConnectorConfig = &imported.config;
-    let text = sluice_config::export(config, args.format.into())?;
+    let text = sluice_config::export(config, args.format.into(), args.destination)?;
     write_out(args.output.as_deref(), &text)
 }

@@ -41,6 +41,7 @@ pub fn generate(scratch: &Path) -> Result<BTreeMap<String, String>> {
     crate::ExportFormat::export_all(&cfg).map_err(export_error)?;
     crate::FoundSecret::export_all(&cfg).map_err(export_error)?;
     crate::ApiOperations::export_all(&cfg).map_err(export_error)?;
+    crate::Destination::export_all(&cfg).map_err(export_error)?;
     let mut files = BTreeMap::new();
     collect(scratch, scratch, &mut files)?;
     files.insert(SCHEMA_FILE.to_owned(), json_schema());

@@ -41,7 +41,9 @@ use serde_json::Value;
 
 pub use base_url::base_url_problem;
 pub use error::{Error, Result};
-pub use export::{env_name, export, pipeline_name_for, pipeline_name_of, ExportFormat};
+pub use export::{
+    env_name, export, pipeline_name_for, pipeline_name_of, Destination, ExportFormat,
+};
 pub use import::openapi::{looks_like_openapi, ApiOperation, ApiOperations, OperationChoice};
 pub use import::{
     import, import_all, import_for_editing, openapi_operations, Draft, FoundSecret, Import,

@@ -2,18 +2,36 @@
 // written to a file the user names (prefilled with one in the Downloads folder).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type CommandError, type ExportFormat } from "../api";
+import type { Destination } from "../bindings/config/Destination";
 import { Field } from "../field";
 import { whenSaved } from "./editor";
 
 const FORMATS: { value: ExportFormat; label: string; hint: string }[] = [
-  { value: "dlt", label: "dlt pipeline script", hint: "A Python file that runs this connector with dlt into DuckDB." },
-  { value: "secrets-toml", label: "secrets.toml template", hint: "The secret names dlt reads, without values: fill them in .dlt/secrets.toml." },
+  { value: "dlt", label: "dlt pipeline script", hint: "A Python file that runs this connector with dlt, into the destination below." },
+  { value: "secrets-toml", label: "secrets.toml template", hint: "The secret names dlt reads (the destination's connection too), without values: fill them in .dlt/secrets.toml." },
   { value: "json", label: "JSON", hint: "The connector document, to import again or keep in version control." },
   { value: "yaml", label: "YAML", hint: "The same document as YAML." },
 ];
 
+/** dlt's destinations an exported pipeline can load into; Sluice's own syncs stay in DuckDB. */
+const DESTINATIONS: Record<Destination, string> = {
+  duckdb: "DuckDB file (as Sluice syncs)",
+  motherduck: "MotherDuck",
+  postgres: "PostgreSQL",
+  bigquery: "BigQuery",
+  snowflake: "Snowflake",
+  redshift: "Amazon Redshift",
+  databricks: "Databricks",
+  clickhouse: "ClickHouse",
+  filesystem: "Files (a local folder or a bucket)",
+};
+
+/** The formats that name a destination. */
+const NAMES_DESTINATION: ExportFormat[] = ["dlt", "secrets-toml"];
+
 export function ExportPanel({ id }: { id: number }) {
   const [format, setFormat] = useState<ExportFormat>("dlt");
+  const [destination, setDestination] = useState<Destination>("duckdb");
   const [path, setPath] = useState("");
   const [error, setError] = useState<CommandError | null>(null);
   const [written, setWritten] = useState<string | null>(null);
@@ -39,7 +57,7 @@ export function ExportPanel({ id }: { id: number }) {
     setWritten(null);
     try {
       await whenSaved();
-      setWritten(await api.exportConnector({ id, format, path, replace }));
+      setWritten(await api.exportConnector({ id, format, destination, path, replace }));
     } catch (err) {
       setError(err as CommandError);
     } finally {
@@ -74,6 +92,28 @@ export function ExportPanel({ id }: { id: number }) {
             </label>
           ))}
         </fieldset>
+        {NAMES_DESTINATION.includes(format) && (
+          <div class="field">
+            <label for="export-destination">Load into</label>
+            <select
+              id="export-destination"
+              data-testid="export-destination"
+              value={destination}
+              onChange={(e) => setDestination(e.currentTarget.value as Destination)}
+            >
+              {(Object.keys(DESTINATIONS) as Destination[]).map((d) => (
+                <option key={d} value={d}>
+                  {DESTINATIONS[d]}
+                </option>
+              ))}
+            </select>
+            <small class="hint">
+              {destination === "duckdb"
+                ? "The script loads into a DuckDB file beside it, as Sluice does."
+                : "dlt reads the connection from .dlt/secrets.toml: export its template with the same choice."}
+            </small>
+          </div>
+        )}
         <Field
           id="export-path"
           label="Save to file"

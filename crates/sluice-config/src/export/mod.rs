@@ -7,8 +7,12 @@
 //! dlt's `[runtime]` settings, set as environment defaults at the top of the script so the one
 //! file is enough (`export_config_toml` writes the same settings for a `.dlt/config.toml`).
 
+mod destination;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use destination::Destination;
 
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -28,13 +32,18 @@ pub enum ExportFormat {
     ConfigToml,
 }
 
-/// Writes the config in `format`.
-pub fn export(config: &ConnectorConfig, format: ExportFormat) -> Result<String> {
+/// Writes the config in `format`; the dlt script and its `secrets.toml` load into
+/// `destination` (the others do not name one).
+pub fn export(
+    config: &ConnectorConfig,
+    format: ExportFormat,
+    destination: Destination,
+) -> Result<String> {
     match format {
-        ExportFormat::Dlt => Ok(config.to_dlt_script()),
+        ExportFormat::Dlt => Ok(config.dlt_script(destination)),
         ExportFormat::Json => config.to_json_string(),
         ExportFormat::Yaml => config.to_yaml_string(),
-        ExportFormat::SecretsToml => Ok(config.to_secrets_toml()),
+        ExportFormat::SecretsToml => Ok(config.secrets_toml(destination)),
         ExportFormat::ConfigToml => Ok(config.to_config_toml()),
     }
 }
@@ -235,8 +244,13 @@ impl ConnectorConfig {
             .collect()
     }
 
-    /// A runnable dlt pipeline script (see the module docs).
+    /// A runnable dlt pipeline script loading into DuckDB (see the module docs).
     pub fn to_dlt_script(&self) -> String {
+        self.dlt_script(Destination::Duckdb)
+    }
+
+    /// A runnable dlt pipeline script loading into `destination`.
+    pub fn dlt_script(&self, destination: Destination) -> String {
         let name = self
             .sluice
             .name
@@ -251,9 +265,13 @@ impl ConnectorConfig {
             "\"\"\"dlt pipeline for the {} connector, exported by Sluice.\n\n",
             py_docstring_text(&format!("\"{name}\""))
         ));
+        let into = match destination {
+            Destination::Duckdb => format!("the DuckDB file {duckdb_file}"),
+            other => format!("{} (dlt destination `{}`)", other.label(), other.dlt_name()),
+        };
         out.push_str(&format!(
-            "Run it with `python <this file>`: it loads into the DuckDB file {} as dataset {}.\n",
-            py_docstring_text(&duckdb_file),
+            "Run it with `python <this file>`: it loads into {} as dataset {}.\n",
+            py_docstring_text(&into),
             py_docstring_text(&dataset_name)
         ));
         let secrets: Vec<String> = self
@@ -270,6 +288,7 @@ impl ConnectorConfig {
             .chain(
                 self.dlt_credential_paths()
                     .into_iter()
+                    .chain(destination.credential_paths())
                     .map(|p| format!("  {p} (secret; env {})", env_name(&p))),
             )
             .collect();
@@ -331,7 +350,10 @@ impl ConnectorConfig {
         out.push('\n');
         out.push_str(&format!("PIPELINE_NAME = {}\n", py_str(&pipeline_name)));
         out.push_str(&format!("DATASET_NAME = {}\n", py_str(&dataset_name)));
-        out.push_str(&format!("DUCKDB_FILE = {}\n\n\n", py_str(&duckdb_file)));
+        if destination == Destination::Duckdb {
+            out.push_str(&format!("DUCKDB_FILE = {}\n", py_str(&duckdb_file)));
+        }
+        out.push_str("\n\n");
 
         out.push_str("def make_source():\n    return rest_api_source(\n        ");
         let mut dict = String::new();
@@ -357,19 +379,29 @@ impl ConnectorConfig {
             out.push_str(&format!("        parallelized={},\n", py_bool(b)));
         }
         out.push_str("    )\n\n\n");
-        out.push_str(
-            "def make_pipeline():\n    return dlt.pipeline(\n        pipeline_name=PIPELINE_NAME,\n        destination=dlt.destinations.duckdb(credentials=DUCKDB_FILE),\n        dataset_name=DATASET_NAME,\n    )\n\n\n",
-        );
+        let destination_arg = match destination {
+            Destination::Duckdb => "dlt.destinations.duckdb(credentials=DUCKDB_FILE)".to_owned(),
+            // dlt reads the connection from [destination.<name>] in .dlt/secrets.toml.
+            other => py_str(other.dlt_name()),
+        };
+        out.push_str(&format!(
+            "def make_pipeline():\n    return dlt.pipeline(\n        pipeline_name=PIPELINE_NAME,\n        destination={destination_arg},\n        dataset_name=DATASET_NAME,\n    )\n\n\n",
+        ));
         out.push_str(
             "if __name__ == \"__main__\":\n    load_info = make_pipeline().run(make_source())\n    print(load_info)\n",
         );
         out
     }
 
-    /// `.dlt/secrets.toml` template: every `$secret` reference at its dlt key path (the same
-    /// path the script's `dlt.secrets["..."]` reads), plus auth fields left for dlt to resolve;
-    /// all with empty values.
+    /// `.dlt/secrets.toml` template for a DuckDB pipeline (see [`Self::secrets_toml`]).
     pub fn to_secrets_toml(&self) -> String {
+        self.secrets_toml(Destination::Duckdb)
+    }
+
+    /// `.dlt/secrets.toml` template: every `$secret` reference at its dlt key path (the same
+    /// path the script's `dlt.secrets["..."]` reads), auth fields left for dlt to resolve, and
+    /// the destination's connection; all with empty values.
+    pub fn secrets_toml(&self, destination: Destination) -> String {
         let name = self
             .sluice
             .name
@@ -382,6 +414,7 @@ impl ConnectorConfig {
             .map(|r| r.name().to_owned())
             .collect();
         keys.extend(self.dlt_credential_paths());
+        keys.extend(destination.credential_paths());
         let mut out = format!(
             "# .dlt/secrets.toml for the {} connector, exported by Sluice.\n\
              # Fill in the values and keep this file out of version control.\n\
@@ -859,5 +892,71 @@ mod client_auth_tests {
             script.contains("\"type\": \"oauth2_client_credentials\""),
             "{script}"
         );
+    }
+}
+
+#[cfg(test)]
+mod destination_tests {
+    use super::*;
+
+    fn config() -> ConnectorConfig {
+        crate::from_json(r#"{"client": {"base_url": "https://api.example.com"}, "resources": ["orders"], "sluice": {"name": "Shop"}}"#)
+            .expect("valid config")
+    }
+
+    #[test]
+    fn a_warehouse_script_names_the_destination_and_no_duckdb_file() {
+        let script = export(&config(), ExportFormat::Dlt, Destination::Postgres).expect("script");
+        assert!(script.contains("destination=\"postgres\","), "{script}");
+        assert!(!script.contains("DUCKDB_FILE"), "{script}");
+        assert!(
+            script.contains("loads into PostgreSQL (dlt destination `postgres`)"),
+            "{script}"
+        );
+        assert!(
+            script.contains("destination.postgres.credentials.password (secret; env DESTINATION__POSTGRES__CREDENTIALS__PASSWORD)"),
+            "{script}"
+        );
+    }
+
+    #[test]
+    fn the_secrets_template_holds_the_destinations_connection() {
+        let toml =
+            export(&config(), ExportFormat::SecretsToml, Destination::Snowflake).expect("toml");
+        assert!(
+            toml.contains("[destination.snowflake.credentials]\ndatabase = \"\""),
+            "{toml}"
+        );
+        assert!(
+            toml.contains("warehouse = \"\"  # env DESTINATION__SNOWFLAKE__CREDENTIALS__WAREHOUSE"),
+            "{toml}"
+        );
+        let files = export(
+            &config(),
+            ExportFormat::SecretsToml,
+            Destination::Filesystem,
+        )
+        .expect("toml");
+        assert!(
+            files.contains("[destination.filesystem]\nbucket_url = \"\""),
+            "{files}"
+        );
+    }
+
+    #[test]
+    fn duckdb_stays_the_default_and_every_name_reads_back() {
+        assert_eq!(
+            config().dlt_script(Destination::default()),
+            config().to_dlt_script()
+        );
+        assert!(config()
+            .to_dlt_script()
+            .contains("dlt.destinations.duckdb(credentials=DUCKDB_FILE)"));
+        for destination in Destination::ALL {
+            assert_eq!(
+                Destination::from_dlt_name(destination.dlt_name()),
+                Some(destination)
+            );
+        }
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{json, Value};
-use sluice_config::ExportFormat;
+use sluice_config::{Destination, ExportFormat};
 
 use crate::common::{db, demo, sync_ok};
 
@@ -101,7 +101,12 @@ fn run_dlt_counting(
     let script = work.join("pipeline.py");
     std::fs::write(
         &script,
-        sluice_config::export(&config, ExportFormat::Dlt).expect("export"),
+        sluice_config::export(
+            &config,
+            ExportFormat::Dlt,
+            sluice_config::Destination::Duckdb,
+        )
+        .expect("export"),
     )
     .expect("write script");
     let folder = work.join("dlt");
@@ -311,4 +316,157 @@ async fn sluice_resumes_from_dlts_incremental_state() {
         loaded(&sync_ok(&config, &file).await) > 0,
         "later changes still load"
     );
+}
+
+/// Runs `bench/dlt_destinations.py` and returns its JSON line.
+fn dlt_destinations(
+    python: &Path,
+    args: &[&Path],
+    env: &[(&str, String)],
+) -> Result<Value, String> {
+    let output = Command::new(python)
+        .arg(bench_dir().join("dlt_destinations.py"))
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .expect("python runs");
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&output.stdout).expect("a JSON line"))
+}
+
+/// Writes the connector's dlt script and secrets.toml template for `destination` into `work`.
+fn export_for(config: &Value, destination: Destination, work: &Path) -> (PathBuf, PathBuf) {
+    let config = sluice_config::from_value(config).expect("config");
+    let script = work.join(format!("{destination}_pipeline.py"));
+    let secrets = work.join(format!("{destination}_secrets.toml"));
+    for (path, format) in [
+        (&script, ExportFormat::Dlt),
+        (&secrets, ExportFormat::SecretsToml),
+    ] {
+        let text = sluice_config::export(&config, format, destination).expect("export");
+        std::fs::write(path, text).expect("write the export");
+    }
+    (script, secrets)
+}
+
+/// The pipeline exported for the filesystem destination, run by dlt into a local folder, writes
+/// the tables and rows Sluice loads into DuckDB.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_to_files_loads_the_rows_sluice_loads() {
+    let Some(python) = dlt_or_skip() else {
+        return;
+    };
+    let server = demo(450, "").await;
+    let config = events(server.base_url(), 100);
+    let db = db();
+    sync_ok(&config, &db.path).await;
+    let ours = dump_sluice(&db.path, "bench_dataset");
+
+    let work = tempfile::tempdir().expect("temp dir");
+    let (script, _) = export_for(&config, Destination::Filesystem, work.path());
+    let files = work.path().join("files");
+    let output = Command::new(&python)
+        .arg(bench_dir().join("dlt_runner.py"))
+        .arg(&script)
+        .arg(work.path().join("dlt"))
+        .env(
+            "DESTINATION__FILESYSTEM__BUCKET_URL",
+            format!("file://{}", files.display()),
+        )
+        .env("DATA_WRITER__DISABLE_COMPRESSION", "true")
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "dlt failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let written = dlt_destinations(
+        &python,
+        &[Path::new("files"), &files, Path::new("bench_dataset")],
+        &[],
+    )
+    .expect("the files dlt wrote read back");
+    let tables: Vec<&String> = ours.keys().filter(|t| !t.starts_with("_dlt")).collect();
+    assert_eq!(
+        written
+            .as_object()
+            .expect("tables")
+            .keys()
+            .collect::<Vec<_>>(),
+        tables
+    );
+    for table in tables {
+        assert_eq!(
+            written[table]["rows"],
+            json!(ours[table].1),
+            "rows of {table}"
+        );
+    }
+    let conn = crate::common::open(&db.path);
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM bench_dataset.events ORDER BY id")
+        .expect("query")
+        .query_map([], |row| row.get(0))
+        .expect("ids")
+        .map(|id| id.expect("an id"))
+        .collect();
+    assert_eq!(written["events"]["ids"], json!(ids));
+}
+
+/// For every warehouse, the exported pipeline passes dlt's own checks: its secrets.toml
+/// template, filled in, holds every setting dlt needs to connect, and its source extracts and
+/// normalizes with that destination's capabilities. A template missing a key fails the check.
+#[tokio::test(flavor = "multi_thread")]
+async fn exports_to_warehouses_pass_dlts_own_checks() {
+    let Some(python) = dlt_or_skip() else {
+        return;
+    };
+    let server = demo(120, "").await;
+    let config = events(server.base_url(), 100);
+    let work = tempfile::tempdir().expect("temp dir");
+    let warehouses = Destination::ALL
+        .into_iter()
+        .filter(|d| !matches!(d, Destination::Duckdb | Destination::Filesystem));
+    for destination in warehouses {
+        let (script, secrets) = export_for(&config, destination, work.path());
+        let folder = work.path().join(destination.dlt_name());
+        let python = python.clone();
+        let checked = tokio::task::spawn_blocking(move || {
+            dlt_destinations(
+                &python,
+                &[Path::new("check"), &script, &secrets, &folder],
+                &[],
+            )
+        })
+        .await
+        .expect("the check ran")
+        .unwrap_or_else(|e| panic!("{destination}: {e}"));
+        assert_eq!(checked["destination"], destination.dlt_name());
+        assert_eq!(checked["rows"]["events"], 120, "{destination}: {checked}");
+    }
+
+    let (script, secrets) = export_for(&config, Destination::Snowflake, work.path());
+    let template = std::fs::read_to_string(&secrets).expect("template");
+    let without_host: String = template
+        .lines()
+        .filter(|l| !l.starts_with("host ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&secrets, without_host).expect("write");
+    let folder = work.path().join("snowflake-without-host");
+    let failed = tokio::task::spawn_blocking(move || {
+        dlt_destinations(
+            &python,
+            &[Path::new("check"), &script, &secrets, &folder],
+            &[],
+        )
+    })
+    .await
+    .expect("the check ran")
+    .expect_err("a template without the host fails");
+    assert!(failed.contains("credentials"), "{failed}");
 }
