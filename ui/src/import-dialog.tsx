@@ -84,7 +84,7 @@ export function ImportDialog({ onImported, onCancel }: Props) {
           </div>
         ) : (
         <div class={error ? "field invalid" : "field"}>
-          <label for="import-text">dlt code, a document containing it, JSON, YAML, cURL commands or an OpenAPI document</label>
+          <label for="import-text">dlt code, a document containing it, JSON, YAML, cURL commands, an OpenAPI document or a HAR file</label>
           <textarea
             id="import-text"
             rows={14}
@@ -101,12 +101,12 @@ export function ImportDialog({ onImported, onCancel }: Props) {
             only their names.
           </small>
           <label class="file-pick">
-            Or open a file (JSON, YAML, Python, markdown, a shell script of curl commands or an OpenAPI
-            document):{" "}
+            Or open a file (JSON, YAML, Python, markdown, a shell script of curl commands, an OpenAPI
+            document or a HAR file your browser saved):{" "}
             <input
               type="file"
               data-testid="import-file"
-              accept=".json,.yaml,.yml,.py,.md,.txt,.sh,.curl"
+              accept=".json,.yaml,.yml,.py,.md,.txt,.sh,.curl,.har"
               onChange={(e) => {
                 const file = e.currentTarget.files?.[0];
                 if (!file) return;

@@ -80,6 +80,8 @@ pub enum InputFormat {
     Curl,
     /// An OpenAPI 3 or Swagger 2 document (JSON or YAML); choose operations with --path, --tag.
     Openapi,
+    /// A HAR file of recorded requests (browsers' devtools save them).
+    Har,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -103,6 +105,7 @@ impl From<InputFormat> for ImportFormat {
             InputFormat::Markdown => ImportFormat::Markdown,
             InputFormat::Curl => ImportFormat::Curl,
             InputFormat::Openapi => ImportFormat::OpenApi,
+            InputFormat::Har => ImportFormat::Har,
         }
     }
 }

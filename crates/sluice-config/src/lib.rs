@@ -32,6 +32,7 @@ pub mod merge;
 mod model;
 mod parse;
 mod problem;
+pub mod records;
 mod serde_util;
 mod suggest;
 mod validate;
@@ -54,6 +55,7 @@ pub use literal_secrets::move_literal_secrets;
 pub use merge::{resolve_resource, ResolvedResource};
 pub use model::*;
 pub use problem::{Problem, ProblemKind};
+pub use records::detect_data_selector;
 
 /// Every problem of a config given as JSON: structure, unknown keys, cross-field checks, and
 /// secret values typed where only a reference may stand (found even where the rest does not

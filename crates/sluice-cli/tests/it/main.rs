@@ -3,12 +3,14 @@
 // Helpers of these tests unwrap as the tests do: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod har;
 mod kill;
 mod openapi;
 mod preview;
 mod secrets;
 mod sync;
 
+use std::path::Path;
 use std::process::Command;
 
 use sluice_demo::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
@@ -241,4 +243,92 @@ fn the_doctor_says_what_to_install_for_what_is_missing() {
         .unwrap_or_else(|| panic!("no data folder finding in {stdout}"));
     assert!(folder.contains("SLUICE_DATA_DIR"), "{folder}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("checks failed"));
+}
+
+/// A table's name, its columns and its rows as text.
+pub type Table = (String, Vec<String>, Vec<Vec<Option<String>>>);
+
+/// Every table of `dataset` but dlt's own, each with its rows: the columns but dlt's, sorted by
+/// name, as text, the rows sorted.
+pub fn tables_and_rows(db: &Path, dataset: &str) -> Vec<Table> {
+    let conn = duckdb::Connection::open(db).unwrap();
+    let mut names = conn
+        .prepare(
+            "SELECT table_name FROM information_schema.tables
+             WHERE table_schema = ? AND table_name NOT LIKE '\\_dlt%' ESCAPE '\\' ORDER BY 1",
+        )
+        .unwrap();
+    let tables: Vec<String> = names
+        .query_map([dataset], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables
+        .into_iter()
+        .map(|table| {
+            let mut columns: Vec<String> = conn
+                .prepare(
+                    "SELECT column_name FROM information_schema.columns
+                     WHERE table_schema = ? AND table_name = ? AND column_name NOT LIKE '\\_dlt%' ESCAPE '\\'",
+                )
+                .unwrap()
+                .query_map([dataset, table.as_str()], |row| row.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            columns.sort();
+            let select: Vec<String> = columns.iter().map(|c| format!("\"{c}\"::VARCHAR")).collect();
+            let sql = format!(
+                "SELECT {} FROM \"{dataset}\".\"{table}\" ORDER BY ALL",
+                select.join(", ")
+            );
+            let mut statement = conn.prepare(&sql).unwrap();
+            let width = columns.len();
+            let rows: Vec<Vec<Option<String>>> = statement
+                .query_map([], |row| (0..width).map(|i| row.get(i)).collect())
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (table, columns, rows)
+        })
+        .collect()
+}
+
+pub fn run(args: &[&str]) -> (String, String) {
+    let out = sluice(args).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(out.status.success(), "sluice {args:?}: {stderr}");
+    (stdout, stderr)
+}
+
+/// The hand-built demo connector, synced into `dir/demo.duckdb`, and the connector in
+/// `imported` (a file in `dir`), synced too, load the same tables and rows (dlt's own columns
+/// aside), the demo's child table `members` among them.
+pub fn assert_loads_what_the_demo_loads(dir: &Path, base_url: &str, imported: &Path) {
+    let demo = dir.join("demo.json");
+    std::fs::write(&demo, sluice_demo::demo_connector(base_url).to_string()).unwrap();
+    let path = |p: &Path| p.to_str().unwrap().to_owned();
+    let (demo_db, imported_db) = (dir.join("demo.duckdb"), dir.join("imported.duckdb"));
+    run(&["sync", &path(&demo), "--db", &path(&demo_db)]);
+    run(&["sync", &path(imported), "--db", &path(&imported_db)]);
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(imported).unwrap()).unwrap();
+    let pipeline = config["sluice"]["pipeline"]["pipeline_name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hand_built = tables_and_rows(&demo_db, "demo_shop_dataset");
+    let ours = tables_and_rows(&imported_db, &format!("{pipeline}_dataset"));
+    let names =
+        |all: &[Table]| -> Vec<String> { all.iter().map(|(name, _, _)| name.clone()).collect() };
+    assert_eq!(names(&ours), names(&hand_built));
+    assert!(names(&hand_built).contains(&"members".to_owned()));
+    for ((table, columns, rows), (_, their_columns, their_rows)) in ours.iter().zip(&hand_built) {
+        assert_eq!(columns, their_columns, "columns of {table}");
+        assert!(!rows.is_empty(), "{table} is empty");
+        assert_eq!(rows, their_rows, "rows of {table}");
+    }
 }

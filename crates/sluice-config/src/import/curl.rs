@@ -203,16 +203,16 @@ fn uncaret(text: &str) -> String {
 
 /// One request as a command gives it.
 #[derive(Debug, Default)]
-struct Request {
-    url: Option<Url>,
-    method: Option<String>,
-    headers: Vec<(String, String)>,
-    data: Vec<String>,
-    json: bool,
-    form: Vec<(String, String)>,
-    get: bool,
-    user: Option<String>,
-    cookies: Vec<(String, String)>,
+pub(super) struct Request {
+    pub url: Option<Url>,
+    pub method: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub data: Vec<String>,
+    pub json: bool,
+    pub form: Vec<(String, String)>,
+    pub get: bool,
+    pub user: Option<String>,
+    pub cookies: Vec<(String, String)>,
 }
 
 /// Options that take a value and change nothing Sluice keeps (output files, timeouts, TLS...).
@@ -485,7 +485,7 @@ fn basic_pair(encoded: &str) -> Option<(String, String)> {
 }
 
 /// The connector: the base URL the requests share, a resource per request.
-fn connector(requests: &[Request]) -> Value {
+pub(super) fn connector(requests: &[Request]) -> Value {
     let urls: Vec<&Url> = requests.iter().filter_map(|r| r.url.as_ref()).collect();
     let origin = urls[0].origin().ascii_serialization();
     let same_origin: Vec<&Url> = urls

@@ -4,6 +4,7 @@
 //! (name, pipeline name) are filled in.
 
 mod curl;
+mod har;
 pub mod openapi;
 pub mod python;
 
@@ -30,6 +31,9 @@ pub enum ImportFormat {
     /// An OpenAPI 3 or Swagger 2 document, JSON or YAML: the chosen operations become resources.
     #[serde(rename = "openapi")]
     OpenApi,
+    /// A HAR file of recorded requests (browsers' devtools save them): the JSON answers from the
+    /// API host become resources.
+    Har,
 }
 
 impl ImportFormat {
@@ -43,6 +47,7 @@ impl ImportFormat {
             "py" => ImportFormat::Python,
             "md" | "markdown" => ImportFormat::Markdown,
             "sh" | "curl" => ImportFormat::Curl,
+            "har" => ImportFormat::Har,
             _ => return None,
         })
     }
@@ -150,10 +155,8 @@ pub fn import_for_editing(text: &str, options: &ImportOptions) -> Result<Vec<Imp
 
 /// The documents in the text, each with what its code said around it, and the format read.
 fn read_all(text: &str, options: &ImportOptions) -> Result<Vec<(Value, Extras, ImportFormat)>> {
-    if options.format == Some(ImportFormat::OpenApi) || openapi::looks_like_openapi(text) {
-        if let Some(found) = read_openapi(text, options)? {
-            return Ok(vec![found]);
-        }
+    if let Some(found) = read_api_document(text, options)? {
+        return Ok(vec![found]);
     }
     if text.len() > MAX_IMPORT_BYTES {
         return Err(Error::Syntax {
@@ -173,10 +176,8 @@ fn read_all(text: &str, options: &ImportOptions) -> Result<Vec<(Value, Extras, I
         ImportFormat::Yaml => (vec![(read_yaml(text)?, Extras::default())], format),
         ImportFormat::Python => (read_python_text(text)?, format),
         ImportFormat::Curl => (vec![read_curl_text(text)?], format),
-        ImportFormat::OpenApi => {
-            return Err(Error::NotFound(
-                "the text is no OpenAPI document (it has no `openapi` or `swagger` key)".into(),
-            ))
+        ImportFormat::OpenApi | ImportFormat::Har => {
+            unreachable!("read by read_api_document")
         }
     };
     Ok(found
@@ -261,24 +262,34 @@ pub fn openapi_operations(text: &str) -> Result<openapi::ApiOperations> {
     Ok(openapi::list(&root))
 }
 
-/// The document, JSON or YAML, up to [`openapi::MAX_OPENAPI_BYTES`].
-fn read_openapi_document(text: &str) -> Result<Value> {
-    if text.len() > openapi::MAX_OPENAPI_BYTES {
+/// The largest API description or recording read: the public OpenAPI specs of big APIs are 10
+/// to 40 MB, and a HAR file holds every answer it recorded.
+pub const MAX_API_DOCUMENT_BYTES: usize = 64 << 20;
+
+/// An API description or recording, JSON (or YAML for OpenAPI), up to
+/// [`MAX_API_DOCUMENT_BYTES`].
+fn read_big_document(text: &str, format: &'static str) -> Result<Value> {
+    if text.len() > MAX_API_DOCUMENT_BYTES {
         return Err(Error::Syntax {
-            format: "OpenAPI",
+            format,
             line: None,
             message: format!(
-                "it is {:.1} MB, and an OpenAPI document to import may be at most {} MB",
+                "it is {:.1} MB, and a document to import may be at most {} MB",
                 text.len() as f64 / f64::from(1 << 20),
-                openapi::MAX_OPENAPI_BYTES >> 20
+                MAX_API_DOCUMENT_BYTES >> 20
             ),
         });
     }
-    let root = if text.trim_start().starts_with('{') {
-        read_json(text)?
+    if text.trim_start().starts_with('{') {
+        read_json(text)
     } else {
-        read_yaml(text)?
-    };
+        read_yaml(text)
+    }
+}
+
+/// The document of an OpenAPI text.
+fn read_openapi_document(text: &str) -> Result<Value> {
+    let root = read_big_document(text, "OpenAPI")?;
     if !openapi::is_openapi(&root) {
         return Err(Error::NotFound(
             "the text is no OpenAPI document (it has no `openapi` or `swagger` key)".into(),
@@ -287,23 +298,55 @@ fn read_openapi_document(text: &str) -> Result<Value> {
     Ok(root)
 }
 
-/// An OpenAPI document as a connector; `None` when the text only looked like one and is to be
-/// read as what it is.
-fn read_openapi(
+/// An OpenAPI document or a HAR file as a connector, with what was guessed; `None` when the text
+/// is neither and was not said to be one.
+fn read_api_document(
     text: &str,
     options: &ImportOptions,
 ) -> Result<Option<(Value, Extras, ImportFormat)>> {
-    let root = match read_openapi_document(text) {
+    let said = options.format;
+    let har = said == Some(ImportFormat::Har) || har::looks_like_har(text);
+    let openapi = said == Some(ImportFormat::OpenApi) || openapi::looks_like_openapi(text);
+    if !har && !openapi {
+        return Ok(None);
+    }
+    let root = match read_big_document(text, if har { "HAR" } else { "OpenAPI" }) {
         Ok(root) => root,
-        Err(_) if options.format != Some(ImportFormat::OpenApi) => return Ok(None),
+        // It only looked like one: read it as what it is.
+        Err(_) if !matches!(said, Some(ImportFormat::Har | ImportFormat::OpenApi)) => {
+            return Ok(None)
+        }
         Err(e) => return Err(e),
     };
-    let (value, guessed) = openapi::read(&root, &options.operations).map_err(Error::NotFound)?;
+    let (value, guessed, format) = if har::is_har(&root) {
+        let (value, guessed) = har::read_har(&root).map_err(Error::NotFound)?;
+        (value, guessed, ImportFormat::Har)
+    } else if openapi::is_openapi(&root) {
+        let (value, guessed) =
+            openapi::read(&root, &options.operations).map_err(Error::NotFound)?;
+        (value, guessed, ImportFormat::OpenApi)
+    } else if matches!(said, Some(ImportFormat::Har | ImportFormat::OpenApi)) {
+        return Err(Error::NotFound(format!(
+            "the text is no {} (it has no {})",
+            if said == Some(ImportFormat::Har) {
+                "HAR file"
+            } else {
+                "OpenAPI document"
+            },
+            if said == Some(ImportFormat::Har) {
+                "`log.entries`"
+            } else {
+                "`openapi` or `swagger` key"
+            }
+        )));
+    } else {
+        return Ok(None);
+    };
     let extras = Extras {
         guessed,
         ..Extras::default()
     };
-    Ok(Some((value, extras, ImportFormat::OpenApi)))
+    Ok(Some((value, extras, format)))
 }
 
 /// The connectors read from a text, each with what was found around it.

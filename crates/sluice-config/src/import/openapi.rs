@@ -81,9 +81,6 @@ pub(crate) struct Guess {
 /// The most operations an import makes into resources without being told which.
 pub const MAX_UNASKED: usize = 25;
 
-/// The largest document read: the public specs of big APIs are 10 to 40 MB.
-pub const MAX_OPENAPI_BYTES: usize = 64 << 20;
-
 /// `$ref` hops followed from one place before giving up (a cycle, or a very deep chain).
 const MAX_REF_HOPS: usize = 32;
 
@@ -394,9 +391,9 @@ impl<'a> Doc<'a> {
         let (name, list) = match arrays.as_slice() {
             [one] => *one,
             [] => return None,
-            several => *several
-                .iter()
-                .find(|(name, _)| LIST_PROPERTIES.contains(&name.to_ascii_lowercase().as_str()))?,
+            several => *several.iter().find(|(name, _)| {
+                crate::records::RECORD_KEYS.contains(&name.to_ascii_lowercase().as_str())
+            })?,
         };
         let items = self.resolve(list).get("items")?;
         Some((name.to_owned(), items, Some(schema), headers))
@@ -984,13 +981,8 @@ fn split_camel(text: &str) -> String {
     out
 }
 
-/// Names of an answer's list property when it has several.
-const LIST_PROPERTIES: &[&str] = &[
-    "data", "items", "results", "records", "entries", "values", "list", "elements", "objects",
-    "rows",
-];
-const PRIMARY_KEYS: &[&str] = &["id", "uuid", "key"];
-const CURSOR_PARAMS: &[&str] = &[
+pub(super) const PRIMARY_KEYS: &[&str] = &["id", "uuid", "key"];
+pub(super) const CURSOR_PARAMS: &[&str] = &[
     "cursor",
     "page_token",
     "pagetoken",
@@ -1002,7 +994,7 @@ const CURSOR_PARAMS: &[&str] = &[
     "starting_after",
     "after",
 ];
-const CURSOR_PROPERTIES: &[&str] = &[
+pub(super) const CURSOR_PROPERTIES: &[&str] = &[
     "next_cursor",
     "nextcursor",
     "next_page_token",
@@ -1014,7 +1006,7 @@ const CURSOR_PROPERTIES: &[&str] = &[
     "cursor",
     "after",
 ];
-const NEXT_LINK_PROPERTIES: &[&str] = &[
+pub(super) const NEXT_LINK_PROPERTIES: &[&str] = &[
     "next",
     "next_url",
     "next_page_url",
@@ -1022,8 +1014,8 @@ const NEXT_LINK_PROPERTIES: &[&str] = &[
     "next_link",
     "@odata.nextlink",
 ];
-const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start"];
-const SIZE_PARAMS: &[&str] = &[
+pub(super) const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start"];
+pub(super) const SIZE_PARAMS: &[&str] = &[
     "limit",
     "per_page",
     "page_size",
@@ -1034,8 +1026,8 @@ const SIZE_PARAMS: &[&str] = &[
     "max_results",
     "top",
 ];
-const PAGE_PARAMS: &[&str] = &["page", "page_number", "pagenumber", "page_no"];
-const PAGE_SIZE_PARAMS: &[&str] = &[
+pub(super) const PAGE_PARAMS: &[&str] = &["page", "page_number", "pagenumber", "page_no"];
+pub(super) const PAGE_SIZE_PARAMS: &[&str] = &[
     "page_size",
     "per_page",
     "pagesize",
@@ -1043,7 +1035,7 @@ const PAGE_SIZE_PARAMS: &[&str] = &[
     "limit",
     "size",
 ];
-const TOTAL_PROPERTIES: &[&str] = &[
+pub(super) const TOTAL_PROPERTIES: &[&str] = &[
     "total",
     "total_count",
     "totalcount",
@@ -1053,7 +1045,7 @@ const TOTAL_PROPERTIES: &[&str] = &[
     "totalitems",
     "count",
 ];
-const TOTAL_PAGES_PROPERTIES: &[&str] = &[
+pub(super) const TOTAL_PAGES_PROPERTIES: &[&str] = &[
     "total_pages",
     "totalpages",
     "page_count",
@@ -1061,8 +1053,9 @@ const TOTAL_PAGES_PROPERTIES: &[&str] = &[
     "pages",
     "last_page",
 ];
-const HAS_MORE_PROPERTIES: &[&str] = &["has_more", "hasmore", "more", "has_next", "hasnext"];
-const SINCE_PARAMS: &[&str] = &[
+pub(super) const HAS_MORE_PROPERTIES: &[&str] =
+    &["has_more", "hasmore", "more", "has_next", "hasnext"];
+pub(super) const SINCE_PARAMS: &[&str] = &[
     "updated_since",
     "updated_after",
     "modified_since",
@@ -1071,7 +1064,7 @@ const SINCE_PARAMS: &[&str] = &[
     "since",
     "updated_at_min",
 ];
-const UPDATED_PROPERTIES: &[&str] = &[
+pub(super) const UPDATED_PROPERTIES: &[&str] = &[
     "updated_at",
     "updatedat",
     "modified_at",

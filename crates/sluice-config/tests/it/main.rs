@@ -5,6 +5,7 @@ mod corpus;
 mod dlt;
 mod dlt_code;
 mod fuzz;
+mod har;
 mod hostile;
 mod merge;
 mod openapi;
