@@ -84,7 +84,7 @@ export function ImportDialog({ onImported, onCancel }: Props) {
           </div>
         ) : (
         <div class={error ? "field invalid" : "field"}>
-          <label for="import-text">dlt code, a document containing it, JSON, YAML, cURL commands, an OpenAPI document or a HAR file</label>
+          <label for="import-text">dlt code, a document containing it, JSON, YAML, cURL commands, an OpenAPI document, a HAR file or a Postman collection</label>
           <textarea
             id="import-text"
             rows={14}
@@ -102,11 +102,11 @@ export function ImportDialog({ onImported, onCancel }: Props) {
           </small>
           <label class="file-pick">
             Or open a file (JSON, YAML, Python, markdown, a shell script of curl commands, an OpenAPI
-            document or a HAR file your browser saved):{" "}
+            document, a HAR file your browser saved or a Postman collection):{" "}
             <input
               type="file"
               data-testid="import-file"
-              accept=".json,.yaml,.yml,.py,.md,.txt,.sh,.curl,.har"
+              accept=".json,.yaml,.yml,.py,.md,.txt,.sh,.curl,.har,.postman_collection"
               onChange={(e) => {
                 const file = e.currentTarget.files?.[0];
                 if (!file) return;

@@ -82,6 +82,8 @@ pub enum InputFormat {
     Openapi,
     /// A HAR file of recorded requests (browsers' devtools save them).
     Har,
+    /// A Postman collection (v2.0 or v2.1 export).
+    Postman,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -106,6 +108,7 @@ impl From<InputFormat> for ImportFormat {
             InputFormat::Curl => ImportFormat::Curl,
             InputFormat::Openapi => ImportFormat::OpenApi,
             InputFormat::Har => ImportFormat::Har,
+            InputFormat::Postman => ImportFormat::Postman,
         }
     }
 }

@@ -7,10 +7,10 @@ use sluice_demo::{DemoOptions, DemoServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use crate::run;
 
 /// Requests made as a web app makes them, each kept as a HAR entry with its answer.
-struct Recorder {
+pub struct Recorder {
     client: reqwest::Client,
     entries: Vec<Value>,
-    token: String,
+    pub token: String,
 }
 
 fn pairs(headers: &reqwest::header::HeaderMap) -> Vec<Value> {
@@ -21,7 +21,7 @@ fn pairs(headers: &reqwest::header::HeaderMap) -> Vec<Value> {
 }
 
 impl Recorder {
-    async fn sign_in(base_url: &str) -> Recorder {
+    pub async fn sign_in(base_url: &str) -> Recorder {
         let client = reqwest::Client::new();
         let form = format!(
             "grant_type=client_credentials&client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}"
@@ -56,7 +56,7 @@ impl Recorder {
         }
     }
 
-    async fn get(&mut self, url: &str) -> Value {
+    pub async fn get(&mut self, url: &str) -> Value {
         let sent = [
             ("Authorization", format!("Bearer {}", self.token)),
             ("Accept", "application/json".to_owned()),

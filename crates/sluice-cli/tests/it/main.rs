@@ -6,6 +6,7 @@
 mod har;
 mod kill;
 mod openapi;
+mod postman;
 mod preview;
 mod secrets;
 mod sync;

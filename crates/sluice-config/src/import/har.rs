@@ -13,6 +13,7 @@
 use serde_json::{json, Map, Value};
 use url::Url;
 
+use super::answers::{incremental, primary_key_of, records_of};
 use super::curl::{self, Request};
 use super::openapi::{self, Guess};
 use crate::records::detect_data_selector;
@@ -268,13 +269,8 @@ pub(crate) fn read_har(root: &Value) -> Result<(Value, Vec<Guess>), String> {
             endpoint["params"] = Value::Object(params);
         }
         let resource = &mut document["resources"][index];
-        if let Some(key) = openapi::PRIMARY_KEYS.iter().find(|key| {
-            !records.is_empty()
-                && records
-                    .iter()
-                    .all(|r| r.get(**key).is_some_and(|v| !v.is_null()))
-        }) {
-            resource["primary_key"] = Value::String((*key).into());
+        if let Some(key) = primary_key_of(&records) {
+            resource["primary_key"] = Value::String(key.into());
             resource["write_disposition"] = Value::String("merge".into());
             guesses.push(Guess {
                 path: at("primary_key"),
@@ -389,22 +385,6 @@ fn replace_last(text: &str, from: &str, to: &str) -> String {
     match text.rfind(from) {
         Some(at) => format!("{}{to}{}", &text[..at], &text[at + from.len()..]),
         None => text.to_owned(),
-    }
-}
-
-/// The records of an answer at a detected selector (`$` or a dotted key path).
-fn records_of<'a>(body: &'a Value, selector: &str) -> Vec<&'a Value> {
-    let found = if selector == "$" {
-        Some(body)
-    } else {
-        selector
-            .split('.')
-            .try_fold(body, |value, key| value.get(key))
-    };
-    match found {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(object @ Value::Object(_)) => vec![object],
-        _ => Vec::new(),
     }
 }
 
@@ -634,36 +614,6 @@ fn find_key(body: &Value, wanted: &str) -> Option<String> {
         None
     }
     walk(body, wanted, &mut Vec::new())
-}
-
-/// A "changed since" parameter with a time in it and the records' property it compares with:
-/// (parameter, property, the time the file asked from).
-fn incremental(
-    params: &Map<String, Value>,
-    records: &[&Value],
-) -> Option<(String, String, String)> {
-    let (param, start) = params.iter().find_map(|(name, value)| {
-        let value = value.as_str()?;
-        (openapi::SINCE_PARAMS.contains(&name.to_ascii_lowercase().as_str())
-            && looks_like_time(value))
-        .then(|| (name.clone(), value.to_owned()))
-    })?;
-    let first = records.first()?.as_object()?;
-    let cursor = first.keys().find(|key| {
-        openapi::UPDATED_PROPERTIES.contains(&key.to_ascii_lowercase().as_str())
-            && first[key.as_str()].as_str().is_some_and(looks_like_time)
-    })?;
-    Some((param, cursor.clone(), start))
-}
-
-/// `2024-01-31T12:00:00Z`-like: a date, a `T` and a time.
-fn looks_like_time(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() >= 19
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes[10] == b'T'
-        && bytes[13] == b':'
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 //! out of the config (and handed to the caller for the keychain), and missing Sluice settings
 //! (name, pipeline name) are filled in.
 
+mod answers;
 mod curl;
 mod har;
 pub mod openapi;
+mod postman;
 pub mod python;
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +36,8 @@ pub enum ImportFormat {
     /// A HAR file of recorded requests (browsers' devtools save them): the JSON answers from the
     /// API host become resources.
     Har,
+    /// A Postman collection (v2.0 or v2.1 export): its GET requests become resources.
+    Postman,
 }
 
 impl ImportFormat {
@@ -176,7 +180,7 @@ fn read_all(text: &str, options: &ImportOptions) -> Result<Vec<(Value, Extras, I
         ImportFormat::Yaml => (vec![(read_yaml(text)?, Extras::default())], format),
         ImportFormat::Python => (read_python_text(text)?, format),
         ImportFormat::Curl => (vec![read_curl_text(text)?], format),
-        ImportFormat::OpenApi | ImportFormat::Har => {
+        ImportFormat::OpenApi | ImportFormat::Har | ImportFormat::Postman => {
             unreachable!("read by read_api_document")
         }
     };
@@ -298,50 +302,61 @@ fn read_openapi_document(text: &str) -> Result<Value> {
     Ok(root)
 }
 
-/// An OpenAPI document or a HAR file as a connector, with what was guessed; `None` when the text
-/// is neither and was not said to be one.
+/// The formats read whole as JSON (or YAML) documents up to [`MAX_API_DOCUMENT_BYTES`]: an API's
+/// description or a recording of requests, each with a key that says which it is.
+const API_DOCUMENTS: [(ImportFormat, &str, &str); 3] = [
+    (
+        ImportFormat::OpenApi,
+        "an OpenAPI document",
+        "an `openapi` or `swagger` key",
+    ),
+    (ImportFormat::Har, "a HAR file", "`log.entries`"),
+    (
+        ImportFormat::Postman,
+        "a Postman collection",
+        "`info.schema` naming Postman's collection format",
+    ),
+];
+
+/// An OpenAPI document, a HAR file or a Postman collection as a connector, with what was
+/// guessed; `None` when the text is none of them and was not said to be one.
 fn read_api_document(
     text: &str,
     options: &ImportOptions,
 ) -> Result<Option<(Value, Extras, ImportFormat)>> {
-    let said = options.format;
-    let har = said == Some(ImportFormat::Har) || har::looks_like_har(text);
-    let openapi = said == Some(ImportFormat::OpenApi) || openapi::looks_like_openapi(text);
-    if !har && !openapi {
+    let said = options
+        .format
+        .filter(|f| API_DOCUMENTS.iter().any(|(format, _, _)| format == f));
+    let looks = openapi::looks_like_openapi(text)
+        || har::looks_like_har(text)
+        || postman::looks_like_postman(text);
+    if said.is_none() && !looks {
         return Ok(None);
     }
-    let root = match read_big_document(text, if har { "HAR" } else { "OpenAPI" }) {
+    let root = match read_big_document(text, "the document") {
         Ok(root) => root,
         // It only looked like one: read it as what it is.
-        Err(_) if !matches!(said, Some(ImportFormat::Har | ImportFormat::OpenApi)) => {
-            return Ok(None)
-        }
+        Err(_) if said.is_none() => return Ok(None),
         Err(e) => return Err(e),
     };
-    let (value, guessed, format) = if har::is_har(&root) {
-        let (value, guessed) = har::read_har(&root).map_err(Error::NotFound)?;
-        (value, guessed, ImportFormat::Har)
-    } else if openapi::is_openapi(&root) {
-        let (value, guessed) =
-            openapi::read(&root, &options.operations).map_err(Error::NotFound)?;
-        (value, guessed, ImportFormat::OpenApi)
-    } else if matches!(said, Some(ImportFormat::Har | ImportFormat::OpenApi)) {
+    let read = if openapi::is_openapi(&root) {
+        openapi::read(&root, &options.operations).map(|r| (r, ImportFormat::OpenApi))
+    } else if har::is_har(&root) {
+        har::read_har(&root).map(|r| (r, ImportFormat::Har))
+    } else if postman::is_postman(&root) {
+        postman::read_postman(&root).map(|r| (r, ImportFormat::Postman))
+    } else if let Some(said) = said {
+        let (_, what, key) = API_DOCUMENTS
+            .iter()
+            .find(|(f, _, _)| *f == said)
+            .expect("listed");
         return Err(Error::NotFound(format!(
-            "the text is no {} (it has no {})",
-            if said == Some(ImportFormat::Har) {
-                "HAR file"
-            } else {
-                "OpenAPI document"
-            },
-            if said == Some(ImportFormat::Har) {
-                "`log.entries`"
-            } else {
-                "`openapi` or `swagger` key"
-            }
+            "the text is not {what} (it has no {key})"
         )));
     } else {
         return Ok(None);
     };
+    let ((value, guessed), format) = read.map_err(Error::NotFound)?;
     let extras = Extras {
         guessed,
         ..Extras::default()

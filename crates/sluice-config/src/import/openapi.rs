@@ -968,7 +968,7 @@ fn unique_name(names: &mut HashMap<String, usize>, path: &str) -> String {
 }
 
 /// `marketingData` → `marketing Data`, so camel case reads as two words.
-fn split_camel(text: &str) -> String {
+pub(super) fn split_camel(text: &str) -> String {
     let mut out = String::new();
     let mut previous_lower = false;
     for c in text.chars() {

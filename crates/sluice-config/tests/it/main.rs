@@ -9,6 +9,7 @@ mod har;
 mod hostile;
 mod merge;
 mod openapi;
+mod postman;
 mod secrets;
 mod seeds;
 

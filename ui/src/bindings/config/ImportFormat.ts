@@ -3,4 +3,4 @@
 /**
  * The format of the text being imported.
  */
-export type ImportFormat = "json" | "yaml" | "python" | "markdown" | "curl" | "openapi" | "har";
+export type ImportFormat = "json" | "yaml" | "python" | "markdown" | "curl" | "openapi" | "har" | "postman";
