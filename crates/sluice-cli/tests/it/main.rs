@@ -3,6 +3,7 @@
 // Helpers of these tests unwrap as the tests do: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod curl;
 mod har;
 mod kill;
 mod openapi;
@@ -309,12 +310,31 @@ pub fn run(args: &[&str]) -> (String, String) {
 /// `imported` (a file in `dir`), synced too, load the same tables and rows (dlt's own columns
 /// aside), the demo's child table `members` among them.
 pub fn assert_loads_what_the_demo_loads(dir: &Path, base_url: &str, imported: &Path) {
+    assert_loads_what_the_demo_loads_with(dir, base_url, imported, &[]);
+}
+
+/// [`assert_loads_what_the_demo_loads`], the imported connector synced with `env` set (its
+/// secrets in `SLUICE_SECRET_*`).
+pub fn assert_loads_what_the_demo_loads_with(
+    dir: &Path,
+    base_url: &str,
+    imported: &Path,
+    env: &[(&str, &str)],
+) {
     let demo = dir.join("demo.json");
     std::fs::write(&demo, sluice_demo::demo_connector(base_url).to_string()).unwrap();
     let path = |p: &Path| p.to_str().unwrap().to_owned();
     let (demo_db, imported_db) = (dir.join("demo.duckdb"), dir.join("imported.duckdb"));
     run(&["sync", &path(&demo), "--db", &path(&demo_db)]);
-    run(&["sync", &path(imported), "--db", &path(&imported_db)]);
+    let out = sluice(&["sync", &path(imported), "--db", &path(&imported_db)])
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let config: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(imported).unwrap()).unwrap();
     let pipeline = config["sluice"]["pipeline"]["pipeline_name"]

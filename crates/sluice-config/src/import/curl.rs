@@ -9,9 +9,14 @@
 use serde_json::{json, Map, Value};
 use url::Url;
 
-/// A connector document read from the commands in `text`, and notes on what was left out
-/// (`(resource index, note)`).
-pub(crate) fn read_curl(text: &str) -> Result<(Value, Vec<(usize, String)>), String> {
+use super::openapi::Guess;
+
+/// What the commands give: the connector document, notes on what was left out
+/// (`(resource index, note)`) and what was guessed.
+pub(crate) type ReadCommands = (Value, Vec<(usize, String)>, Vec<Guess>);
+
+/// The connector the commands in `text` make.
+pub(crate) fn read_curl(text: &str) -> Result<ReadCommands, String> {
     let commands: Vec<Vec<String>> = split_commands(text)?
         .into_iter()
         .filter(|words| words.first().is_some_and(|w| is_curl(w)))
@@ -26,7 +31,65 @@ pub(crate) fn read_curl(text: &str) -> Result<(Value, Vec<(usize, String)>), Str
         notes.extend(left_out.into_iter().map(|note| (index, note)));
         requests.push(request);
     }
-    Ok((connector(&requests), notes))
+    let mut document = connector(&requests);
+    let guesses = bind_children(&mut document);
+    Ok((document, notes, guesses))
+}
+
+/// A command whose path is another's followed by an id (`orgs/1/members` after `orgs`) reads
+/// the other's records: the id becomes `{resources.<other>.id}` and the child keeps it as a
+/// column, as a guess the import says (no answer shows which field holds the ids).
+fn bind_children(document: &mut Value) -> Vec<Guess> {
+    let paths: Vec<String> = document["resources"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|r| r["endpoint"]["path"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut guesses = Vec::new();
+    for (index, path) in paths.iter().enumerate() {
+        let segments: Vec<&str> = path.split('/').collect();
+        let Some(at) = segments.iter().rposition(|s| is_id(s)) else {
+            continue;
+        };
+        let prefix = segments[..at].join("/");
+        let Some(parent) = paths.iter().position(|p| *p == prefix) else {
+            continue;
+        };
+        let parent_name = document["resources"][parent]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        let mut bound: Vec<String> = segments.iter().map(|s| (*s).to_owned()).collect();
+        bound[at] = format!("{{resources.{parent_name}.id}}");
+        let resource = &mut document["resources"][index];
+        resource["endpoint"]["path"] = Value::String(bound.join("/"));
+        resource["include_from_parent"] = json!(["id"]);
+        guesses.push(Guess {
+            path: format!("resources[{index}].endpoint.path"),
+            message: format!(
+                "`{}` in the command stands for the `id` of each `{parent_name}` record",
+                segments[at]
+            ),
+        });
+    }
+    guesses
+}
+
+/// Whether a path segment is an id rather than a name: digits, a UUID, or a long token with
+/// digits in it.
+pub(super) fn is_id(segment: &str) -> bool {
+    let digits = segment.chars().filter(char::is_ascii_digit).count();
+    !segment.is_empty()
+        && (digits == segment.len()
+            || (segment.len() == 36 && segment.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+            || (segment.len() >= 16
+                && digits > 0
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')))
 }
 
 fn is_curl(word: &str) -> bool {
@@ -777,7 +840,7 @@ mod tests {
 
     #[test]
     fn a_bearer_get_becomes_a_resource_with_its_params() {
-        let (doc, notes) = read_curl(
+        let (doc, notes, _) = read_curl(
             "curl -sSL -H 'Authorization: Bearer sk_live_123' -H 'Accept: application/json' \
              'https://api.example.com/v1/customers?limit=100&status=active'",
         )
@@ -799,7 +862,7 @@ mod tests {
 
     #[test]
     fn several_commands_share_a_base_url_and_get_names_of_their_own() {
-        let (doc, _) = read_curl(
+        let (doc, _, _) = read_curl(
             "curl https://api.example.com/v2/users/42/posts\n\
              curl https://api.example.com/v2/users\n\
              curl https://other.example.com/feed",
@@ -838,13 +901,14 @@ mod tests {
 
     #[test]
     fn data_makes_a_post_with_a_json_or_form_body_and_get_moves_it_to_params() {
-        let (doc, _) =
+        let (doc, _, _) =
             read_curl("curl https://a.example/search -d '{\"q\": \"x\"}'").expect("reads");
         assert_eq!(doc["resources"][0]["endpoint"]["method"], json!("POST"));
         assert_eq!(doc["resources"][0]["endpoint"]["json"], json!({"q": "x"}));
-        let (doc, _) = read_curl("curl https://a.example/search -d q=x -d page=2").expect("reads");
+        let (doc, _, _) =
+            read_curl("curl https://a.example/search -d q=x -d page=2").expect("reads");
         assert_eq!(doc["resources"][0]["endpoint"]["data"], json!("q=x&page=2"));
-        let (doc, _) = read_curl("curl -G https://a.example/search -d q=x").expect("reads");
+        let (doc, _, _) = read_curl("curl -G https://a.example/search -d q=x").expect("reads");
         assert_eq!(doc["resources"][0]["endpoint"]["params"], json!({"q": "x"}));
         assert_eq!(doc["resources"][0]["endpoint"].get("method"), None);
     }
@@ -882,8 +946,9 @@ mod tests {
 
     #[test]
     fn what_cannot_be_carried_over_is_said() {
-        let (_, notes) = read_curl("curl --foo -F file=@a.png -d @body.json https://a.example/up")
-            .expect("reads");
+        let (_, notes, _) =
+            read_curl("curl --foo -F file=@a.png -d @body.json https://a.example/up")
+                .expect("reads");
         assert_eq!(
             notes.into_iter().map(|(_, n)| n).collect::<Vec<_>>(),
             [
@@ -927,7 +992,7 @@ mod tests {
             Some("billing acme co")
         );
         assert_eq!(domain_name("localhost"), None);
-        let (doc, _) = read_curl("curl http://127.0.0.1:8080/v1/orders").expect("reads");
+        let (doc, _, _) = read_curl("curl http://127.0.0.1:8080/v1/orders").expect("reads");
         assert_eq!(
             doc.get("sluice"),
             None,

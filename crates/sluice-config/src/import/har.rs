@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use url::Url;
 
 use super::answers::{incremental, primary_key_of, records_of};
-use super::curl::{self, Request};
+use super::curl::{self, is_id, Request};
 use super::openapi::{self, Guess};
 use crate::records::detect_data_selector;
 
@@ -357,20 +357,6 @@ fn client_credentials(url: &Url, request: &Value) -> Option<(String, String, Str
     let mut token_url = url.clone();
     token_url.set_query(None);
     Some((token_url.to_string(), id, secret))
-}
-
-/// Whether a path segment is an id rather than a name: digits, a UUID, or a long token with
-/// digits in it.
-fn is_id(segment: &str) -> bool {
-    let digits = segment.chars().filter(char::is_ascii_digit).count();
-    !segment.is_empty()
-        && (digits == segment.len()
-            || (segment.len() == 36 && segment.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
-            || (segment.len() >= 16
-                && digits > 0
-                && segment
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')))
 }
 
 /// A URL path with its ids as `{id}`.

@@ -369,7 +369,7 @@ type Found = Vec<(Value, Extras)>;
 
 /// cURL commands as one connector, with what they held that it cannot as left-out notes.
 fn read_curl_text(text: &str) -> Result<(Value, Extras)> {
-    let (value, notes) = curl::read_curl(text).map_err(|message| Error::Syntax {
+    let (value, notes, guessed) = curl::read_curl(text).map_err(|message| Error::Syntax {
         format: "cURL",
         line: None,
         message,
@@ -386,6 +386,7 @@ fn read_curl_text(text: &str) -> Result<(Value, Extras)> {
         value,
         Extras {
             left_out,
+            guessed,
             ..Extras::default()
         },
     ))
