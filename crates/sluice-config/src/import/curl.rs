@@ -889,7 +889,11 @@ mod tests {
         assert_eq!(
             resources,
             [
-                ("posts".to_owned(), "users/42/posts".to_owned()),
+                // After `users`, the 42 stands for each user's id.
+                (
+                    "posts".to_owned(),
+                    "users/{resources.users.id}/posts".to_owned()
+                ),
                 ("users".to_owned(), "users".to_owned()),
                 (
                     "feed".to_owned(),
