@@ -166,9 +166,6 @@ pub struct ImportedConnector {
     /// What the config still gets wrong or what was left out, as `path: message` lines, to fix
     /// in the forms.
     pub problems: Vec<String>,
-    /// What the import chose from an API description's hints (a paginator, a primary key), as
-    /// `path: message` lines for the user to check.
-    pub guessed: Vec<String>,
     /// For a connector kept as a draft (it did not read yet): the field of its first problem
     /// (`resources[0].endpoint.paginator.limit`), where the app opens the editor.
     #[ts(optional)]
@@ -266,8 +263,25 @@ pub async fn import_connector(
                 )
             }
         };
+        let (guessed, problems): (Vec<_>, Vec<_>) = problems
+            .into_iter()
+            .partition(|p| p.kind == sluice_config::ProblemKind::Guessed);
+        let guessed = guesses_in_words(&guessed.iter().collect::<Vec<_>>(), &config);
+        // What was guessed stays with the connector, shown until the user has read it.
+        let notice = (!guessed.is_empty()).then(|| {
+            format!(
+                "Guessed from the imported document; check these:\n{}",
+                guessed.join("\n")
+            )
+        });
         let connector = state
-            .with_store(move |store| Ok(store.create_connector_with_free_name(&name, &config)?))
+            .with_store(move |store| {
+                let connector = store.create_connector_with_free_name(&name, &config)?;
+                Ok(match notice {
+                    Some(text) => store.add_notice(connector.id, &text)?,
+                    None => connector,
+                })
+            })
             .await?;
         let secrets = state.secrets.clone();
         let scope = secret_scope(&connector);
@@ -289,11 +303,7 @@ pub async fn import_connector(
                 Vec::new()
             }
         };
-        let (guessed, problems): (Vec<_>, Vec<_>) = problems
-            .iter()
-            .partition(|p| p.kind == sluice_config::ProblemKind::Guessed);
         connectors.push(ImportedConnector {
-            guessed: guesses_in_words(&guessed, &connector.config),
             connector: connector.summary(),
             stored_secrets,
             problems: problems.iter().map(ToString::to_string).collect(),

@@ -138,7 +138,7 @@ function Overview({ id, onEdit }: { id: number; onEdit: (start: EditorStart) => 
       <h1>{connector.name}</h1>
       {connector.notice && (
         <div class="notice info" role="status" data-testid="connector-notice">
-          <p>{connector.notice}</p>
+          <p class="lines">{connector.notice}</p>
           <button
             type="button"
             class="button"

@@ -6,7 +6,6 @@ const connector = (id: number, name: string, problems: string[] = []) => ({
   connector: { id, name, baseUrl: null, resourceCount: 1, isDemo: false, updatedAt: "" },
   storedSecrets: [],
   problems,
-  guessed: [] as string[],
 });
 
 describe("importNotice", () => {
@@ -29,14 +28,6 @@ describe("importNotice", () => {
       text:
         "Imported 2 connectors, one per dlt source: billing, people.\n\n" +
         "Still to fix in people:\nresources[0].processing_steps[0].map: left out",
-      tone: "info",
-    });
-  });
-
-  it("lists what an import from an API description guessed, apart from what is wrong", () => {
-    const imported = { ...connector(1, "Shop"), guessed: ["resources[0].primary_key: `id` identifies a record"] };
-    expect(importNotice({ connectors: [imported] })).toEqual({
-      text: "Guessed from the document; check these:\nresources[0].primary_key: `id` identifies a record",
       tone: "info",
     });
   });

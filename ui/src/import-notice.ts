@@ -14,14 +14,10 @@ export function importNotice(outcome: ImportOutcome): Notice | null {
     const names = outcome.connectors.map((c) => c.connector.name).join(", ");
     lines.push(`Imported ${outcome.connectors.length} connectors, one per dlt source: ${names}.`);
   }
-  for (const { connector, problems, guessed } of outcome.connectors) {
+  for (const { connector, problems } of outcome.connectors) {
+    if (problems.length === 0) continue;
     const where = several ? ` in ${connector.name}` : "";
-    if (problems.length > 0) {
-      lines.push(`${several ? "" : "Imported. "}Still to fix${where}:\n${problems.join("\n")}`);
-    }
-    if (guessed.length > 0) {
-      lines.push(`Guessed from the document${where}; check these:\n${guessed.join("\n")}`);
-    }
+    lines.push(`${several ? "" : "Imported. "}Still to fix${where}:\n${problems.join("\n")}`);
   }
   if (outcome.keychainProblem) {
     lines.push(`Imported, but its secret values could not be stored in your keychain: ${outcome.keychainProblem}`);

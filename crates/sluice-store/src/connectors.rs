@@ -185,6 +185,15 @@ impl Store {
         self.create_connector_with_free_name(&format!("{} (copy)", original.name), &config)
     }
 
+    /// Adds a paragraph to what the connector tells the user once (shown until dismissed).
+    pub fn add_notice(&self, id: i64, text: &str) -> Result<Connector> {
+        self.conn.execute(
+            "UPDATE connectors SET notice = COALESCE(notice || char(10), '') || ?2 WHERE id = ?1",
+            params![id, text],
+        )?;
+        self.connector(id)
+    }
+
     /// Clears the connector's notice once the user has read it.
     pub fn dismiss_notice(&self, id: i64) -> Result<Connector> {
         self.conn

@@ -15,11 +15,6 @@ storedSecrets: Array<string>,
  */
 problems: Array<string>, 
 /**
- * What the import chose from an API description's hints (a paginator, a primary key), as
- * `path: message` lines for the user to check.
- */
-guessed: Array<string>, 
-/**
  * For a connector kept as a draft (it did not read yet): the field of its first problem
  * (`resources[0].endpoint.paginator.limit`), where the app opens the editor.
  */
