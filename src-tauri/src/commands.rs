@@ -179,13 +179,9 @@ pub struct ImportedConnector {
 pub async fn openapi_operations(
     text: String,
 ) -> CommandResult<Option<sluice_config::ApiOperations>> {
-    if !sluice_config::looks_like_openapi(&text) {
-        return Ok(None);
-    }
     // Parsing a spec of tens of MB is CPU work: off the async threads.
     crate::blocking(move || sluice_config::openapi_operations(&text))
         .await?
-        .map(Some)
         .map_err(|err| {
             CommandError::invalid(
                 "importText",

@@ -9,7 +9,7 @@ pub const RECORD_KEYS: [&str; 11] = [
     "objects", "values",
 ];
 /// Keys whose arrays are never the records.
-const NOT_RECORD_KEYS: [&str; 6] = [
+pub const NOT_RECORD_KEYS: [&str; 6] = [
     "meta",
     "metadata",
     "pagination",
@@ -54,5 +54,39 @@ pub fn collect_arrays(value: &Value, path: &mut Vec<String>, found: &mut Vec<Vec
             _ => {}
         }
         path.pop();
+    }
+}
+
+/// The JSONPath of a value at `keys` in an answer: dotted while every key is a plain name
+/// (`meta.next_cursor`, as dlt users write it), bracketed when one is not
+/// (`$['@odata.nextLink']`), so a key with a dot or an `@` is one key.
+pub fn key_path<S: AsRef<str>>(keys: &[S]) -> String {
+    let plain = |key: &str| {
+        key.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if keys.iter().all(|k| plain(k.as_ref())) {
+        return keys.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(".");
+    }
+    let mut path = String::from("$");
+    for key in keys {
+        let escaped = key.as_ref().replace('\\', "\\\\").replace('\'', "\\'");
+        path.push_str(&format!("['{escaped}']"));
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_paths_are_dotted_unless_a_key_is_not_a_plain_name() {
+        assert_eq!(key_path(&["meta", "next_cursor"]), "meta.next_cursor");
+        assert_eq!(key_path(&["@odata.nextLink"]), "$['@odata.nextLink']");
+        assert_eq!(key_path(&["links", "it's"]), "$['links']['it\\'s']");
+        assert!(crate::parse_json_path(&key_path(&["@odata.nextLink"])).is_ok());
     }
 }

@@ -1,9 +1,9 @@
 //! What the imports that see an API's answers (HAR files, Postman's saved examples) read from
 //! them: the records, their primary key, and a "changed since" parameter to load incrementally.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
-use super::openapi;
+use super::openapi::{self, Guess};
 
 /// The records of an answer at a detected selector (`$` or a dotted key path).
 pub(super) fn records_of<'a>(body: &'a Value, selector: &str) -> Vec<&'a Value> {
@@ -22,7 +22,7 @@ pub(super) fn records_of<'a>(body: &'a Value, selector: &str) -> Vec<&'a Value> 
 }
 
 /// The primary key every record has (`id`, `uuid`, `key`), when there are records.
-pub(super) fn primary_key_of(records: &[&Value]) -> Option<&'static str> {
+fn primary_key_of(records: &[&Value]) -> Option<&'static str> {
     openapi::PRIMARY_KEYS.iter().copied().find(|key| {
         !records.is_empty()
             && records
@@ -33,7 +33,7 @@ pub(super) fn primary_key_of(records: &[&Value]) -> Option<&'static str> {
 
 /// A "changed since" parameter with a time in it and the records' property it compares with:
 /// (parameter, property, the time the file asked from).
-pub(super) fn incremental(
+fn incremental(
     params: &Map<String, Value>,
     records: &[&Value],
 ) -> Option<(String, String, String)> {
@@ -59,4 +59,40 @@ fn looks_like_time(text: &str) -> bool {
         && bytes[7] == b'-'
         && bytes[10] == b'T'
         && bytes[13] == b':'
+}
+
+/// What the records of a resource's answer show, applied to it and said: incremental loading
+/// when a "changed since" parameter compares with a time the records carry, and merging on the
+/// primary key every record has.
+pub(super) fn guess_from_records(
+    resource: &mut Value,
+    index: usize,
+    records: &[&Value],
+    guesses: &mut Vec<Guess>,
+) {
+    let at = |key: &str| format!("resources[{index}].{key}");
+    let params = resource["endpoint"]["params"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    if let Some((param, cursor, start)) = incremental(&params, records) {
+        resource["endpoint"]["params"][param.as_str()] =
+            Value::String("{incremental.start_value}".into());
+        resource["endpoint"]["incremental"] =
+            json!({ "cursor_path": cursor, "initial_value": start });
+        guesses.push(Guess {
+            path: at("endpoint.incremental"),
+            message: format!(
+                "incremental: `{param}` asks for records from the latest `{cursor}` loaded"
+            ),
+        });
+    }
+    if let Some(key) = primary_key_of(records) {
+        resource["primary_key"] = Value::String(key.into());
+        resource["write_disposition"] = Value::String("merge".into());
+        guesses.push(Guess {
+            path: at("primary_key"),
+            message: format!("merges on `{key}`, each record's identifier"),
+        });
+    }
 }

@@ -36,18 +36,27 @@ pub(crate) fn read_curl(text: &str) -> Result<ReadCommands, String> {
     Ok((document, notes, guesses))
 }
 
+/// One text of each resource of a connector document (`/name`, `/endpoint/path`), `""` where
+/// it has none.
+pub(super) fn resource_texts(document: &Value, pointer: &str) -> Vec<String> {
+    document["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            r.pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect()
+}
+
 /// A command whose path is another's followed by an id (`orgs/1/members` after `orgs`) reads
 /// the other's records: the id becomes `{resources.<other>.id}` and the child keeps it as a
 /// column, as a guess the import says (no answer shows which field holds the ids).
 fn bind_children(document: &mut Value) -> Vec<Guess> {
-    let paths: Vec<String> = document["resources"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .map(|r| r["endpoint"]["path"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    let paths = resource_texts(document, "/endpoint/path");
     let mut guesses = Vec::new();
     for (index, path) in paths.iter().enumerate() {
         let segments: Vec<&str> = path.split('/').collect();
@@ -537,7 +546,7 @@ fn auth_of(request: &Request) -> Option<(Value, Option<String>)> {
 }
 
 /// `user:password` from a Basic header's base64.
-fn basic_pair(encoded: &str) -> Option<(String, String)> {
+pub(super) fn basic_pair(encoded: &str) -> Option<(String, String)> {
     use base64::Engine as _;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(encoded)
@@ -572,7 +581,7 @@ pub(super) fn connector(requests: &[Request]) -> Value {
 
     let auth = requests.iter().find_map(auth_of);
     let auth_source = auth.as_ref().and_then(|(_, from)| from.clone());
-    let mut names: Vec<String> = Vec::new();
+    let mut names = Names::default();
     let resources: Vec<Value> = requests
         .iter()
         .map(|request| {
@@ -655,14 +664,23 @@ fn resource_name(path: &str) -> String {
     }
 }
 
-fn unique(name: String, taken: &mut Vec<String>) -> String {
+/// The resource names given so far, and the next number to try for each name taken.
+#[derive(Default)]
+struct Names {
+    taken: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+/// `name`, else `name_2`, `name_3`, ...: the first not taken (thousands of requests to
+/// `…/reviews` stay quick).
+fn unique(name: String, names: &mut Names) -> String {
     let mut candidate = name.clone();
-    let mut n = 2;
-    while taken.contains(&candidate) {
+    while names.taken.contains(&candidate) {
+        let n = names.next.entry(name.clone()).or_insert(2);
         candidate = format!("{name}_{n}");
-        n += 1;
+        *n += 1;
     }
-    taken.push(candidate.clone());
+    names.taken.insert(candidate.clone());
     candidate
 }
 

@@ -13,7 +13,7 @@
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use super::answers::{incremental, primary_key_of, records_of};
+use super::answers::{guess_from_records, records_of};
 use super::curl::{self, is_id, Request};
 use super::openapi::{self, Guess};
 use crate::records::detect_data_selector;
@@ -140,11 +140,15 @@ pub(crate) fn read_har(root: &Value) -> Result<(Value, Vec<Guess>), String> {
 
     // One group per path template, in the order first seen.
     let mut groups: Vec<(String, Vec<Exchange>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for exchange in exchanges {
         let template = template(exchange.url.path());
-        match groups.iter_mut().find(|(t, _)| *t == template) {
-            Some((_, members)) => members.push(exchange),
-            None => groups.push((template, vec![exchange])),
+        match group_of.get(&template) {
+            Some(&at) => groups[at].1.push(exchange),
+            None => {
+                group_of.insert(template.clone(), groups.len());
+                groups.push((template, vec![exchange]));
+            }
         }
     }
     let requests: Vec<Request> = groups
@@ -190,14 +194,7 @@ pub(crate) fn read_har(root: &Value) -> Result<(Value, Vec<Guess>), String> {
         }
     }
 
-    let names: Vec<String> = document["resources"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .map(|r| r["name"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = curl::resource_texts(&document, "/name");
     for (index, (shape, members)) in groups.iter().enumerate() {
         let at = |key: &str| format!("resources[{index}].{key}");
         let resource = &mut document["resources"][index];
@@ -211,7 +208,7 @@ pub(crate) fn read_har(root: &Value) -> Result<(Value, Vec<Guess>), String> {
         endpoint["data_selector"] = Value::String(selector.clone());
         let records = records_of(&first.body, &selector);
 
-        if let Some((parent, field)) = parent_of(&groups, index, &selector) {
+        if let Some((parent, field)) = parent_of(&groups, &group_of, index) {
             let parent_name = &names[parent];
             if let Some(path) = endpoint["path"].as_str() {
                 let bound = replace_last(
@@ -248,19 +245,6 @@ pub(crate) fn read_har(root: &Value) -> Result<(Value, Vec<Guess>), String> {
             }
             None => {}
         }
-        if let Some((param, cursor, start)) = incremental(&params, &records) {
-            params.insert(
-                param.clone(),
-                Value::String("{incremental.start_value}".into()),
-            );
-            endpoint["incremental"] = json!({ "cursor_path": cursor, "initial_value": start });
-            guesses.push(Guess {
-                path: at("endpoint.incremental"),
-                message: format!(
-                    "incremental: `{param}` asks for records from the latest `{cursor}` loaded"
-                ),
-            });
-        }
         if params.is_empty() {
             if let Some(object) = endpoint.as_object_mut() {
                 object.remove("params");
@@ -268,15 +252,12 @@ pub(crate) fn read_har(root: &Value) -> Result<(Value, Vec<Guess>), String> {
         } else {
             endpoint["params"] = Value::Object(params);
         }
-        let resource = &mut document["resources"][index];
-        if let Some(key) = primary_key_of(&records) {
-            resource["primary_key"] = Value::String(key.into());
-            resource["write_disposition"] = Value::String("merge".into());
-            guesses.push(Guess {
-                path: at("primary_key"),
-                message: format!("merges on `{key}`, each record's identifier"),
-            });
-        }
+        guess_from_records(
+            &mut document["resources"][index],
+            index,
+            &records,
+            &mut guesses,
+        );
     }
     Ok((document, guesses))
 }
@@ -337,18 +318,10 @@ fn client_credentials(url: &Url, request: &Value) -> Option<(String, String, Str
     let basic = name_values(&request["headers"])
         .into_iter()
         .find_map(|(k, v)| {
-            let encoded = v
-                .strip_prefix("Basic ")
-                .filter(|_| k.eq_ignore_ascii_case("authorization"))?;
-            use base64::Engine as _;
-            let text = String::from_utf8(
-                base64::engine::general_purpose::STANDARD
-                    .decode(encoded.trim())
-                    .ok()?,
-            )
-            .ok()?;
-            let (id, secret) = text.split_once(':')?;
-            Some((id.to_owned(), secret.to_owned()))
+            let (scheme, encoded) = v.split_once(' ')?;
+            (k.eq_ignore_ascii_case("authorization") && scheme.eq_ignore_ascii_case("basic"))
+                .then(|| curl::basic_pair(encoded.trim()))
+                .flatten()
         });
     let (id, secret) = match (field("client_id"), field("client_secret")) {
         (Some(id), Some(secret)) => (id, secret),
@@ -378,31 +351,33 @@ fn replace_last(text: &str, from: &str, to: &str) -> String {
 /// that holds the ids this group's requests used.
 fn parent_of(
     groups: &[(String, Vec<Exchange>)],
+    group_of: &std::collections::HashMap<String, usize>,
     index: usize,
-    _selector: &str,
 ) -> Option<(usize, String)> {
     let (template, members) = &groups[index];
     let at = template.rfind("/{id}")?;
-    let prefix = &template[..at];
-    let parent = groups.iter().position(|(t, _)| t == prefix)?;
+    let parent = *group_of.get(&template[..at])?;
     let id_position = template[..at].split('/').count();
-    let ids: Vec<String> = members
+    let ids: std::collections::HashSet<&str> = members
         .iter()
-        .filter_map(|m| m.url.path().split('/').nth(id_position).map(str::to_owned))
+        .filter_map(|m| m.url.path().split('/').nth(id_position))
         .collect();
     let parent_records: Vec<&Value> = groups[parent]
         .1
         .iter()
         .flat_map(|m| records_of(&m.body, &detect_data_selector(&m.body)))
         .collect();
+    // Whether every id the child's requests used is a value of `field` in the parent's records.
     let holds = |field: &str| {
-        ids.iter().all(|id| {
-            parent_records.iter().any(|r| match r.get(field) {
-                Some(Value::String(s)) => s == id,
-                Some(Value::Number(n)) => n.to_string() == *id,
-                _ => false,
+        let values: std::collections::HashSet<String> = parent_records
+            .iter()
+            .filter_map(|r| match r.get(field) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
             })
-        })
+            .collect();
+        ids.iter().all(|id| values.contains(*id))
     };
     let field = ["id", "uuid", "key"]
         .into_iter()
@@ -410,7 +385,7 @@ fn parent_of(
         .map(str::to_owned)
         .or_else(|| {
             let first = parent_records.first()?.as_object()?;
-            first.keys().find(|k| holds(k)).cloned()
+            first.keys().take(64).find(|k| holds(k)).cloned()
         })?;
     Some((parent, field))
 }
@@ -435,8 +410,8 @@ fn find_value(body: &Value, wanted: &str, path: &mut Vec<String>) -> Option<Stri
     for (key, value) in object {
         path.push(key.clone());
         let found = match value {
-            Value::String(s) if s == wanted => Some(path.join(".")),
-            Value::Number(n) if n.to_string() == wanted => Some(path.join(".")),
+            Value::String(s) if s == wanted => Some(crate::records::key_path(path)),
+            Value::Number(n) if n.to_string() == wanted => Some(crate::records::key_path(path)),
             Value::Object(_) => find_value(value, wanted, path),
             _ => None,
         };
@@ -521,7 +496,10 @@ fn paginator(members: &[Exchange], params: &mut Map<String, Value>) -> Option<(V
             continue;
         };
         if openapi::OFFSET_PARAMS.contains(&lower.as_str()) {
-            let step = next - previous.unwrap_or(0);
+            // Pages in order only: a later request that went back is no paging.
+            let Some(step) = next.checked_sub(previous.unwrap_or(0)).filter(|&s| s > 0) else {
+                continue;
+            };
             let size = openapi::SIZE_PARAMS.iter().find_map(|s| {
                 qb.iter()
                     .find(|(k, _)| k.eq_ignore_ascii_case(s))
@@ -559,7 +537,7 @@ fn paginator(members: &[Exchange], params: &mut Map<String, Value>) -> Option<(V
         }
         if openapi::PAGE_PARAMS.contains(&lower.as_str()) {
             let first = previous.unwrap_or(next.saturating_sub(1));
-            if next != first + 1 {
+            if first.checked_add(1) != Some(next) {
                 continue;
             }
             params.remove(name);
@@ -590,7 +568,7 @@ fn find_key(body: &Value, wanted: &str) -> Option<String> {
         for (key, child) in object {
             path.push(key.clone());
             if key.eq_ignore_ascii_case(wanted) && !child.is_array() && !child.is_object() {
-                return Some(path.join("."));
+                return Some(crate::records::key_path(path));
             }
             if let Some(found) = walk(child, wanted, path) {
                 return Some(found);

@@ -260,10 +260,19 @@ impl Extras {
     }
 }
 
-/// The operations of an OpenAPI document, for the user to choose which become resources.
-pub fn openapi_operations(text: &str) -> Result<openapi::ApiOperations> {
-    let root = read_openapi_document(text)?;
-    Ok(openapi::list(&root))
+/// The operations of an OpenAPI document, for the user to choose which become resources;
+/// `None` when the text is no OpenAPI document (the import reads it as what it is, as
+/// [`import_for_editing`] does).
+pub fn openapi_operations(text: &str) -> Result<Option<openapi::ApiOperations>> {
+    if !openapi::looks_like_openapi(text) {
+        return Ok(None);
+    }
+    match read_big_document(text, "OpenAPI") {
+        Ok(root) if openapi::is_openapi(&root) => Ok(Some(openapi::list(&root))),
+        // Too big to be anything else: say so.
+        Err(e @ Error::Syntax { line: None, .. }) if text.len() > MAX_API_DOCUMENT_BYTES => Err(e),
+        _ => Ok(None),
+    }
 }
 
 /// The largest API description or recording read: the public OpenAPI specs of big APIs are 10
@@ -289,17 +298,6 @@ fn read_big_document(text: &str, format: &'static str) -> Result<Value> {
     } else {
         read_yaml(text)
     }
-}
-
-/// The document of an OpenAPI text.
-fn read_openapi_document(text: &str) -> Result<Value> {
-    let root = read_big_document(text, "OpenAPI")?;
-    if !openapi::is_openapi(&root) {
-        return Err(Error::NotFound(
-            "the text is no OpenAPI document (it has no `openapi` or `swagger` key)".into(),
-        ));
-    }
-    Ok(root)
 }
 
 /// The formats read whole as JSON (or YAML) documents up to [`MAX_API_DOCUMENT_BYTES`]: an API's

@@ -61,13 +61,14 @@ impl OperationChoice {
         self.ids.is_empty() && self.paths.is_empty() && self.tags.is_empty()
     }
 
-    fn picks(&self, op: &ApiOperation) -> bool {
+    /// Whether the operation is chosen; `tags` are all of its tags (it is listed under the first).
+    fn picks(&self, op: &ApiOperation, tags: &[&str]) -> bool {
         self.ids.contains(&op.id)
             || self.paths.iter().any(|glob| glob_matches(glob, &op.path))
             || self
                 .tags
                 .iter()
-                .any(|tag| tag.eq_ignore_ascii_case(&op.tag))
+                .any(|tag| tags.iter().any(|t| tag.eq_ignore_ascii_case(t)))
     }
 }
 
@@ -84,6 +85,14 @@ pub const MAX_UNASKED: usize = 25;
 /// `$ref` hops followed from one place before giving up (a cycle, or a very deep chain).
 const MAX_REF_HOPS: usize = 32;
 
+/// `allOf` parts read for one schema, and properties kept of it: far above real schemas, low
+/// enough that a crafted one cannot make the import slow.
+const MAX_ALL_OF_PARTS: usize = 64;
+const MAX_PROPERTIES: usize = 2_000;
+
+/// Parameters read of one operation (the same bound, for the same reason).
+const MAX_PARAMETERS: usize = 256;
+
 /// Whether a document read as JSON or YAML is an OpenAPI or Swagger document.
 pub(crate) fn is_openapi(value: &Value) -> bool {
     value.get("openapi").is_some_and(Value::is_string)
@@ -94,13 +103,13 @@ pub(crate) fn is_openapi(value: &Value) -> bool {
 
 /// Whether text starts like one, read without parsing it (the app asks before a 40 MB parse).
 pub fn looks_like_openapi(text: &str) -> bool {
-    let head: String = text.chars().take(4096).collect();
-    head.lines().any(|line| {
-        let line = line.trim_start_matches([' ', '\t', '{', ',']);
-        ["\"openapi\"", "openapi:", "\"swagger\"", "swagger:"]
-            .iter()
-            .any(|key| line.starts_with(key))
-    })
+    // JSON: the key anywhere (a minified or key-sorted spec puts it last); YAML: a top-level
+    // line, which has no indentation.
+    if text.trim_start().starts_with('{') {
+        return text.contains("\"openapi\"") || text.contains("\"swagger\"");
+    }
+    text.lines()
+        .any(|line| line.starts_with("openapi:") || line.starts_with("swagger:"))
 }
 
 /// The list operations of a document, for the user to choose from.
@@ -133,7 +142,7 @@ pub(crate) fn read(root: &Value, choice: &OperationChoice) -> Result<(Value, Vec
         (0..operations.len()).collect()
     } else {
         let picked: Vec<usize> = (0..operations.len())
-            .filter(|&i| choice.picks(&operations[i].summary))
+            .filter(|&i| choice.picks(&operations[i].summary, &operations[i].tags))
             .collect();
         if picked.is_empty() {
             return Err(
@@ -144,25 +153,38 @@ pub(crate) fn read(root: &Value, choice: &OperationChoice) -> Result<(Value, Vec
     };
     let mut guesses = Vec::new();
     // A child needs its parent's records: a parent not chosen comes along.
+    let parents = doc.parents(&operations);
+    let mut chosen_set: std::collections::HashSet<usize> = chosen.iter().copied().collect();
     let mut at = 0;
     while at < chosen.len() {
-        if let Some((parent, _, _)) = doc.parent_of(&operations, chosen[at]) {
-            if !chosen.contains(&parent) {
+        if let Some((parent, _, _)) = &parents[chosen[at]] {
+            if chosen_set.insert(*parent) {
                 guesses.push(Guess {
                     path: "resources".into(),
                     message: format!(
                         "added `{}`: `{}` reads the ids of its records",
-                        operations[parent].summary.resource,
+                        operations[*parent].summary.resource,
                         operations[chosen[at]].summary.resource
                     ),
                 });
-                chosen.push(parent);
+                chosen.push(*parent);
             }
         }
         at += 1;
     }
     // Parents before children, then in the document's order.
-    chosen.sort_by_key(|&i| (doc.depth(&operations, i), i));
+    let depth = |mut i: usize| {
+        let mut depth = 0;
+        while let Some((parent, _, _)) = &parents[i] {
+            depth += 1;
+            i = *parent;
+            if depth > parents.len() {
+                break;
+            }
+        }
+        depth
+    };
+    chosen.sort_by_cached_key(|&i| (depth(i), i));
 
     let mut client = Map::new();
     client.insert("base_url".into(), Value::String(doc.base_url(&mut guesses)));
@@ -172,7 +194,7 @@ pub(crate) fn read(root: &Value, choice: &OperationChoice) -> Result<(Value, Vec
     let resources: Vec<Value> = chosen
         .iter()
         .enumerate()
-        .map(|(index, &i)| doc.resource(&operations, i, index, &mut guesses))
+        .map(|(index, &i)| doc.resource(&operations, i, &parents[i], index, &mut guesses))
         .collect();
     let connector = json!({
         "client": client,
@@ -183,15 +205,10 @@ pub(crate) fn read(root: &Value, choice: &OperationChoice) -> Result<(Value, Vec
 }
 
 fn tags_hint(operations: &[Operation<'_>]) -> String {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts: indexmap::IndexMap<&str, usize> = indexmap::IndexMap::new();
     for op in operations {
-        let tag = &op.summary.tag;
-        if tag.is_empty() {
-            continue;
-        }
-        match counts.iter_mut().find(|(t, _)| t == tag) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((tag.clone(), 1)),
+        if !op.summary.tag.is_empty() {
+            *counts.entry(op.summary.tag.as_str()).or_insert(0) += 1;
         }
     }
     if counts.is_empty() {
@@ -226,9 +243,14 @@ fn glob_matches(glob: &str, text: &str) -> bool {
     true
 }
 
+/// An operation's parent: (parent index, path parameter, parent field it takes).
+type Parent = Option<(usize, String, String)>;
+
 /// A list operation and what its answer looks like.
 struct Operation<'a> {
     summary: ApiOperation,
+    /// Every tag of the operation.
+    tags: Vec<&'a str>,
     op: &'a Value,
     /// Path and operation parameters, resolved, the operation's winning over the path's.
     params: Vec<&'a Value>,
@@ -314,7 +336,15 @@ impl<'a> Doc<'a> {
                 .unwrap_or("")
                 .trim()
                 .to_owned();
+            let tags = op
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             operations.push(Operation {
+                tags,
                 summary: ApiOperation {
                     id: format!("GET {path}"),
                     path: path.clone(),
@@ -334,18 +364,24 @@ impl<'a> Doc<'a> {
     }
 
     fn parameters(&self, item: &'a Value, op: &'a Value) -> Vec<&'a Value> {
+        // The operation's parameters win over the path's of the same name and place.
         let mut params: Vec<&'a Value> = Vec::new();
-        for list in [item.get("parameters"), op.get("parameters")] {
-            for param in list.and_then(Value::as_array).into_iter().flatten() {
+        let mut seen = std::collections::HashSet::new();
+        for list in [op.get("parameters"), item.get("parameters")] {
+            for param in list
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .take(MAX_PARAMETERS)
+            {
                 let param = self.resolve(param);
-                let key = |p: &Value| {
-                    (
-                        p.get("name").and_then(Value::as_str).map(str::to_owned),
-                        p.get("in").and_then(Value::as_str).map(str::to_owned),
-                    )
-                };
-                params.retain(|p| key(p) != key(param));
-                params.push(param);
+                let key = (
+                    param.get("name").and_then(Value::as_str),
+                    param.get("in").and_then(Value::as_str),
+                );
+                if seen.insert(key) {
+                    params.push(param);
+                }
             }
         }
         params
@@ -391,51 +427,56 @@ impl<'a> Doc<'a> {
         let (name, list) = match arrays.as_slice() {
             [one] => *one,
             [] => return None,
-            several => *several.iter().find(|(name, _)| {
-                crate::records::RECORD_KEYS.contains(&name.to_ascii_lowercase().as_str())
-            })?,
+            // As dlt's detector picks among an answer's arrays: a records key first, else the
+            // first that is not metadata.
+            several => *several
+                .iter()
+                .find(|(name, _)| {
+                    crate::records::RECORD_KEYS.contains(&name.to_ascii_lowercase().as_str())
+                })
+                .or_else(|| {
+                    several
+                        .iter()
+                        .find(|(name, _)| !crate::records::NOT_RECORD_KEYS.contains(name))
+                })?,
         };
         let items = self.resolve(list).get("items")?;
         Some((name.to_owned(), items, Some(schema), headers))
     }
 
-    /// An object schema's properties, those of its `allOf` parts included.
+    /// An object schema's properties, those of its `allOf` parts included: each part read once
+    /// (a part that includes itself, however deep, adds nothing more), at most
+    /// [`MAX_PROPERTIES`] of them.
     fn properties(&self, schema: &'a Value) -> Vec<(&'a str, &'a Value)> {
         let mut out = Vec::new();
-        self.collect_properties(schema, 0, &mut out);
-        out
-    }
-
-    fn collect_properties(
-        &self,
-        schema: &'a Value,
-        depth: usize,
-        out: &mut Vec<(&'a str, &'a Value)>,
-    ) {
-        if depth > 8 {
-            return;
-        }
-        let schema = self.resolve(schema);
-        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-            for (name, property) in properties {
-                if !out.iter().any(|(n, _)| *n == name.as_str()) {
-                    out.push((name.as_str(), property));
+        let mut seen_names = std::collections::HashSet::new();
+        let mut seen_parts: Vec<*const Value> = Vec::new();
+        let mut todo = vec![schema];
+        while let Some(part) = todo.pop() {
+            let part = self.resolve(part);
+            if seen_parts.contains(&(part as *const Value)) || seen_parts.len() >= MAX_ALL_OF_PARTS
+            {
+                continue;
+            }
+            seen_parts.push(part);
+            if let Some(properties) = part.get("properties").and_then(Value::as_object) {
+                for (name, property) in properties.iter().take(MAX_PROPERTIES) {
+                    if out.len() < MAX_PROPERTIES && seen_names.insert(name.as_str()) {
+                        out.push((name.as_str(), property));
+                    }
                 }
             }
+            // In the document's order: the last pushed is read first.
+            if let Some(parts) = part.get("allOf").and_then(Value::as_array) {
+                todo.extend(parts.iter().rev());
+            }
         }
-        for part in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            self.collect_properties(part, depth + 1, out);
-        }
+        out
     }
 
     /// The answer's properties around the list and one level into its objects, by path
     /// (`total`, `meta.next_cursor`), with their schemas.
-    fn answer_properties(&self, op: &Operation<'a>) -> Vec<(String, &'a Value)> {
+    fn answer_properties(&self, op: &Operation<'a>) -> Vec<(Vec<&'a str>, &'a Value)> {
         let mut out = Vec::new();
         let Some(wrapper) = op.wrapper else {
             return out;
@@ -445,9 +486,9 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let schema = self.resolve(schema);
-            out.push((name.to_owned(), schema));
+            out.push((vec![name], schema));
             for (inner, inner_schema) in self.properties(schema) {
-                out.push((format!("{name}.{inner}"), self.resolve(inner_schema)));
+                out.push((vec![name, inner], self.resolve(inner_schema)));
             }
         }
         out
@@ -618,47 +659,43 @@ impl<'a> Doc<'a> {
         Some(auth)
     }
 
-    /// The parent of an operation whose path has a parameter after another list operation's
-    /// path: (parent index, parameter, parent field it takes).
-    fn parent_of(&self, operations: &[Operation<'a>], i: usize) -> Option<(usize, String, String)> {
-        let path = &operations[i].summary.path;
-        // The last `{param}` before the path's end, and the path before it.
-        let open = path.rfind("/{")?;
-        let close = open + path[open..].find('}')?;
-        let param = &path[open + 2..close];
-        let prefix = &path[..open];
-        let parent = operations
+    /// For each operation whose path has a parameter after another list operation's path, that
+    /// parent: (parent index, parameter, parent field it takes). Paths are looked up once each.
+    fn parents(&self, operations: &[Operation<'a>]) -> Vec<Parent> {
+        let by_path: HashMap<&str, usize> = operations
             .iter()
-            .position(|op| op.summary.path == prefix)
-            .filter(|&p| p != i)?;
-        let fields = self.properties(operations[parent].item);
-        let has = |field: &str| fields.iter().any(|(name, _)| *name == field);
-        let field = if has(param) {
-            param.to_owned()
-        } else if has("id") {
-            "id".to_owned()
-        } else {
-            return None;
-        };
-        Some((parent, param.to_owned(), field))
-    }
-
-    fn depth(&self, operations: &[Operation<'a>], mut i: usize) -> usize {
-        let mut depth = 0;
-        while let Some((parent, _, _)) = self.parent_of(operations, i) {
-            depth += 1;
-            i = parent;
-            if depth > operations.len() {
-                break;
-            }
-        }
-        depth
+            .enumerate()
+            .map(|(i, op)| (op.summary.path.as_str(), i))
+            .collect();
+        operations
+            .iter()
+            .enumerate()
+            .map(|(i, op)| {
+                let path = &op.summary.path;
+                // The last `{param}` before the path's end, and the path before it.
+                let open = path.rfind("/{")?;
+                let close = open + path[open..].find('}')?;
+                let param = &path[open + 2..close];
+                let parent = *by_path.get(&path[..open]).filter(|&&p| p != i)?;
+                let fields = self.properties(operations[parent].item);
+                let has = |field: &str| fields.iter().any(|(name, _)| *name == field);
+                let field = if has(param) {
+                    param.to_owned()
+                } else if has("id") {
+                    "id".to_owned()
+                } else {
+                    return None;
+                };
+                Some((parent, param.to_owned(), field))
+            })
+            .collect()
     }
 
     fn resource(
         &self,
         operations: &[Operation<'a>],
         i: usize,
+        parent: &Parent,
         index: usize,
         guesses: &mut Vec<Guess>,
     ) -> Value {
@@ -668,8 +705,8 @@ impl<'a> Doc<'a> {
         let mut path = op.summary.path.clone();
         let mut resource = Map::new();
         resource.insert("name".into(), Value::String(op.summary.resource.clone()));
-        if let Some((parent, param, field)) = self.parent_of(operations, i) {
-            let parent_name = &operations[parent].summary.resource;
+        if let Some((parent, param, field)) = parent {
+            let parent_name = &operations[*parent].summary.resource;
             path = path.replace(
                 &format!("{{{param}}}"),
                 &format!("{{resources.{parent_name}.{field}}}"),
@@ -762,13 +799,13 @@ impl<'a> Doc<'a> {
         let property = |names: &[&str], kinds: &[&str]| {
             answer
                 .iter()
-                .find(|(path, schema)| {
-                    let last = path.rsplit('.').next().unwrap_or(path).to_ascii_lowercase();
+                .find(|(keys, schema)| {
+                    let last = keys.last().copied().unwrap_or("").to_ascii_lowercase();
                     names.contains(&last.as_str())
                         && (types(schema).is_empty()
                             || types(schema).iter().any(|t| kinds.contains(t)))
                 })
-                .map(|(path, _)| path.clone())
+                .map(|(keys, _)| crate::records::key_path(keys))
         };
         let has_more = property(HAS_MORE_PROPERTIES, &["boolean"]);
 
@@ -798,8 +835,17 @@ impl<'a> Doc<'a> {
             );
         }
         let total = property(TOTAL_PROPERTIES, &["integer", "number"]);
+        // A count is a number: `start=<date-time>` is no offset, `page=<token>` no page number.
+        let counted = |found: Option<(&'a str, &'a Value)>| {
+            found.filter(|(_, schema)| {
+                types(schema).is_empty()
+                    || types(schema)
+                        .iter()
+                        .any(|t| matches!(*t, "integer" | "number"))
+            })
+        };
         if let (Some((offset_param, _)), Some((limit_param, limit_schema))) =
-            (param(OFFSET_PARAMS), param(SIZE_PARAMS))
+            (counted(param(OFFSET_PARAMS)), counted(param(SIZE_PARAMS)))
         {
             let limit = page_size(limit_schema);
             let mut paginator = json!({ "type": "offset", "limit": limit });
@@ -829,7 +875,7 @@ impl<'a> Doc<'a> {
                 format!("offset pages of {limit}: `{offset_param}` and `{limit_param}`, {ends}"),
             );
         }
-        if let Some((page_param, page_schema)) = param(PAGE_PARAMS) {
+        if let Some((page_param, page_schema)) = counted(param(PAGE_PARAMS)) {
             let first = page_schema
                 .get("default")
                 .or_else(|| page_schema.get("minimum"))
@@ -870,9 +916,14 @@ impl<'a> Doc<'a> {
     /// A date-time query parameter that asks for changes since a time, and the record property
     /// it compares with: (parameter, property).
     fn incremental(&self, op: &Operation<'a>) -> Option<(&'a str, String)> {
+        // A time: `since=<integer id>` (GitHub's repositories) asks for something else.
         let (param, _) = self.query_params(op).into_iter().find(|(name, schema)| {
             SINCE_PARAMS.contains(&name.to_ascii_lowercase().as_str())
-                && schema.get("format").and_then(Value::as_str) != Some("date")
+                && (types(schema).is_empty() || types(schema).contains(&"string"))
+                && schema
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .is_none_or(|f| f == "date-time")
         })?;
         let fields = self.properties(op.item);
         let cursor = fields.iter().find_map(|(name, schema)| {

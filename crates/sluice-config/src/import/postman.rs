@@ -10,7 +10,7 @@
 use serde_json::{json, Value};
 use url::Url;
 
-use super::answers::{incremental, primary_key_of, records_of};
+use super::answers::{guess_from_records, records_of};
 use super::curl::{self, Request};
 use super::openapi::{self, Guess};
 use crate::records::detect_data_selector;
@@ -26,24 +26,30 @@ pub(crate) fn is_postman(value: &Value) -> bool {
 
 /// Whether text starts like a Postman collection, read without parsing it.
 pub(crate) fn looks_like_postman(text: &str) -> bool {
-    let head: String = text.chars().take(4096).collect();
-    head.trim_start().starts_with('{') && head.contains("schema.getpostman.com")
+    // A long `info.description` may come before `schema`: the whole text is searched (fast).
+    text.trim_start().starts_with('{') && text.contains("schema.getpostman.com")
 }
 
 /// A GET request of the collection with what it inherits.
 struct Item<'a> {
+    name: Option<&'a str>,
     request: &'a Value,
     auth: Option<&'a Value>,
     examples: Vec<Value>,
 }
 
 pub(crate) fn read_postman(root: &Value) -> Result<(Value, Vec<Guess>), String> {
+    // Variables with a value to fill in: an empty one (how Postman exports a secret left out)
+    // and a `secret` one stay unfilled, so an auth field naming them becomes a keychain
+    // reference and no secret is written into a URL or header.
     let variables: Vec<(String, String)> = root
         .get("variable")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
+        .filter(|v| v["type"].as_str() != Some("secret"))
         .filter_map(|v| Some((v["key"].as_str()?.to_owned(), text_of(&v["value"])?)))
+        .filter(|(_, value)| !value.is_empty())
         .collect();
     let mut items = Vec::new();
     let mut left_out = 0;
@@ -63,8 +69,13 @@ pub(crate) fn read_postman(root: &Value) -> Result<(Value, Vec<Guess>), String> 
         };
         // Postman's path variables (`:id`) read as `{id}` from here on.
         let raw = colon_to_braces(&fill(&raw));
+        // The URL may hold a key: the message names the request, never the URL.
         let url = Url::parse(&raw).map_err(|e| {
-            format!("the request URL `{raw}` does not read as a URL ({e}): set the collection variable it uses")
+            let name = item.name.unwrap_or("a request");
+            format!(
+                "the URL of `{name}` does not read as a URL ({e}): set the collection variable \
+                 it uses (a variable from a Postman environment is not in the collection)"
+            )
         })?;
         let headers = item.request["header"]
             .as_array()
@@ -128,22 +139,8 @@ pub(crate) fn read_postman(root: &Value) -> Result<(Value, Vec<Guess>), String> 
             }
         }
     }
-    let paths: Vec<String> = document["resources"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .map(|r| r["endpoint"]["path"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    let names: Vec<String> = document["resources"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .map(|r| r["name"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    let paths = curl::resource_texts(&document, "/endpoint/path");
+    let names = curl::resource_texts(&document, "/name");
     for (index, item) in items.iter().enumerate() {
         let at = |key: &str| format!("resources[{index}].{key}");
         let resource = &mut document["resources"][index];
@@ -184,30 +181,7 @@ pub(crate) fn read_postman(root: &Value) -> Result<(Value, Vec<Guess>), String> 
                 });
             }
         }
-        let params = resource["endpoint"]["params"]
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
-        if let Some((param, cursor, start)) = incremental(&params, &records) {
-            resource["endpoint"]["params"][param.as_str()] =
-                Value::String("{incremental.start_value}".into());
-            resource["endpoint"]["incremental"] =
-                json!({ "cursor_path": cursor, "initial_value": start });
-            guesses.push(Guess {
-                path: at("endpoint.incremental"),
-                message: format!(
-                    "incremental: `{param}` asks for records from the latest `{cursor}` loaded"
-                ),
-            });
-        }
-        if let Some(key) = primary_key_of(&records) {
-            resource["primary_key"] = Value::String(key.into());
-            resource["write_disposition"] = Value::String("merge".into());
-            guesses.push(Guess {
-                path: at("primary_key"),
-                message: format!("merges on `{key}`, each record's identifier"),
-            });
-        }
+        guess_from_records(resource, index, &records, &mut guesses);
     }
     Ok((document, guesses))
 }
@@ -253,9 +227,16 @@ fn collect<'a>(
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
+            // Saved answers of a success only: a 404's body tells nothing of the records.
+            .filter(|r| {
+                r.get("code")
+                    .and_then(Value::as_u64)
+                    .is_none_or(|c| (200..300).contains(&c))
+            })
             .filter_map(|r| serde_json::from_str(r.get("body")?.as_str()?).ok())
             .collect();
         items.push(Item {
+            name: child.get("name").and_then(Value::as_str),
             request,
             auth,
             examples,
@@ -275,10 +256,33 @@ fn text_of(value: &Value) -> Option<String> {
 
 /// `{{name}}` replaced by the collection's value; unknown ones stay.
 fn fill_variables(text: &str, variables: &[(String, String)]) -> String {
-    let mut out = text.to_owned();
-    for (name, value) in variables {
-        out = out.replace(&format!("{{{{{name}}}}}"), value);
+    // One pass: a value is written as it is, never read again for variables, so values that
+    // name variables cannot grow the text.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        match after.find("}}") {
+            Some(close) => {
+                let name = &after[..close];
+                match variables.iter().find(|(n, _)| n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push_str("{{");
+                        out.push_str(name);
+                        out.push_str("}}");
+                    }
+                }
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -336,12 +340,16 @@ fn last_placeholder(path: &str) -> Option<(String, String)> {
 fn auth_of(auth: &Value, variables: &[(String, String)]) -> Option<Value> {
     let kind = auth["type"].as_str()?;
     let field = |name: &str| -> Option<Value> {
-        let value = auth[kind]
-            .as_array()?
-            .iter()
-            .find(|f| f["key"].as_str() == Some(name))?
-            .get("value")
-            .and_then(text_of)?;
+        // v2.1 lists `{key, value}` pairs; v2.0 writes an object.
+        let value = match &auth[kind] {
+            Value::Array(fields) => fields
+                .iter()
+                .find(|f| f["key"].as_str() == Some(name))?
+                .get("value")
+                .and_then(text_of)?,
+            Value::Object(fields) => fields.get(name).and_then(text_of)?,
+            _ => return None,
+        };
         let filled = fill_variables(&value, variables);
         Some(
             match filled.strip_prefix("{{").and_then(|v| v.strip_suffix("}}")) {

@@ -98,3 +98,22 @@ fn ids_in_paths_bind_a_child_to_the_parent_that_lists_them() {
             && p.path == "resources[1].endpoint.path"
             && p.message.contains("are the `uuid` of `customers` records")));
 }
+
+#[test]
+fn requests_that_go_back_to_an_earlier_page_are_no_paging_and_no_panic() {
+    let entry = |url: &str| {
+        json!({"request": {"method": "GET", "url": url, "headers": []},
+        "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{\"data\": [{\"id\": 1}]}"}}})
+    };
+    let text = json!({"log": {"version": "1.2", "creator": {"name": "t"}, "entries": [
+        entry("https://h.example.com/items?offset=100&page=18446744073709551615"),
+        entry("https://h.example.com/items?offset=0&page=0")
+    ]}})
+    .to_string();
+    let imported = import(&text, &ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let doc = serde_json::to_value(&imported.config).expect("JSON");
+    assert_ne!(
+        doc["resources"][0]["endpoint"]["paginator"]["type"],
+        "offset"
+    );
+}

@@ -157,7 +157,9 @@ fn an_openapi_3_document_gives_offset_link_and_header_paging_and_bearer_auth() {
 
 #[test]
 fn the_operations_list_names_each_resource_and_its_records() {
-    let listed = openapi_operations(&fixture("shop-openapi30.json")).unwrap();
+    let listed = openapi_operations(&fixture("shop-openapi30.json"))
+        .unwrap()
+        .expect("an OpenAPI document");
     assert_eq!(listed.title, "Shop");
     assert_eq!(listed.not_lists, 1);
     let orders = listed
@@ -288,7 +290,9 @@ fn reference_cycles_and_references_elsewhere_end_the_lookup_not_the_import() {
         }
     })
     .to_string();
-    let listed = openapi_operations(&text).unwrap();
+    let listed = openapi_operations(&text)
+        .unwrap()
+        .expect("an OpenAPI document");
     assert_eq!(listed.operations.len(), 1, "{listed:?}");
     assert_eq!(listed.not_lists, 2);
     let imported = import_with(&text, OperationChoice::default());
@@ -322,4 +326,86 @@ fn a_relative_server_is_said_at_the_base_url() {
         .problems
         .iter()
         .any(|p| p.path == "client.base_url" && !p.is_warning()));
+}
+
+#[test]
+fn a_schema_made_of_itself_many_times_over_is_read_in_bounded_time() {
+    let parts: Vec<Value> = (0..10)
+        .map(|_| json!({"$ref": "#/components/schemas/S"}))
+        .collect();
+    let text = json!({"openapi": "3.0.0", "info": {"title": "Loop"}, "servers": [{"url": "https://l.example.com"}],
+        "paths": {"/s": {"get": {"responses": {"200": {"description": "s", "content": {"application/json":
+            {"schema": {"$ref": "#/components/schemas/S"}}}}}}}},
+        "components": {"schemas": {"S": {"allOf": parts, "properties": {"items": {"type": "array", "items": {}}}}}}})
+    .to_string();
+    let started = std::time::Instant::now();
+    let listed = openapi_operations(&text)
+        .unwrap()
+        .expect("an OpenAPI document");
+    assert_eq!(listed.operations.len(), 1);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn keys_with_dots_and_counts_that_are_no_numbers_are_read_for_what_they_are() {
+    let text = json!({"openapi": "3.0.0", "info": {"title": "Graph"}, "servers": [{"url": "https://g.example.com"}],
+        "paths": {
+            "/users": {"get": {"tags": ["directory", "people"], "responses": {"200": {"description": "u", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"value": {"type": "array", "items": {}}, "@odata.nextLink": {"type": "string"}}}}}}}}},
+            "/events": {"get": {"tags": ["calendar"],
+                "parameters": [{"name": "start", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                               {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                               {"name": "since", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "e", "content": {"application/json": {"schema": {
+                    "type": "array", "items": {"type": "object", "properties": {"updated_at": {"type": "string", "format": "date-time"}}}}}}}}}}
+        }})
+    .to_string();
+    let imported = import_with(&text, OperationChoice::default());
+    let doc = document(&imported);
+    assert_eq!(
+        doc["resources"][0]["endpoint"]["paginator"],
+        json!({"type": "json_link", "next_url_path": "$['@odata.nextLink']"})
+    );
+    let events = &doc["resources"][1]["endpoint"];
+    assert_eq!(
+        events["paginator"],
+        json!({"type": "single_page"}),
+        "a date-time `start` is no offset"
+    );
+    assert!(
+        events.get("incremental").is_none(),
+        "an integer `since` is no time"
+    );
+    assert!(
+        imported.problems.iter().all(|p| p.is_warning()),
+        "{:?}",
+        imported.problems
+    );
+    // An operation is chosen by any of its tags, not only the one it is listed under.
+    let people = import_with(
+        &text,
+        OperationChoice {
+            tags: vec!["people".into()],
+            ..OperationChoice::default()
+        },
+    );
+    assert_eq!(people.config.resources[0].name(), "users");
+}
+
+#[test]
+fn a_document_that_only_looks_like_a_spec_is_read_as_what_it_is() {
+    let markdown = "Notes\n\n```yaml\nopenapi: 3.0.0\n```\n\n```json\n{\"client\": {\"base_url\": \"https://a.example.com\"}, \"resources\": [\"r\"]}\n```\n";
+    assert_eq!(openapi_operations(markdown).unwrap(), None);
+    assert_eq!(
+        import(markdown, &ImportOptions::default())
+            .unwrap()
+            .config
+            .resources[0]
+            .name(),
+        "r"
+    );
 }

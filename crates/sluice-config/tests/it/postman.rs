@@ -78,3 +78,44 @@ fn saved_answers_and_path_variables_give_records_paging_and_parents() {
         .any(|p| p.path == "resources[1].endpoint.path"
             && p.message.contains("`:contactId` takes the `id`")));
 }
+
+fn collection(auth: Value, variables: Value, url: &str) -> String {
+    json!({"info": {"name": "P", "schema": "https://schema.getpostman.com/json/collection/v2.0.0/collection.json"},
+           "auth": auth, "variable": variables,
+           "item": [{"name": "List", "request": {"method": "GET", "url": url},
+                     "response": [{"code": 404, "body": "{\"errors\": [{\"id\": 1}]}"}]}]})
+    .to_string()
+}
+
+#[test]
+fn variables_are_filled_once_and_secrets_are_never_written_into_a_url() {
+    // Each variable naming the next one twice: filled in one pass, the text cannot grow.
+    let mut variables = vec![json!({"key": "base", "value": "https://p.example.com"})];
+    for i in 0..40 {
+        variables.push(json!({"key": format!("v{i}"), "value": format!("{{{{v{}}}}}{{{{v{}}}}}", i + 1, i + 1)}));
+    }
+    variables.push(json!({"key": "apiKey", "value": "k_live_1", "type": "secret"}));
+    variables.push(json!({"key": "token", "value": ""}));
+    let text = collection(
+        json!({"type": "bearer", "bearer": {"token": "{{token}}"}}),
+        Value::Array(variables),
+        "{{base}}/items?tag={{v0}}&api_key={{apiKey}}",
+    );
+    let imported = import(&text, &ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let doc = serde_json::to_value(&imported.config).expect("JSON");
+    assert_eq!(
+        doc["resources"][0]["endpoint"]["params"]["tag"],
+        "{{v1}}{{v1}}"
+    );
+    assert!(
+        !doc.to_string().contains("k_live_1"),
+        "a secret variable is not filled in: {doc}"
+    );
+    // v2.0's object auth is read, and an empty variable is a keychain name to fill.
+    assert_eq!(
+        doc["client"]["auth"],
+        json!({"type": "bearer", "token": {"$secret": "token"}})
+    );
+    // The saved 404 tells nothing of the records.
+    assert!(doc["resources"][0].get("primary_key").is_none());
+}
