@@ -27,12 +27,16 @@ pub(crate) const SECRET_AUTH_FIELDS: &[&str] = &[
 ];
 
 /// Header and query parameter names whose value is a credential: `Authorization`,
-/// `Cookie`, and names holding `key`, `token`, `secret`, `password` or `signature`, in any case.
+/// `Cookie`, `appid`, `auth`, `sig`, and names holding `key`, `token`, `secret`, `password` or
+/// `signature`, in any case.
 pub(crate) fn is_sensitive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower == "authorization"
         || lower == "proxy-authorization"
         || lower == "cookie"
+        // Names that are credentials by themselves: OpenWeather's `appid`, Firebase's `auth`,
+        // an Azure SAS `sig`.
+        || matches!(lower.as_str(), "appid" | "auth" | "sig")
         || ["key", "token", "secret", "password", "passwd", "signature"]
             .iter()
             .any(|part| lower.contains(part))
@@ -324,5 +328,27 @@ fn sweep(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_sensitive_name;
+
+    #[test]
+    fn credential_names_are_known_by_themselves_or_by_a_part() {
+        for name in [
+            "Authorization",
+            "X-API-Key",
+            "appid",
+            "AUTH",
+            "sig",
+            "client_secret",
+        ] {
+            assert!(is_sensitive_name(name), "{name}");
+        }
+        for name in ["author", "page", "signup", "design"] {
+            assert!(!is_sensitive_name(name), "{name}");
+        }
     }
 }

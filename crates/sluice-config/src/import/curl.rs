@@ -9,7 +9,7 @@
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use super::openapi::Guess;
+use super::openapi::{self, Guess};
 
 /// What the commands give: the connector document, notes on what was left out
 /// (`(resource index, note)`) and what was guessed.
@@ -760,9 +760,6 @@ fn resource(request: &Request, name: &str, path: &str, auth_header: Option<&str>
     json!({"name": name, "endpoint": endpoint})
 }
 
-/// Page-size parameter names, `limit` first.
-const SIZE_PARAMS: [&str; 5] = ["limit", "per_page", "page_size", "size", "count"];
-
 /// The paginator a command's query shows it pages with, its page parameters taken out of
 /// `params` (the paginator writes them): `offset` with a page size → offset from there;
 /// `page` → page_number from that page. Both stop at the first empty page (no `total` is
@@ -775,24 +772,38 @@ fn guess_paginator(params: &mut Map<String, Value>) -> Option<Value> {
             .and_then(Value::as_str)
             .and_then(|v| v.parse::<u64>().ok())
     };
-    let size = SIZE_PARAMS
-        .iter()
-        .find_map(|&name| number(params, name).map(|n| (name, n)));
-    if let (Some(offset), Some((size_param, limit))) = (number(params, "offset"), size) {
-        params.remove("offset");
+    // The paging vocabulary the OpenAPI and HAR imports read (`skip`/`top`, `per_page`, ...).
+    let first = |params: &Map<String, Value>, names: &[&'static str]| {
+        names
+            .iter()
+            .find_map(|&name| number(params, name).map(|n| (name, n)))
+    };
+    let size = first(params, openapi::SIZE_PARAMS);
+    if let (Some((offset_param, offset)), Some((size_param, limit))) =
+        (first(params, openapi::OFFSET_PARAMS), size)
+    {
+        params.remove(offset_param);
         params.remove(size_param);
         let mut paginator = json!({"type": "offset", "limit": limit, "total_path": null});
         if offset > 0 {
             paginator["offset"] = json!(offset);
+        }
+        if offset_param != "offset" {
+            paginator["offset_param"] = json!(offset_param);
         }
         if size_param != "limit" {
             paginator["limit_param"] = json!(size_param);
         }
         return Some(paginator);
     }
-    let page = number(params, "page")?;
-    params.remove("page");
-    Some(json!({"type": "page_number", "base_page": page, "page": page, "total_path": null}))
+    let (page_param, page) = first(params, openapi::PAGE_PARAMS)?;
+    params.remove(page_param);
+    let mut paginator =
+        json!({"type": "page_number", "base_page": page, "page": page, "total_path": null});
+    if page_param != "page" {
+        paginator["page_param"] = json!(page_param);
+    }
+    Some(paginator)
 }
 
 #[cfg(test)]
