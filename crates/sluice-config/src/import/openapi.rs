@@ -775,8 +775,19 @@ impl<'a> Doc<'a> {
         let columns: Map<String, Value> = fields
             .iter()
             .filter_map(|(name, schema)| {
-                let data_type = column_type(self.resolve(schema))?;
-                Some(((*name).to_owned(), json!({ "data_type": data_type })))
+                let schema = self.resolve(schema);
+                let mut column = json!({ "data_type": column_type(schema)? });
+                // The document's words for the property travel with the column (dlt keeps a
+                // column's description in its schema).
+                if let Some(description) = schema
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                {
+                    column["description"] = Value::String(description.chars().take(500).collect());
+                }
+                Some(((*name).to_owned(), column))
             })
             .collect();
         if !columns.is_empty() {

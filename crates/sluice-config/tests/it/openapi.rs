@@ -66,7 +66,7 @@ fn a_swagger_2_document_in_yaml_becomes_a_connector_with_a_child_resource() {
     assert_eq!(projects["write_disposition"], "merge");
     assert_eq!(
         projects["columns"]["archived"],
-        json!({"data_type": "bool"})
+        json!({"data_type": "bool", "description": "Whether the project is read-only"})
     );
 
     let issues = &doc["resources"][1];
