@@ -952,12 +952,12 @@ fn basic(guesses: &mut Vec<Guess>, said: impl Fn(&mut Vec<Guess>, String)) -> Va
     json!({ "type": "http_basic", "username": { "$secret": "username" }, "password": { "$secret": "password" } })
 }
 
-/// The `{name}` placeholders of a path that no parent resource fills.
-fn unbound_params(path: &str) -> Vec<&str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .filter(|name| !name.starts_with("resources.") && !name.is_empty())
+/// The `{name}` placeholders of a path that no parent resource fills (the editor's own scanner).
+fn unbound_params(path: &str) -> Vec<String> {
+    crate::validate::placeholders(path)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| !name.starts_with("resources."))
         .collect()
 }
 
