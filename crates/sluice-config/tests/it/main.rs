@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// The repository root (two levels above this crate).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    crate_dir()
         .join("../..")
         .canonicalize()
         .expect("repository root")
@@ -32,8 +32,12 @@ pub fn seeds_dir() -> PathBuf {
     }
 }
 
+/// This crate's folder in the checkout being tested. Cargo sets `CARGO_MANIFEST_DIR` when it runs
+/// a test too; that one wins over the path compiled in, because a target folder shared by two
+/// clones (CI's and a developer's) reuses a test binary built in the other clone.
 pub fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 /// Files of a directory, sorted, for stable test output.

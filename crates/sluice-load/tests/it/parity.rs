@@ -26,8 +26,12 @@ fn dlt_python() -> Option<PathBuf> {
         .then_some(candidate)
 }
 
+/// The checkout's `bench/`: the manifest folder cargo gives the running test, not the one compiled
+/// in (a target folder shared by two clones reuses a test binary built in the other).
 fn bench_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+        .join("../../bench")
 }
 
 type Dump = BTreeMap<String, (Vec<(String, String, bool)>, i64)>;
