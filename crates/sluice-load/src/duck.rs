@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use duckdb::{
-    appender_params_from_iter, params, AccessMode, Appender, Config, Connection, OptionalExt,
-};
+use duckdb::{params, AccessMode, Appender, Config, Connection, OptionalExt};
 use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 
@@ -17,7 +15,6 @@ use crate::schema::{
     column_from_duckdb, quote, Disposition, Schema, Table, C_DLT_ID, C_DLT_PARENT_ID,
     C_DLT_ROOT_ID, LOADS_TABLE, STATE_TABLE, VERSION_TABLE,
 };
-use crate::value::Cell;
 
 /// dlt's schema engine version, written to `_dlt_version`.
 pub const SCHEMA_ENGINE_VERSION: i64 = 11;
@@ -370,8 +367,6 @@ fn mebibytes(limit: &str) -> Option<u64> {
     Some((number * bytes / (1024.0 * 1024.0)).ceil() as u64)
 }
 
-const NULL: Cell = Cell::Null;
-
 /// Rows of one DuckDB vector: an appender fills one before it holds anything to flush.
 const VECTOR_ROWS: usize = 2048;
 
@@ -628,14 +623,11 @@ impl ResourceLoad<'_> {
             if target_schema != dataset {
                 self.ensure_table(&target_schema, table)?;
             }
-            let db_columns = &self.db_columns[&(target_schema.clone(), name.clone())];
-            // DuckDB's column order may differ from the schema's (a file dlt made).
-            let positions: Vec<Option<usize>> = db_columns
-                .iter()
-                .map(|c| table.columns.get_index_of(c))
-                .collect();
-            let flush_at = flush_at(positions.len());
             let key = (target_schema.clone(), name.clone());
+            let db_columns = &self.db_columns[&key];
+            let flush_at = flush_at(db_columns.len());
+            // DuckDB's column order may differ from the schema's (a file dlt made).
+            let batch = crate::batch::record_batch(table, db_columns.iter(), &rows)?;
             let open = match self.appenders.entry(key) {
                 std::collections::hash_map::Entry::Occupied(open) => open.into_mut(),
                 std::collections::hash_map::Entry::Vacant(slot) => slot.insert(Open {
@@ -646,20 +638,15 @@ impl ResourceLoad<'_> {
                     pending: 0,
                 }),
             };
-            for row in &rows {
-                let cells = positions
-                    .iter()
-                    .map(|p| p.and_then(|i| row.get(i)).unwrap_or(&NULL));
+            open.appender
+                .append_record_batch(batch)
+                .doing(|| format!("appending rows to {name}"))?;
+            open.pending += rows.len();
+            if open.pending >= flush_at {
                 open.appender
-                    .append_row(appender_params_from_iter(cells))
-                    .doing(|| format!("appending a row to {name}"))?;
-                open.pending += 1;
-                if open.pending >= flush_at {
-                    open.appender
-                        .flush()
-                        .doing(|| format!("writing rows to {name}"))?;
-                    open.pending = 0;
-                }
+                    .flush()
+                    .doing(|| format!("writing rows to {name}"))?;
+                open.pending = 0;
             }
             *self.rows.entry(name).or_insert(0) += rows.len() as u64;
         }

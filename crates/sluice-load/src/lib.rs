@@ -14,6 +14,7 @@
 //!
 //! No Tauri here: the CLI, the app and the tests drive the same functions.
 
+mod batch;
 pub mod browse;
 mod duck;
 mod error;
